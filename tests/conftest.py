@@ -1,0 +1,37 @@
+"""Shared fixtures: tiny real video files, written once per test session and decoded by decord."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mmrot3d.utils.video_io import write_video
+
+
+def falling_block_clip(seed: int, num_frames: int = 24, size: int = 64) -> np.ndarray:
+    """A clip whose only orientation cue is its actor: a "T"-shaped block that falls.
+
+    Returns:
+        ``(T, H, W, 3)`` uint8 RGB frames.
+    """
+    rng = np.random.default_rng(seed)
+    frames = rng.integers(0, 60, size=(num_frames, size, size, 3), dtype=np.uint8)
+    color = rng.integers(150, 256, size=3, dtype=np.uint8)
+    x = int(rng.integers(6, size - 18))
+    for t in range(num_frames):
+        y = min(2 + t, size - 14)
+        frames[t, y:y + 4, x:x + 12] = color  # bar of the T, on top
+        frames[t, y + 4:y + 12, x + 4:x + 8] = color  # stem
+    return frames
+
+
+@pytest.fixture(scope='session')
+def video_dir(tmp_path_factory) -> Path:
+    """8 short mp4 videos (24 frames, 64x64) and ``list.txt`` in MMAction2's ``path label`` format."""
+    root = tmp_path_factory.mktemp('videos')
+    lines = []
+    for i in range(8):
+        name = f'clip_{i}.mp4'
+        write_video(root / name, falling_block_clip(seed=i))
+        lines.append(f'{name} {i % 2}')
+    (root / 'list.txt').write_text('\n'.join(lines) + '\n')
+    return root

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Source me: creates or reuses the project virtualenv at .venv/ and installs the pinned lock.
+# Re-installs only when requirements/lock.txt or setup.py changed since the last install.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+STAMP="$VENV/.mmrot3d-installed"
+want="$(cat "$ROOT/requirements/lock.txt" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "[env] creating $VENV"
+    python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
+fi
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+    echo "[env] installing pinned dependencies (requirements/lock.txt)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements/lock.txt"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT"
+    echo "$want" > "$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"
+# Tests and the demo must not depend on how many threads a noisy machine would pick.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
