@@ -6,6 +6,11 @@ import cv2
 import numpy as np
 
 
+# decord 0.6.0 fails to copy out frames of some small widths (seen: 16, 24, 48, 72 px) with
+# "DECORDArrayCopyFromTo: The size must exactly match"; 32, 40, 56, 64 and >= 80 decode fine.
+DECORD_UNSAFE_WIDTHS = frozenset({16, 24, 48, 72})
+
+
 def write_video(path: Union[str, Path], frames: Sequence[np.ndarray], fps: float = 25.0) -> Path:
     """Write RGB frames to a video file.
 
@@ -21,6 +26,9 @@ def write_video(path: Union[str, Path], frames: Sequence[np.ndarray], fps: float
     if len(frames) == 0:
         raise ValueError(f'write_video({path}): no frames to write')
     height, width = frames[0].shape[:2]
+    if width in DECORD_UNSAFE_WIDTHS:
+        raise ValueError(f'write_video({path}): width {width} px cannot be read back by decord 0.6.0; '
+                         f'use another width (not one of {sorted(DECORD_UNSAFE_WIDTHS)})')
     # OpenCV here has no H.264 encoder; mp4v and MJPG are what it can write and decord can read.
     fourcc = cv2.VideoWriter_fourcc(*('MJPG' if path.suffix.lower() == '.avi' else 'mp4v'))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,7 +42,3 @@ def write_video(path: Union[str, Path], frames: Sequence[np.ndarray], fps: float
         writer.release()
     return path
 
-
-# decord 0.6.0 fails to copy out frames of some small widths (seen: 16, 24, 48, 72 px) with
-# "DECORDArrayCopyFromTo: The size must exactly match"; 32, 40, 56, 64 and >= 80 decode fine.
-DECORD_UNSAFE_WIDTHS = frozenset({16, 24, 48, 72})
