@@ -35,3 +35,26 @@ def video_dir(tmp_path_factory) -> Path:
         lines.append(f'{name} {i % 2}')
     (root / 'list.txt').write_text('\n'.join(lines) + '\n')
     return root
+
+
+@pytest.fixture(autouse=True)
+def private_trust_store(tmp_path, monkeypatch):
+    """Keep tests from reading or writing the user's record of trusted checkpoints."""
+    store = tmp_path / 'trusted_checkpoints.txt'
+    monkeypatch.setenv('MMROT3D_TRUST_STORE', str(store))
+    return store
+
+
+def tiny_r3d(base_channels: int = 8) -> dict:
+    """An R3D-18 config (the paper's backbone) narrowed for CPU tests; output ``8 * base_channels`` channels."""
+    return dict(type='ResNet3d', depth=18, pretrained=None, pretrained2d=False, norm_eval=False,
+                inflate=(1, 1, 1, 1), conv1_kernel=(3, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
+                base_channels=base_channels, spatial_strides=(1, 2, 2, 2), temporal_strides=(1, 2, 2, 2))
+
+
+@pytest.fixture(scope='session', autouse=True)
+def mmaction_scope():
+    """Resolve config types in MMAction2's registries, as its tools do."""
+    import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
+    from mmaction.utils import register_all_modules
+    register_all_modules(init_default_scope=True)

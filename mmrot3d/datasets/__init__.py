@@ -1,0 +1,3 @@
+from .transforms import VideoRotation
+
+__all__ = ['VideoRotation']

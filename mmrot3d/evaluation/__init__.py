@@ -1,0 +1,3 @@
+from .metrics import RotationAccuracy
+
+__all__ = ['RotationAccuracy']

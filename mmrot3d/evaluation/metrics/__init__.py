@@ -1,0 +1,3 @@
+from .rotation_accuracy import RotationAccuracy
+
+__all__ = ['RotationAccuracy']

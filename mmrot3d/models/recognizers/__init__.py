@@ -1,0 +1,3 @@
+from .rotation_recognizer import RotationRecognizer
+
+__all__ = ['RotationRecognizer']

@@ -1,0 +1,63 @@
+import pytest
+import torch
+from mmaction.registry import MODELS
+
+import mmrot3d  # noqa: F401
+from mmrot3d.models import RotationHead
+
+
+def build_head(**kwargs):
+    head = MODELS.build(dict(type='RotationHead', **kwargs))
+    head.init_weights()
+    return head
+
+
+@pytest.mark.parametrize('feats, num_segs, in_channels', [
+    (torch.randn(6, 16, 2, 3, 3), 1, 16),  # 3D CNN map (N, C, T, H, W)
+    ((torch.randn(6, 16, 1, 2, 2), torch.randn(6, 4, 4, 2, 2)), 1, 20),  # SlowFast pathways
+    (torch.randn(6 * 3, 16, 3, 3), 3, 16),  # TSN/TSM per-segment maps (N * S, C, H, W)
+    (torch.randn(6, 16), 1, 16),  # TimeSformer (N, C)
+    (torch.randn(6, 5, 16), 1, 16),  # tokens (N, L, C)
+])
+def test_pools_every_backbone_output_to_one_vector_per_clip(feats, num_segs, in_channels):
+    head = build_head(in_channels=in_channels)
+    assert head(feats, num_segs).shape == (6, 4)
+
+
+def test_segment_consensus_averages_consecutive_rows():
+    head = build_head(in_channels=2, num_classes=2)
+    feats = torch.tensor([[1., 0.], [3., 2.], [0., 0.], [2., 4.]]).view(4, 2, 1, 1)
+    torch.testing.assert_close(head.pool(feats, num_segs=2), torch.tensor([[2., 1.], [1., 2.]]))
+
+
+def test_linear_and_paper_mlp_classifiers():
+    assert isinstance(build_head(in_channels=512).classifier, torch.nn.Linear)
+    mlp = build_head(in_channels=512, hidden_channels=64).classifier
+    assert [tuple(m.weight.shape) for m in mlp if isinstance(m, torch.nn.Linear)] == [(64, 512), (4, 64)]
+
+
+def test_loss_and_accuracy():
+    head = build_head(in_channels=8)
+    feats, labels = torch.randn(12, 8, 1, 2, 2), torch.arange(4).repeat(3)
+    out = head.loss(feats, labels)
+    assert out['loss_rotation'].requires_grad and 0.0 <= out['rotation_acc'].item() <= 1.0
+    logits = head(feats)
+    assert out['rotation_acc'].item() == pytest.approx((logits.argmax(1) == labels).float().mean().item())
+
+
+def test_channel_mismatch_names_both_numbers():
+    head = build_head(in_channels=512)
+    with pytest.raises(ValueError, match=r'in_channels=512\) got backbone features with 2304 channels.*'
+                                         r'set in_channels=2304'):
+        head((torch.randn(2, 2048, 1, 1, 1), torch.randn(2, 256, 1, 1, 1)))
+
+
+def test_label_beyond_num_classes_is_rejected():
+    head = build_head(in_channels=8, num_classes=2)
+    with pytest.raises(ValueError, match='num_classes=2.*rotation label 3'):
+        head.loss(torch.randn(4, 8), torch.tensor([0, 1, 2, 3]))
+
+
+def test_unpoolable_output_is_rejected():
+    with pytest.raises(ValueError, match='cannot pool a backbone output of shape'):
+        build_head(in_channels=8)(torch.randn(2, 8, 1, 1, 1, 1))

@@ -1,0 +1,150 @@
+import pytest
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.dataset import pseudo_collate
+
+from conftest import tiny_r3d
+
+PREPROCESSOR_3D = dict(type='ActionDataPreprocessor', format_shape='NCTHW',
+                       mean=[114.75, 114.75, 114.75], std=[57.375, 57.375, 57.375])
+
+
+def build_recognizer(backbone=None, in_channels=64, format_shape='NCTHW', **kwargs):
+    model = MODELS.build(dict(
+        type='RotationRecognizer', backbone=backbone or tiny_r3d(),
+        cls_head=dict(type='RotationHead', in_channels=in_channels, hidden_channels=16),
+        data_preprocessor=dict(PREPROCESSOR_3D, format_shape=format_shape), **kwargs))
+    model.init_weights()
+    return model
+
+
+def video_pipeline(rotation=None, clip_len=8, crop=32, train=False):
+    """decord decode -> resize -> crop [-> VideoRotation] -> FormatShape -> pack."""
+    crop_step = (dict(type='RandomResizedCrop'), dict(type='Resize', scale=(crop, crop), keep_ratio=False),
+                 dict(type='Flip', flip_ratio=0.5)) if train else (dict(type='CenterCrop', crop_size=crop), )
+    return [dict(type='DecordInit'),
+            dict(type='SampleFrames', clip_len=clip_len, frame_interval=2, num_clips=1, test_mode=not train),
+            dict(type='DecordDecode'),
+            dict(type='Resize', scale=(-1, crop + 8)),
+            *crop_step,
+            *([rotation] if rotation else []),
+            dict(type='FormatShape', input_format='NCTHW'),
+            dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))]
+
+
+def load_batch(video_dir, pipeline, indices=range(4)):
+    dataset = DATASETS.build(dict(type='VideoDataset', ann_file=str(video_dir / 'list.txt'),
+                                  data_prefix=dict(video=str(video_dir)), pipeline=pipeline, test_mode=True))
+    return pseudo_collate([dataset[i] for i in indices])
+
+
+def test_in_pipeline_and_in_model_rotation_give_identical_inputs_and_labels(video_dir):
+    in_pipeline = build_recognizer()
+    in_model = build_recognizer(rotate_in_model=True)
+    rotated = in_pipeline.data_preprocessor(
+        load_batch(video_dir, video_pipeline(dict(type='VideoRotation', mode='all'))), training=True)
+    plain = in_model.data_preprocessor(load_batch(video_dir, video_pipeline()), training=True)
+    assert plain['inputs'].shape == (4, 1, 3, 8, 32, 32)
+
+    inputs_a, labels_a = in_pipeline.rotated_batch(rotated['inputs'], rotated['data_samples'])
+    inputs_b, labels_b = in_model.rotated_batch(plain['inputs'], plain['data_samples'])
+    assert inputs_a.shape == (4, 4, 3, 8, 32, 32)
+    torch.testing.assert_close(inputs_a, inputs_b, rtol=0, atol=0)
+    assert torch.equal(labels_a, labels_b) and labels_a.tolist() == [[0, 1, 2, 3]] * 4
+
+    # ... so the two ways train the same model: identical weights give identical losses.
+    in_model.load_state_dict(in_pipeline.state_dict())
+    loss_a = in_pipeline(rotated['inputs'], rotated['data_samples'], mode='loss')['loss_rotation']
+    loss_b = in_model(plain['inputs'], plain['data_samples'], mode='loss')['loss_rotation']
+    torch.testing.assert_close(loss_a, loss_b)
+
+
+def test_loss_decreases_when_overfitting_real_decoded_videos(video_dir):
+    torch.manual_seed(0)
+    model = build_recognizer(rotate_in_model=True)
+    batch = model.data_preprocessor(load_batch(video_dir, video_pipeline()), training=True)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(25):
+        loss = model(batch['inputs'], batch['data_samples'], mode='loss')['loss_rotation']
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[0] > 1.2  # chance level for 4 angles is ln 4 = 1.39
+    assert min(losses[-5:]) < 0.5 * losses[0], losses
+
+
+def test_predict_scores_every_copy_and_keeps_labels(video_dir):
+    model = build_recognizer().eval()
+    data = model.data_preprocessor(load_batch(video_dir, video_pipeline(dict(type='VideoRotation', mode='all'))))
+    with torch.no_grad():
+        samples = model(data['inputs'], data['data_samples'], mode='predict')
+    for sample in samples:
+        assert sample.rotation_score.shape == (4, 4)
+        torch.testing.assert_close(sample.rotation_score.sum(1), torch.ones(4))
+        assert sample.rotation_label.tolist() == [0, 1, 2, 3]
+
+
+def test_random_rotation_in_the_training_pipeline_trains(video_dir):
+    model = build_recognizer()
+    data = model.data_preprocessor(
+        load_batch(video_dir, video_pipeline(dict(type='VideoRotation', mode='random'), train=True)), training=True)
+    assert data['inputs'].shape == (4, 1, 3, 8, 32, 32)
+    losses = model(data['inputs'], data['data_samples'], mode='loss')
+    losses['loss_rotation'].backward()
+    assert all(p.grad is not None for p in model.backbone.parameters() if p.requires_grad)
+
+
+def test_tensor_mode_and_extract_feat_return_backbone_features():
+    model = build_recognizer()
+    feats = model(torch.randn(2, 1, 3, 8, 32, 32), mode='tensor')
+    assert feats.shape == (2, 64, 1, 1, 1)
+    logits, _ = model.extract_feat(torch.randn(2, 3, 3, 8, 32, 32), stage='head')
+    assert logits.shape == (6, 4)
+
+
+BACKBONES = {
+    # name: (backbone config, pooled channels, input (N, V, ...) shape, preprocessor format)
+    'R3D-18': (tiny_r3d(), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'C3D': (dict(type='C3D', out_dim=4608, pretrained=None), 4096, (1, 1, 3, 16, 64, 64), 'NCTHW'),
+    'R(2+1)D': (dict(tiny_r3d(), type='ResNet2Plus1d', conv_cfg=dict(type='Conv2plus1d'),
+                     norm_cfg=dict(type='BN3d'), zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'SlowFast': (dict(type='ResNet3dSlowFast', resample_rate=4, speed_ratio=4, channel_ratio=8,
+                      slow_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=True, base_channels=8,
+                                        conv1_kernel=(1, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
+                                        inflate=(0, 0, 1, 1), norm_eval=False),
+                      fast_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=False, base_channels=1,
+                                        conv1_kernel=(5, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
+                                        norm_eval=False)), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'TimeSformer': (dict(type='TimeSformer', num_frames=8, img_size=32, patch_size=16, embed_dims=64, num_heads=4,
+                         num_transformer_layers=2, attention_type='divided_space_time', pretrained=None),
+                    64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'TSM': (dict(type='ResNetTSM', depth=18, num_segments=4, shift_div=4, pretrained=None, pretrained2d=False,
+                 norm_eval=False), 512, (2, 4, 3, 32, 32), 'NCHW'),
+}
+
+
+@pytest.mark.parametrize('rotate_in_model', [True, False], ids=['in-model', 'in-pipeline'])
+@pytest.mark.parametrize('name', list(BACKBONES))
+def test_backbones_train_forward_and_backward(name, rotate_in_model):
+    backbone, channels, shape, format_shape = BACKBONES[name]
+    torch.manual_seed(0)
+    model = build_recognizer(backbone, channels, format_shape, rotate_in_model=rotate_in_model)
+    inputs = torch.randn(shape)
+    samples = [ActionDataSample() for _ in range(shape[0])]
+    if not rotate_in_model:  # as VideoRotation(mode='all') packs it: copies along the view axis
+        inputs = torch.cat([torch.rot90(inputs, k, dims=(-2, -1)) for k in range(4)], dim=1)
+        for sample in samples:
+            sample.rotation_label = torch.arange(4)
+    losses = model(inputs, samples, mode='loss')
+    losses['loss_rotation'].backward()
+    grads = [p.grad for p in model.backbone.parameters() if p.requires_grad]
+    assert grads and all(g is not None for g in grads)
+    assert any(g.abs().sum() > 0 for g in grads)
+    model.eval()
+    with torch.no_grad():
+        predicted = model(inputs, samples, mode='predict')
+    assert predicted[0].rotation_score.shape == (4, 4)
