@@ -1,0 +1,83 @@
+#!/usr/bin/env python
+"""Build MMAction2 video lists for the 3 official HMDB51 splits.
+
+Writes ``hmdb51_{train,val}_split_{1,2,3}_videos.txt`` and ``hmdb51_classes.txt`` (label order:
+sorted class names) to ``--out``; paths are relative to the video root
+(``brush_hair/April_09_brush_hair_u_nm_np1_ba_goo_0.avi 0``). Flag 0 (unused) videos are skipped.
+
+    python tools/data/hmdb51/build_file_list.py --video-root data/hmdb51/videos \
+        --split-dir data/hmdb51/testTrainMulti_7030_splits --out data/hmdb51
+
+Defaults come from ``--root`` (default ``data/hmdb51``): ``<root>/videos``,
+``<root>/testTrainMulti_7030_splits`` and ``<root>``.
+
+Videos listed in a split file but missing on disk are left out and reported (also written to
+``hmdb51_<train|val>_split_<N>_missing.txt``); ``--strict`` makes them an error instead.
+Bad annotations: one ``error: <file>:<line>: <problem>`` line on stderr, exit status 2.
+"""
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+
+def _load_preparation():
+    """Import ``mmrot3d/datasets/preparation`` of this checkout on its own.
+
+    ``import mmrot3d`` loads torch, MMAction2 and the model registries (~3 s, and warnings on
+    stderr); writing text lists needs none of it, so the package is loaded by path instead.
+    """
+    pkg_dir = Path(__file__).resolve().parents[3] / 'mmrot3d' / 'datasets' / 'preparation'
+    spec = importlib.util.spec_from_file_location('_mmrot3d_preparation', pkg_dir / '__init__.py',
+                                                  submodule_search_locations=[str(pkg_dir)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+
+_load_preparation()
+
+from _mmrot3d_preparation.common import (find_missing, missing_error, require_dir,  # noqa: E402
+                                         run_cli, write_lines, write_outputs)
+from _mmrot3d_preparation.hmdb51 import SPLITS, build_hmdb51_lists  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--root', default='data/hmdb51', help='dataset root (default: %(default)s)')
+    parser.add_argument('--video-root', help='folder with <class_name>/ subfolders (default: <root>/videos)')
+    parser.add_argument('--split-dir', help='folder with <class_name>_test_split<N>.txt '
+                        '(default: <root>/testTrainMulti_7030_splits)')
+    parser.add_argument('--out', help='output folder (default: <root>)')
+    parser.add_argument('--splits', type=int, nargs='+', choices=SPLITS, default=list(SPLITS))
+    parser.add_argument('--strict', action='store_true',
+                        help='fail if a listed video is missing on disk (default: skip and report)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    root = Path(args.root)
+    video_root = Path(args.video_root) if args.video_root else root / 'videos'
+    split_dir = Path(args.split_dir) if args.split_dir else root / 'testTrainMulti_7030_splits'
+    out = Path(args.out) if args.out else root
+
+    class_names, lists = build_hmdb51_lists(split_dir, args.splits)
+    require_dir(video_root, 'video directory')
+    checked = {}
+    for split, (train, val) in lists.items():
+        for subset, entries in (('train', train), ('val', val)):
+            checked[split, subset] = find_missing(entries, video_root)
+    all_missing = [e for _, missing in checked.values() for e in missing]
+    if all_missing and args.strict:
+        raise missing_error(all_missing, video_root)
+
+    write_lines(out / 'hmdb51_classes.txt', class_names)
+    print(f'wrote {out / "hmdb51_classes.txt"}: {len(class_names)} classes')
+    for (split, subset), (present, missing) in checked.items():
+        write_outputs(out / f'hmdb51_{subset}_split_{split}_videos.txt', present, missing,
+                      out / f'hmdb51_{subset}_split_{split}_missing.txt')
+
+
+if __name__ == '__main__':
+    run_cli(main)

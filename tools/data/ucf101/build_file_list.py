@@ -1,0 +1,87 @@
+#!/usr/bin/env python
+"""Build MMAction2 video lists for the 3 official UCF101 splits.
+
+Writes ``ucf101_{train,val}_split_{1,2,3}_videos.txt`` and ``ucf101_classes.txt`` to ``--out``;
+paths are relative to the video folder (``ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 0``).
+
+Official release layout (default)::
+
+    python tools/data/ucf101/build_file_list.py --root data/ucf101
+        # reads data/ucf101/UCF-101/ and data/ucf101/ucfTrainTestlist/, writes to data/ucf101/
+
+MMAction2's layout (``videos/`` + ``annotations/``)::
+
+    python tools/data/ucf101/build_file_list.py --root data/ucf101 \
+        --video-dir data/ucf101/videos --ann-dir data/ucf101/annotations
+
+Videos listed in a split file but missing on disk are left out and reported (also written to
+``ucf101_<train|val>_split_<N>_missing.txt``); ``--strict`` makes them an error instead.
+Bad annotations: one ``error: <file>:<line>: <problem>`` line on stderr, exit status 2.
+"""
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+
+def _load_preparation():
+    """Import ``mmrot3d/datasets/preparation`` of this checkout on its own.
+
+    ``import mmrot3d`` loads torch, MMAction2 and the model registries (~3 s, and warnings on
+    stderr); writing text lists needs none of it, so the package is loaded by path instead.
+    """
+    pkg_dir = Path(__file__).resolve().parents[3] / 'mmrot3d' / 'datasets' / 'preparation'
+    spec = importlib.util.spec_from_file_location('_mmrot3d_preparation', pkg_dir / '__init__.py',
+                                                  submodule_search_locations=[str(pkg_dir)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+
+_load_preparation()
+
+from _mmrot3d_preparation.common import (find_missing, missing_error, require_dir,  # noqa: E402
+                                         run_cli, write_lines, write_outputs)
+from _mmrot3d_preparation.ucf101 import SPLITS, build_ucf101_lists  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--root', default='data/ucf101', help='dataset root (default: %(default)s)')
+    parser.add_argument('--video-dir', help='video folder with <ClassName>/ subfolders '
+                        '(default: <root>/UCF-101)')
+    parser.add_argument('--ann-dir', help='folder with classInd.txt, trainlist0N.txt, testlist0N.txt '
+                        '(default: <root>/ucfTrainTestlist)')
+    parser.add_argument('--out', help='output folder (default: <root>)')
+    parser.add_argument('--splits', type=int, nargs='+', choices=SPLITS, default=list(SPLITS))
+    parser.add_argument('--strict', action='store_true',
+                        help='fail if a listed video is missing on disk (default: skip and report)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    root = Path(args.root)
+    video_dir = Path(args.video_dir) if args.video_dir else root / 'UCF-101'
+    ann_dir = Path(args.ann_dir) if args.ann_dir else root / 'ucfTrainTestlist'
+    out = Path(args.out) if args.out else root
+
+    class_names, lists = build_ucf101_lists(ann_dir, args.splits)
+    require_dir(video_dir, 'video directory')
+    checked = {}
+    for split, (train, val) in lists.items():
+        for subset, entries in (('train', train), ('val', val)):
+            checked[split, subset] = find_missing(entries, video_dir)
+    all_missing = [e for _, missing in checked.values() for e in missing]
+    if all_missing and args.strict:
+        raise missing_error(all_missing, video_dir)
+
+    write_lines(out / 'ucf101_classes.txt', class_names)
+    print(f'wrote {out / "ucf101_classes.txt"}: {len(class_names)} classes')
+    for (split, subset), (present, missing) in checked.items():
+        write_outputs(out / f'ucf101_{subset}_split_{split}_videos.txt', present, missing,
+                      out / f'ucf101_{subset}_split_{split}_missing.txt')
+
+
+if __name__ == '__main__':
+    run_cli(main)
