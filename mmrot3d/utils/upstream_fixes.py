@@ -9,6 +9,7 @@ import importlib.util
 import os.path as osp
 import sys
 import types
+import warnings
 
 import torch
 
@@ -85,6 +86,12 @@ def allow_cpu_distributed_training() -> None:
     MMDistributedDataParallel.__init__ = ddp_init_cpu_aware
 
 
+def silence_mmcv_lite_ops_warning() -> None:
+    # mmcv-lite ships no compiled ops by design (see README); none of our models use the
+    # deformable attention it warns about on every import.
+    warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
 _applied = False
 
 
@@ -92,6 +99,7 @@ def apply_upstream_fixes() -> None:
     global _applied
     if _applied:
         return
+    silence_mmcv_lite_ops_warning()
     provide_missing_drn_module()
     route_checkpoint_loading_through_trust_check()
     allow_cpu_distributed_training()
