@@ -11,6 +11,14 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 
+# Reliability (README "Reliability"): config errors stop the run before step 1, a NaN/inf loss stops
+# it before reaching the weights (the last good state is saved), bad videos are counted per epoch.
+custom_hooks = [
+    dict(type='RotationConfigCheckHook'),
+    dict(type='NonFiniteLossHook'),
+    dict(type='SkippedVideosHook'),
+]
+
 # dist_cfg picks NCCL on GPUs; on CPU-only machines mmrot3d falls back to gloo, so one config serves both.
 env_cfg = dict(
     cudnn_benchmark=False,

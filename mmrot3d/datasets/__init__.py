@@ -1,3 +1,4 @@
+from .robust_video_dataset import RobustVideoDataset
 from .transforms import VideoRotation
 
-__all__ = ['VideoRotation']
+__all__ = ['RobustVideoDataset', 'VideoRotation']

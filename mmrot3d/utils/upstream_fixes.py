@@ -13,6 +13,8 @@ import warnings
 
 import torch
 
+from .atomic_io import make_resume_robust
+
 
 def provide_missing_drn_module() -> None:
     # The mmaction2 1.2.0 wheel does not ship models/localizers/drn/ (upstream forgot its
@@ -103,4 +105,5 @@ def apply_upstream_fixes() -> None:
     provide_missing_drn_module()
     route_checkpoint_loading_through_trust_check()
     allow_cpu_distributed_training()
+    make_resume_robust()  # a torn last_checkpoint pointer must not break --resume (atomic_io.py)
     _applied = True

@@ -1,5 +1,9 @@
 # Kinetics-400 in MMAction2's standard layout, for rotation pretraining (labels are not used).
-dataset_type = 'VideoDataset'
+# RobustVideoDataset: a scraped video that is missing, truncated, corrupt or too short is skipped and
+# logged once instead of stopping the run; more than max_bad_fraction of bad entries stops it.
+# Run tools/check_dataset.py on a list first to see (and drop) its bad entries.
+dataset_type = 'RobustVideoDataset'
+max_bad_fraction = 0.01
 # Lists from tools/data/kinetics400/build_file_list.py hold paths like train/<label>/<clip>.mp4
 # relative to the folder that holds train/ and val/.
 data_root = 'data/kinetics400/videos'
@@ -34,14 +38,14 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
-                 pipeline=train_pipeline))
+                 pipeline=train_pipeline, max_bad_fraction=max_bad_fraction))
 val_dataloader = dict(
     batch_size=32,
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type=dataset_type, ann_file=ann_file_val, data_prefix=dict(video=data_root_val),
-                 pipeline=val_pipeline, test_mode=True))
+                 pipeline=val_pipeline, test_mode=True, max_bad_fraction=max_bad_fraction))
 test_dataloader = val_dataloader
 
 # Validation reports the pretext's rotation accuracy, overall and per angle.

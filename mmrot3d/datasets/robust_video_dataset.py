@@ -1,0 +1,194 @@
+"""A VideoDataset that survives bad files in lists of hundreds of thousands of scraped videos."""
+import logging
+import multiprocessing as mp
+import os.path as osp
+import random
+from typing import Optional
+
+from mmaction.datasets import VideoDataset
+from mmaction.registry import DATASETS
+from mmengine.logging import print_log
+from torch.utils.data import get_worker_info
+
+from .checks import ConfigError, check_rotation_crop, check_video, read_annotation_list, sampled_window
+
+
+class BadVideoError(Exception):
+    """One sample cannot be read (internal: caught by RobustVideoDataset, which substitutes another)."""
+
+
+class TooManyBadVideosError(RuntimeError):
+    """More of the list is unreadable than ``max_bad_fraction`` allows: the data, not the run, needs fixing."""
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return (text.splitlines()[0][:160] if text else type(err).__name__)
+
+
+@DATASETS.register_module()
+class RobustVideoDataset(VideoDataset):
+    """``VideoDataset`` that skips unreadable videos instead of stopping a days-long run.
+
+    A sample whose file is missing, empty, unreadable, not a video, truncated or corrupt, or shorter
+    than the sampled window is replaced by another one (drawn from a seeded generator keyed by the
+    index, so runs and resumed runs see the same substitutes); the file is named once in the log
+    (WARNING) and never decoded again. :class:`mmrot3d.engine.hooks.SkippedVideosHook` reports the
+    number of skipped samples at the end of every epoch. Malformed list lines are reported with
+    ``file:line`` when the list is read, and dropped.
+
+    Only failures of the *reading* steps (``*Init`` / ``*Decode`` transforms) count as bad data: an
+    error of any later transform is a bug or a config error, and is raised.
+
+    Skip records live in shared memory created before DataLoader workers start, so the counts, the
+    "already logged" marks and the bad-fraction limit hold across all workers of a rank (and across
+    epochs with persistent workers), without files or extra processes.
+
+    Args:
+        max_bad_fraction: stop (:class:`TooManyBadVideosError`) once more than this fraction of the
+            list's lines turned out bad. Set from what a preflight (``tools/check_dataset.py``) finds.
+        min_frames: frames a video needs; default: the sampled window of the pipeline's
+            ``SampleFrames`` (``clip_len * frame_interval``).
+        require_label: report lines without a label (``VideoDataset`` would silently use -1).
+        max_retries: substitutes tried for one sample before giving up.
+        **kwargs: as for ``VideoDataset``.
+    """
+
+    def __init__(self, ann_file: str, pipeline, max_bad_fraction: float = 0.01, min_frames: Optional[int] = None,
+                 require_label: bool = True, max_retries: int = 50, **kwargs) -> None:
+        if not 0 <= max_bad_fraction <= 1:
+            raise ConfigError(f'dataset.max_bad_fraction={max_bad_fraction}; use a fraction in [0, 1], e.g. 0.01')
+        self.max_bad_fraction = max_bad_fraction
+        self.require_label = require_label
+        self.max_retries = max_retries
+        pipeline_cfg = [dict(step) if isinstance(step, dict) else step for step in pipeline]
+        self.min_frames = int(min_frames) if min_frames else sampled_window(pipeline_cfg)
+        uncertain = check_rotation_crop(pipeline_cfg, 'dataset.pipeline')
+        if uncertain:
+            print_log(uncertain, logger='current', level=logging.WARNING)
+        self.malformed_lines = 0
+        super().__init__(ann_file, pipeline=pipeline, **kwargs)
+
+    # -- reading the list -------------------------------------------------------------------------
+    def load_data_list(self):
+        """The list's good lines; each malformed one is logged as ``file:line: reason``."""
+        remote = '://' in str(self.ann_file)
+        if not remote and not osp.isfile(self.ann_file):
+            raise ConfigError(f'dataset.ann_file={self.ann_file!r} does not exist'
+                              + (f' (data_root={self.data_root!r})' if self.data_root else ''))
+        prefix = self.data_prefix.get('video') or ''
+        if prefix and '://' not in prefix and not osp.isdir(prefix):
+            raise ConfigError(f"dataset.data_prefix.video={prefix!r} is not a directory")
+        if remote:  # lists on object stores: keep upstream parsing, nothing local to check
+            return super().load_data_list()
+        data_list, malformed = [], []
+        for entry in read_annotation_list(self.ann_file, self.delimiter, self.multi_class, self.num_classes,
+                                          self.require_label):
+            if entry.error:
+                malformed.append(entry)
+                print_log(f'{self.ann_file}:{entry.lineno}: {entry.error}: {entry.line[:200]!r} (line skipped)',
+                          logger='current', level=logging.WARNING)
+                continue
+            data_list.append(dict(filename=osp.join(prefix, entry.filename), label=entry.label))
+        self.malformed_lines = len(malformed)
+        total = len(data_list) + len(malformed)
+        if malformed and len(malformed) > self.max_bad_fraction * total:
+            raise TooManyBadVideosError(
+                f'{self.ann_file}: {len(malformed)} of {total} lines are malformed (first at line '
+                f'{malformed[0].lineno}: {malformed[0].error}), more than max_bad_fraction={self.max_bad_fraction}')
+        if not data_list:
+            raise ConfigError(f'dataset.ann_file={self.ann_file!r} lists no usable video')
+        return data_list
+
+    def full_init(self) -> None:
+        if self._fully_initialized:
+            return
+        super().full_init()
+        # Created here, in the process that builds the dataset, *before* DataLoader workers fork (or
+        # get it pickled through process spawning), so all workers of this rank share them.
+        self._lock = mp.Lock()
+        self._known_bad = mp.RawArray('b', len(self))  # 1 = bad, already logged: skip without decoding
+        self._stats = mp.RawArray('q', 2)  # [samples skipped since the last report, distinct bad files]
+        self._last_bad = mp.RawArray('c', 512)  # "file: reason" of the latest bad file, for the stop message
+
+    # -- reading samples --------------------------------------------------------------------------
+    def prepare_data(self, idx: int):
+        """Run the pipeline; failures of the reading steps (or a too-short video) raise BadVideoError."""
+        results = self.get_data_info(idx)
+        length_checked = False
+        for transform in self.pipeline.transforms:
+            reads_the_file = type(transform).__name__.endswith(('Init', 'Decode'))
+            try:
+                results = transform(results)
+            except Exception as err:
+                if not reads_the_file:
+                    raise
+                raise BadVideoError(f'{type(transform).__name__}: {_first_line(err)}') from err
+            if results is None:
+                return None
+            if not length_checked and 'total_frames' in results:
+                length_checked = True
+                if results['total_frames'] < self.min_frames:
+                    raise BadVideoError(f'too short: {results["total_frames"]} frames < sampled window of '
+                                        f'{self.min_frames}')
+        return results
+
+    def __getitem__(self, idx: int):
+        if not self._fully_initialized:
+            self.full_init()
+        current = idx
+        for attempt in range(self.max_retries + 1):
+            if not self._known_bad[current]:
+                try:
+                    data = self.prepare_data(current)
+                    if data is not None:
+                        return data
+                except BadVideoError as err:
+                    self._record_bad(current, str(err))
+            else:
+                with self._lock:
+                    self._stats[0] += 1
+            # The same bad index always gets the same substitutes: runs (and resumed runs) stay reproducible.
+            current = random.Random(idx * 1_000_003 + attempt).randrange(len(self))
+        raise TooManyBadVideosError(f'{self.max_retries + 1} videos in a row were bad while fetching sample {idx} '
+                                    f'of {self.ann_file} (last: {self.last_bad()}); run tools/check_dataset.py '
+                                    'on the list')
+
+    def _record_bad(self, idx: int, error: str) -> None:
+        filename = self.get_data_info(idx)['filename']
+        if error.startswith(('DecordInit', 'PyAVInit', 'OpenCVInit')):
+            # name the actual cause (missing, zero bytes, not a video...) rather than the decoder's message
+            error = check_video(filename, self.min_frames, decode=False) or error
+        with self._lock:
+            first_time = not self._known_bad[idx]
+            self._known_bad[idx] = 1
+            self._stats[0] += 1
+            if first_time:
+                self._stats[1] += 1
+                self._last_bad.value = f'{filename}: {error}'.encode()[:511]
+        if first_time:
+            print_log(f'Skipping bad video {filename}: {error}', logger='current', level=logging.WARNING)
+        if get_worker_info() is None:
+            # In a DataLoader worker the exception would reach the user wrapped in a worker traceback;
+            # there SkippedVideosHook raises it in the main process after the iteration instead.
+            self.check_bad_fraction()
+
+    # -- reporting (called by SkippedVideosHook in the main process) ------------------------------
+    def last_bad(self) -> str:
+        return self._last_bad.value.decode(errors='replace')
+
+    def bad_counts(self, reset_skips: bool = False):
+        """``(skipped samples since the last reset, distinct bad files, lines in the list)``."""
+        with self._lock:
+            skipped, bad = int(self._stats[0]), int(self._stats[1])
+            if reset_skips:
+                self._stats[0] = 0
+        return skipped, bad + self.malformed_lines, len(self) + self.malformed_lines
+
+    def check_bad_fraction(self) -> None:
+        _, bad, total = self.bad_counts()
+        if bad > self.max_bad_fraction * total:
+            raise TooManyBadVideosError(
+                f'{bad} of {total} entries of {self.ann_file} are bad ({bad / total:.1%} > max_bad_fraction='
+                f'{self.max_bad_fraction:.1%}; latest: {self.last_bad()}); find them all with '
+                f'tools/check_dataset.py {self.ann_file} --write-clean CLEAN_LIST')
