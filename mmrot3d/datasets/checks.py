@@ -314,7 +314,7 @@ def check_dataset_main(argv: Optional[Sequence[str]] = None) -> int:
             bad.append((entry, reason))
     for entry, reason in bad:
         where = f'{args.ann_file}:{entry.lineno}'
-        print(f'{where}: {entry.filename or entry.line!r}: {reason}' if entry.error is None else
+        print(f'{where}: {entry.filename}: {reason}' if entry.error is None else
               f'{where}: malformed line {entry.line!r}: {reason}')
     if args.write_clean:
         with open(args.write_clean, 'w') as f:

@@ -5,6 +5,7 @@ import os.path as osp
 import random
 from typing import Optional
 
+import numpy as np
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
@@ -108,6 +109,7 @@ class RobustVideoDataset(VideoDataset):
         # get it pickled through process spawning), so all workers of this rank share them.
         self._lock = mp.Lock()
         self._known_bad = mp.RawArray('b', len(self))  # 1 = bad, already logged: skip without decoding
+        self._hit = mp.RawArray('b', len(self))  # 1 = bad file met since the last report (this epoch)
         self._stats = mp.RawArray('q', 2)  # [samples skipped since the last report, distinct bad files]
         self._last_bad = mp.RawArray('c', 512)  # "file: reason" of the latest bad file, for the stop message
 
@@ -148,6 +150,7 @@ class RobustVideoDataset(VideoDataset):
             else:
                 with self._lock:
                     self._stats[0] += 1
+                    self._hit[current] = 1
             # The same bad index always gets the same substitutes: runs (and resumed runs) stay reproducible.
             current = random.Random(idx * 1_000_003 + attempt).randrange(len(self))
         raise TooManyBadVideosError(f'{self.max_retries + 1} videos in a row were bad while fetching sample {idx} '
@@ -162,6 +165,7 @@ class RobustVideoDataset(VideoDataset):
         with self._lock:
             first_time = not self._known_bad[idx]
             self._known_bad[idx] = 1
+            self._hit[idx] = 1
             self._stats[0] += 1
             if first_time:
                 self._stats[1] += 1
@@ -177,16 +181,19 @@ class RobustVideoDataset(VideoDataset):
     def last_bad(self) -> str:
         return self._last_bad.value.decode(errors='replace')
 
-    def bad_counts(self, reset_skips: bool = False):
-        """``(skipped samples since the last reset, distinct bad files, lines in the list)``."""
+    def bad_counts(self, reset: bool = False):
+        """``(bad files met, samples substituted -- both since the last reset --, entries known bad
+        (files and malformed lines), entries in the list)``."""
         with self._lock:
-            skipped, bad = int(self._stats[0]), int(self._stats[1])
-            if reset_skips:
+            hit = np.frombuffer(self._hit, dtype=np.int8)
+            files, skipped, bad = int(hit.sum()), int(self._stats[0]), int(self._stats[1])
+            if reset:
+                hit[:] = 0
                 self._stats[0] = 0
-        return skipped, bad + self.malformed_lines, len(self) + self.malformed_lines
+        return files, skipped, bad + self.malformed_lines, len(self) + self.malformed_lines
 
     def check_bad_fraction(self) -> None:
-        _, bad, total = self.bad_counts()
+        _, _, bad, total = self.bad_counts()
         if bad > self.max_bad_fraction * total:
             raise TooManyBadVideosError(
                 f'{bad} of {total} entries of {self.ann_file} are bad ({bad / total:.1%} > max_bad_fraction='

@@ -48,14 +48,14 @@ class SkippedVideosHook(Hook):
     @staticmethod
     def _report(dataset, when: str) -> None:
         for data in robust_datasets(dataset):
-            counts = torch.tensor(data.bad_counts(reset_skips=True), dtype=torch.float64)
+            counts = torch.tensor(data.bad_counts(reset=True), dtype=torch.float64)
             if is_distributed():
                 # ranks see disjoint samples each epoch; a file bad on two ranks counts twice (an upper bound)
                 all_reduce(counts, op='sum')
-                counts[2] /= torch.distributed.get_world_size()
-            skipped, bad, total = (int(c) for c in counts)
-            level = logging.WARNING if skipped else logging.INFO
-            print_log(f'{when}: skipped {skipped} samples of bad videos; {bad} of {total} entries of '
-                      f'{data.ann_file} known bad so far (max_bad_fraction={data.max_bad_fraction:.1%})',
+                counts[3] /= torch.distributed.get_world_size()
+            files, skipped, bad, total = (int(c) for c in counts)
+            level = logging.WARNING if files else logging.INFO
+            print_log(f'{when}: skipped {files} bad video files ({skipped} samples substituted); {bad} of {total} '
+                      f'entries of {data.ann_file} known bad so far (max_bad_fraction={data.max_bad_fraction:.1%})',
                       logger='current', level=level)
             data.check_bad_fraction()

@@ -1,0 +1,119 @@
+"""Bad videos and malformed lines: training goes on, each is named once, counts per epoch, a clear stop."""
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mmaction.registry import DATASETS
+from mmengine.logging import MMLogger
+from torch.utils.data import DataLoader
+
+from mmrot3d.datasets.checks import ConfigError
+from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
+from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
+
+from conftest import BAD_FILES, MALFORMED, NUM_CLASSES  # noqa: E402  (tests/reliability/conftest.py)
+
+ROOT = Path(__file__).parents[2]
+PIPELINE = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
+            dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 40)), dict(type='CenterCrop', crop_size=32),
+            dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs', meta_keys=('filename', ))]
+
+
+def build(ann_file, prefix, **kwargs):
+    cfg = dict(type='RobustVideoDataset', ann_file=str(ann_file), data_prefix=dict(video=str(prefix)),
+               pipeline=PIPELINE, num_classes=NUM_CLASSES, max_bad_fraction=0.5)
+    return DATASETS.build({**cfg, **kwargs})
+
+
+@pytest.fixture
+def log_records(tmp_path):
+    """What MMEngine's current logger writes, from this process and from DataLoader workers (a log file,
+    as a run has: worker processes inherit the handler and append to the same file)."""
+    path = tmp_path / 'run.log'
+    handler = logging.FileHandler(path, mode='a')
+    handler.setFormatter(logging.Formatter('%(message)s'))
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+
+    class Records:
+        def __iter__(self):
+            handler.flush()
+            return iter(path.read_text().splitlines())
+
+    yield Records()
+    logger.removeHandler(handler)
+    handler.close()
+
+
+def test_every_kind_of_bad_file_is_skipped_named_once_and_counted(mixed_list, log_records):
+    root, ann_file, good = mixed_list
+    dataset = build(ann_file, root, max_bad_fraction=0.6)
+    assert len(dataset) == len(good) + len(BAD_FILES)
+    malformed_lines = [m for m in log_records if 'line skipped' in m]
+    for line, reason in MALFORMED.items():  # file:line and why, for each malformed line
+        lineno = ann_file.read_text().splitlines().index(line) + 1
+        assert sum(f'{ann_file}:{lineno}: {reason}' in m for m in malformed_lines) == 1, malformed_lines
+
+    # Two epochs through DataLoader workers: every sample comes back (bad ones substituted by good ones).
+    loader = DataLoader(dataset, batch_size=5, num_workers=2, collate_fn=lambda batch: batch,
+                        persistent_workers=True)
+    hook = SkippedVideosHook()
+    for epoch in range(2):
+        names = [s['data_samples'].filename for batch in loader for s in batch]
+        assert len(names) == len(dataset) and all(Path(n).name in good for n in names)
+        hook._report(dataset, f'Epoch(train) [{epoch + 1}]')
+    skips = [m for m in log_records if m.startswith('Skipping bad video')]
+    for name, reason in BAD_FILES.items():
+        assert sum(f'{root / name}: {reason}' in m for m in skips) == 1, (name, skips)  # named once, with why
+    reports = [m for m in log_records if 'bad video files' in m]
+    # both epochs meet all 7 bad files (first epoch: found while decoding; second: known bad, not decoded again)
+    assert [r.split(' (')[0] for r in reports] == [f'Epoch(train) [{e}]: skipped 7 bad video files' for e in (1, 2)]
+    assert all(f'; 11 of 19 entries of {ann_file} known bad so far (max_bad_fraction=60.0%)' in r for r in reports)
+
+
+def test_too_many_bad_files_stop_with_one_clear_line(mixed_list):
+    root, ann_file, _ = mixed_list
+    with pytest.raises(TooManyBadVideosError, match=r'4 of 19 lines are malformed \(first at line 4: missing label'):
+        build(ann_file, root, max_bad_fraction=0.1)
+    dataset = build(ann_file, root, max_bad_fraction=0.4)  # 4 malformed of 19: fine; + 7 bad files: 58% > 40%
+    with pytest.raises(TooManyBadVideosError) as info:
+        for i in range(len(dataset)):
+            dataset[i]
+    message = str(info.value)
+    assert '\n' not in message and 'entries of' in message and 'max_bad_fraction=40.0%' in message
+    assert 'tools/check_dataset.py' in message
+
+
+def test_missing_list_or_video_folder_is_named_at_build(mixed_list, tmp_path):
+    root, ann_file, _ = mixed_list
+    with pytest.raises(ConfigError, match=r"^dataset.ann_file='.*nope.txt' does not exist$"):
+        build(tmp_path / 'nope.txt', root)
+    with pytest.raises(ConfigError, match=r"^dataset.data_prefix.video='.*no_videos' is not a directory$"):
+        build(ann_file, tmp_path / 'no_videos')
+
+
+def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_list, tmp_path):
+    root, ann_file, good = mixed_list
+    clean = tmp_path / 'clean.txt'
+    result = subprocess.run([sys.executable, str(ROOT / 'tools' / 'check_dataset.py'), str(ann_file),
+                             '--data-prefix', str(root), '--workers', '2', '--clip-len', '8', '--frame-interval', '2',
+                             '--num-classes', str(NUM_CLASSES), '--write-clean', str(clean)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    lines = ann_file.read_text().splitlines()
+    report = result.stdout.splitlines()
+    for name, reason in BAD_FILES.items():
+        lineno = next(i for i, line in enumerate(lines, 1) if line.startswith(name + ' '))
+        assert any(r.startswith(f'{ann_file}:{lineno}: {name}: {reason}') for r in report), (name, report)
+    for line, reason in MALFORMED.items():
+        assert any(r.startswith(f'{ann_file}:{lines.index(line) + 1}: malformed line') and reason in r
+                   for r in report), (line, report)
+    assert report[-1].startswith(f'{len(good)} good, 11 bad of 19 entries')
+    assert f'checked 19/19' in result.stderr  # the progress line
+    assert [line.split()[0] for line in clean.read_text().splitlines()] == good
+
+    again = subprocess.run([sys.executable, str(ROOT / 'tools' / 'check_dataset.py'), str(clean), '--data-prefix',
+                            str(root), '--clip-len', '8', '--workers', '1'], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stdout.startswith(f'{len(good)} good, 0 bad'), again.stdout + again.stderr
