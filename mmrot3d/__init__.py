@@ -8,5 +8,6 @@ from .utils.upstream_fixes import apply_upstream_fixes
 apply_upstream_fixes()
 
 from . import datasets, evaluation, models  # noqa: E402,F401  (registers into MMAction2's registries)
+from . import engine  # noqa: E402,F401  (registers the hooks)
 
 __version__ = '0.1.0'

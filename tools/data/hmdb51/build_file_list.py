@@ -16,30 +16,11 @@ Videos listed in a split file but missing on disk are left out and reported (als
 Bad annotations: one ``error: <file>:<line>: <problem>`` line on stderr, exit status 2.
 """
 import argparse
-import importlib.util
-import sys
 from pathlib import Path
 
-
-def _load_preparation():
-    """Import ``mmrot3d/datasets/preparation`` of this checkout on its own.
-
-    ``import mmrot3d`` loads torch, MMAction2 and the model registries (~3 s, and warnings on
-    stderr); writing text lists needs none of it, so the package is loaded by path instead.
-    """
-    pkg_dir = Path(__file__).resolve().parents[3] / 'mmrot3d' / 'datasets' / 'preparation'
-    spec = importlib.util.spec_from_file_location('_mmrot3d_preparation', pkg_dir / '__init__.py',
-                                                  submodule_search_locations=[str(pkg_dir)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-
-
-_load_preparation()
-
-from _mmrot3d_preparation.common import (find_missing, missing_error, require_dir,  # noqa: E402
-                                         run_cli, write_lines, write_outputs)
-from _mmrot3d_preparation.hmdb51 import SPLITS, build_hmdb51_lists  # noqa: E402
+from mmrot3d.datasets.preparation.common import (find_missing, missing_error, require_dir, run_cli, write_lines,
+                                                write_outputs)
+from mmrot3d.datasets.preparation.hmdb51 import SPLITS, build_hmdb51_lists
 
 
 def parse_args(argv=None):

@@ -1,0 +1,8 @@
+# HMDB51, official split 3 (see hmdb51.py).
+_base_ = ['hmdb51.py']
+split = 3
+ann_file_train = f'data/hmdb51/hmdb51_train_split_{split}_videos.txt'
+ann_file_test = f'data/hmdb51/hmdb51_val_split_{split}_videos.txt'
+train_dataloader = dict(dataset=dict(ann_file=ann_file_train))
+val_dataloader = dict(dataset=dict(ann_file=ann_file_test))
+test_dataloader = dict(dataset=dict(ann_file=ann_file_test))

@@ -1,0 +1,59 @@
+import hashlib
+import json
+import os.path as osp
+from pathlib import Path
+from typing import List
+
+import torch
+from mmaction.registry import HOOKS
+from mmengine.dist import get_dist_info
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+
+def state_dict_sha256(model: torch.nn.Module) -> str:
+    """A digest of every parameter and buffer (names, dtypes, shapes and exact values)."""
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        tensor = tensor.detach().cpu().contiguous()
+        digest.update(f'{name}:{tensor.dtype}:{tuple(tensor.shape)}'.encode())
+        digest.update(tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b'')
+    return digest.hexdigest()
+
+
+@HOOKS.register_module()
+class TrainingAuditHook(Hook):
+    """Debugging aid for multi-process training: what did each rank train on, and where did it end?
+
+    Every rank writes ``<work_dir>/<out_dir>/rank<R>.json`` after training with the samples of
+    each of its iterations (their ``filename`` when ``PackActionInputs(meta_keys=(..., 'filename'))``
+    packs it, else a digest of the input clip) and a SHA-256 of its final model weights. Ranks of a
+    correct data-parallel run list disjoint samples and identical digests.
+    """
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, out_dir: str = 'audit') -> None:
+        self.out_dir = out_dir
+        self.samples: List[List[str]] = []
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        if not data_batch:
+            return
+        seen = []
+        for i, sample in enumerate(data_batch.get('data_samples') or []):
+            name = sample.metainfo.get('filename') if hasattr(sample, 'metainfo') else None
+            if name is None:
+                clip = data_batch['inputs'][i]
+                name = 'sha256:' + hashlib.sha256(clip.cpu().numpy().tobytes()).hexdigest()[:16]
+            seen.append(str(name))
+        self.samples.append(seen)
+
+    def after_train(self, runner) -> None:
+        rank, world_size = get_dist_info()
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        record = dict(rank=rank, world_size=world_size, iters=runner.iter, samples=self.samples,
+                      state_dict_sha256=state_dict_sha256(model))
+        out = Path(osp.join(runner.work_dir, self.out_dir))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f'rank{rank}.json').write_text(json.dumps(record, indent=1))
