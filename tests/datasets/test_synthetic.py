@@ -1,5 +1,6 @@
 """Synthetic action dataset: official layouts, decodable videos, determinism, reuse, and "up" only on the actor."""
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -120,7 +121,6 @@ def test_deterministic_for_a_seed(dataset, tmp_path):
 def test_contact_sheet_and_meta(dataset):
     sheet = cv2.imread(str(dataset / 'contact_sheet.png'))
     assert sheet is not None and sheet.shape[0] >= len(CLASSES) * SMALL.size
-    import json
     meta = json.loads((dataset / 'meta.json').read_text())
     assert meta['complete'] and meta['classes'] == CLASSES and meta['params']['seed'] == SMALL.seed
 

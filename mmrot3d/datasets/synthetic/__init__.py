@@ -5,8 +5,9 @@ labelled set (see ``generator``); ``render_clip`` renders one clip in memory.
 """
 from .actions import CLASSES, camel_case
 from .figure import JOINTS
-from .generator import GENERATOR_VERSION, Params, generate, is_complete, make_jobs, render_job
+from .generator import (GENERATOR_VERSION, Params, generate, generate_actor_free, is_complete, make_jobs,
+                        render_job)
 from .render import render_clip, sample_style
 
 __all__ = ['CLASSES', 'JOINTS', 'GENERATOR_VERSION', 'Params', 'camel_case', 'generate', 'is_complete',
-           'make_jobs', 'render_clip', 'render_job', 'sample_style']
+           'make_jobs', 'generate_actor_free', 'render_clip', 'render_job', 'sample_style']

@@ -172,8 +172,9 @@ class Progress:
             return
         self.last = now
         rate = done / max(now - self.start, 1e-6)
-        end = '\n' if (force or not self.tty) else ''
-        sys.stderr.write(f'\r[generate] {self.label} {done}/{self.total} clips  {rate:.1f} clips/s{end}')
+        # On a terminal one line is redrawn in place; in a log every report gets its own line.
+        begin, end = ('\r', '\n' if force else '') if self.tty else ('', '\n')
+        sys.stderr.write(f'{begin}[generate] {self.label} {done}/{self.total} clips  {rate:.1f} clips/s{end}')
         sys.stderr.flush()
 
 
@@ -270,7 +271,7 @@ def is_complete(params: Params, out: Path) -> bool:
     return all((Path(out) / n).is_file() for n in names)
 
 
-_OUTPUTS = ('kinetics_style', 'ucf_style', 'contact_sheet.png', 'meta.json')
+_OUTPUTS = ('kinetics_style', 'ucf_style', 'contact_sheet.png', 'meta.json', 'controls')
 
 
 def generate(out, params: Params = Params(), workers: Optional[int] = None, force: bool = False) -> bool:
@@ -310,3 +311,50 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
     write_contact_sheet(params, out)
     (out / 'meta.json').write_text(json.dumps(_meta(params, complete=True), indent=2))
     return True
+
+
+# ---------------------------------------------------------------- shortcut controls
+
+ACTOR_FREE_DIR = 'controls/actor_free/videos'
+
+
+def _work_actor_free(args: Tuple[Job, Params, str]) -> str:
+    job, params, out = args
+    rel = job.path[len('kinetics_style/videos/'):]
+    path = Path(out) / ACTOR_FREE_DIR / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames, _ = render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
+                            params.frames, params.size, params.fps, draw_actor=False)
+    tmp = path.with_name(path.stem + '.partial' + path.suffix)
+    write_video(tmp, frames, params.fps)
+    os.replace(tmp, path)
+    return str(path)
+
+
+def generate_actor_free(out, params: Params = Params(), workers: Optional[int] = None) -> Path:
+    """Actor-free twins of the Kinetics-style validation clips: the same background, drift and
+    distractors, no actor, under ``<out>/controls/actor_free/videos/val/...`` with the same relative
+    paths, so ``kinetics400_val_list_videos.txt`` lists them too. A rotation model must score chance
+    (25%) on them; more means something other than the actor gives "up" away.
+
+    Returns:
+        the video root of the controls (the ``data_prefix`` for the validation list).
+    """
+    out = Path(out)
+    root = out / ACTOR_FREE_DIR
+    jobs = [j for j in make_jobs(params) if j.path.startswith('kinetics_style/videos/val/')]
+    todo = [j for j in jobs if not (root / j.path[len('kinetics_style/videos/'):]).is_file()]
+    if todo:
+        progress = Progress('actor-free controls', len(todo))
+        args = [(job, params, str(out)) for job in todo]
+        workers = workers or os.cpu_count() or 1
+        if workers <= 1:
+            for i, a in enumerate(args, 1):
+                _work_actor_free(a)
+                progress.update(i)
+        else:
+            with get_context('fork').Pool(workers, initializer=_init_worker) as pool:
+                for i, _ in enumerate(pool.imap_unordered(_work_actor_free, args, chunksize=4), 1):
+                    progress.update(i)
+        progress.update(len(todo), force=True)
+    return root
