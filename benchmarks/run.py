@@ -1,0 +1,65 @@
+"""One command for the whole benchmark suite (issue 7).
+
+    .venv/bin/python -m benchmarks.run                 # everything, ~10-15 min on 2 CPU cores
+    .venv/bin/python -m benchmarks.run --quick         # smoke run, < 2 min
+    .venv/bin/python -m benchmarks.run --only overhead,decoders --json out.json
+    .venv/bin/python -m benchmarks.run --device cuda --amp
+
+Every measurement interleaves its variants round-robin in this one process, repeats them and
+prints medians and ratios against the baseline measured in the same run.
+"""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ''):  # `python benchmarks/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    __package__ = 'benchmarks'
+
+MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'scaling', 'decoders')
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--only', default=','.join(MEASUREMENTS),
+                        help=f'comma-separated subset of {",".join(MEASUREMENTS)}')
+    parser.add_argument('--quick', action='store_true', help='small sizes and few repeats (smoke run)')
+    parser.add_argument('--json', default=None, help='write all results to this JSON file')
+    parser.add_argument('--device', default='cpu', help='cpu or cuda')
+    parser.add_argument('--amp', action='store_true', help='on cuda: mixed precision (AmpOptimWrapper)')
+    parser.add_argument('--repeats', type=int, default=None, help='override the per-measurement repeats')
+    parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
+    args = parser.parse_args(argv)
+    only = [m.strip() for m in args.only.split(',') if m.strip()]
+    unknown = set(only) - set(MEASUREMENTS)
+    if unknown:
+        parser.error(f'unknown measurement(s) {sorted(unknown)}; choose from {MEASUREMENTS}')
+
+    import importlib
+    from . import timing
+    if args.device.startswith('cuda'):
+        import torch
+        if not torch.cuda.is_available():
+            parser.error('--device cuda but torch sees no GPU')
+    timing.set_device(args.device)
+    report = dict(command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),
+                  quick=args.quick, environment=timing.environment(args.device), results={}, seconds={})
+    for name in only:
+        start = time.perf_counter()
+        timing.log(f'=== {name} ===')
+        module = importlib.import_module(f'.{name}', __package__)
+        report['results'][name] = module.measure(args)
+        report['seconds'][name] = round(time.perf_counter() - start, 1)
+        timing.log(f'=== {name} done in {report["seconds"][name]} s ===')
+        if args.json:  # keep partial results if a later measurement fails
+            Path(args.json).write_text(json.dumps(report, indent=1, default=str))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str))
+        timing.log(f'wrote {args.json}')
+    return report
+
+
+if __name__ == '__main__':
+    main()

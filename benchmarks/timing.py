@@ -1,0 +1,143 @@
+"""The one timing rule of the suite: interleave variants round-robin in one process, warm up,
+repeat, and report medians and ratios against a baseline measured in the same run.
+
+Absolute times on shared CPU machines are noisy; a ratio of two variants timed alternately in
+the same process is what stays meaningful.
+"""
+import os
+import statistics
+import time
+from typing import Callable, Dict, List, Optional
+
+import torch
+
+_DEVICE = 'cpu'
+
+
+def set_device(device: str) -> None:
+    global _DEVICE
+    _DEVICE = device
+
+
+def sync() -> None:
+    if _DEVICE.startswith('cuda'):
+        torch.cuda.synchronize()
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+CPU_TIMES: Dict[str, Dict[str, List[float]]] = {}
+
+
+def interleave(variants: Dict[str, Callable[[], Optional[float]]], repeats: int, warmup: int = 1,
+               label: str = '') -> Dict[str, List[float]]:
+    """Run every variant ``warmup`` times, then ``repeats`` rounds round-robin.
+
+    A variant returns ``None`` (its wall time is measured here) or its own measured seconds
+    (when it must exclude set-up from the time). Returns the list of seconds per variant.
+
+    The CPU time of this process (all its threads) per call is kept in ``CPU_TIMES[label]``: on a
+    machine shared with other jobs it is far less disturbed than wall time by being descheduled,
+    so :func:`summarize` reports a CPU-time ratio beside the wall-time ratio.
+    """
+    for name, fn in variants.items():
+        for _ in range(warmup):
+            fn()
+            sync()
+        log(f'  [{label}] warmed up {name}')
+    times = {name: [] for name in variants}
+    cpu = CPU_TIMES[label] = {name: [] for name in variants}
+    for r in range(repeats):
+        # rotate the order each round so no variant always follows the same neighbour
+        names = list(variants)
+        names = names[r % len(names):] + names[:r % len(names)]
+        for name in names:
+            sync()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            own = variants[name]()
+            sync()
+            times[name].append(own if own is not None else time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    return times
+
+
+def summarize(times: Dict[str, List[float]], baseline: str, work: Dict[str, float],
+              unit: str = 'items/s', label: Optional[str] = None) -> Dict[str, Dict]:
+    """Median seconds and throughput (``work[name]`` items per call) and ratio of throughput
+    against ``baseline`` (> 1: faster than the baseline); with ``label`` (the one given to
+    :func:`interleave`) also the same ratio computed from this process's CPU time."""
+    out = {}
+    base_rate = work[baseline] / statistics.median(times[baseline])
+    cpu = CPU_TIMES.get(label) if label else None
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        rate = work[name] / med
+        out[name] = dict(median_s=med, min_s=min(ts), max_s=max(ts), repeats=len(ts), throughput=rate,
+                         unit=unit, ratio=rate / base_rate)
+        if cpu:
+            out[name]['median_cpu_s'] = statistics.median(cpu[name])
+            out[name]['ratio_cpu'] = (statistics.median(cpu[baseline]) / work[baseline]) / (
+                statistics.median(cpu[name]) / work[name])
+    return out
+
+
+def print_table(title: str, rows: List[Dict], columns: List[str]) -> None:
+    log(f'\n{title}')
+    widths = [max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in columns]
+    log('  ' + '  '.join(c.ljust(w) for c, w in zip(columns, widths)))
+    for r in rows:
+        log('  ' + '  '.join(_fmt(r.get(c)).ljust(w) for c, w in zip(columns, widths)))
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f'{v:.3g}' if abs(v) < 1000 else f'{v:.0f}'
+    return '-' if v is None else str(v)
+
+
+# Peak memory: CUDA has an allocator counter; on CPU we reset and read the kernel's high-water mark
+# of this process's resident set (Linux /proc/self/clear_refs "5" resets VmHWM).
+def reset_peak_memory() -> None:
+    if _DEVICE.startswith('cuda'):
+        torch.cuda.reset_peak_memory_stats()
+        return
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')
+    except OSError:
+        pass
+
+
+def _status_kib(key: str) -> Optional[int]:
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def current_memory_mib() -> Optional[float]:
+    if _DEVICE.startswith('cuda'):
+        return torch.cuda.memory_allocated() / 2**20
+    kib = _status_kib('VmRSS')
+    return None if kib is None else kib / 1024
+
+
+def peak_memory_mib() -> Optional[float]:
+    if _DEVICE.startswith('cuda'):
+        return torch.cuda.max_memory_allocated() / 2**20
+    kib = _status_kib('VmHWM')
+    return None if kib is None else kib / 1024
+
+
+def environment(device: str) -> Dict:
+    info = dict(torch=torch.__version__, device=device, cpu_count=os.cpu_count(),
+                torch_threads=torch.get_num_threads(), load_avg=os.getloadavg())
+    if device.startswith('cuda') and torch.cuda.is_available():
+        info['gpu'] = torch.cuda.get_device_name()
+    return info
