@@ -44,7 +44,7 @@ class NonFiniteLossHook(Hook):
     def _stop(self, runner, loss, log_vars) -> None:
         iteration = runner.iter + 1  # 1-based, as the logs count
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        terms = ', '.join(f'{k}={float(v):.4g}' for k, v in log_vars.items()) or f'loss={float(loss):.4g}'
+        terms = ', '.join(f'{k}={float(torch.as_tensor(v).detach()):.4g}' for k, v in log_vars.items())
         filename = f'last_good_iter_{runner.iter}.pth'
         runner.save_checkpoint(runner.work_dir, filename, save_optimizer=True, save_param_scheduler=True,
                                by_epoch=False)
