@@ -2,7 +2,7 @@ import hashlib
 import json
 import os.path as osp
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Union
 
 import torch
 from mmaction.registry import HOOKS
@@ -11,10 +11,12 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 
-def state_dict_sha256(model: torch.nn.Module) -> str:
-    """A digest of every parameter and buffer (names, dtypes, shapes and exact values)."""
+def state_dict_sha256(model: Union[torch.nn.Module, Dict[str, torch.Tensor]]) -> str:
+    """A digest of every parameter and buffer (names, dtypes, shapes and exact values) of a model
+    or a state dict; equal digests mean bit-identical weights."""
     digest = hashlib.sha256()
-    for name, tensor in model.state_dict().items():
+    state = model.state_dict() if isinstance(model, torch.nn.Module) else model
+    for name, tensor in sorted(state.items()):
         tensor = tensor.detach().cpu().contiguous()
         digest.update(f'{name}:{tensor.dtype}:{tuple(tensor.shape)}'.encode())
         digest.update(tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b'')
