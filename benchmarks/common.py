@@ -135,7 +135,7 @@ def make_videos(root: Path, sizes=((340, 256), (170, 128)), count: int = 4, fram
         lines = []
         for i in range(count):
             rng = np.random.default_rng(i)
-            base = rng.integers(0, 256, size=(h // 8 + 2, w // 8 + 2, 3), dtype=np.uint8)
+            base = rng.integers(0, 256, size=(h // 8 + 3, w // 8 + 3, 3), dtype=np.uint8)
             base = np.kron(base, np.ones((8, 8, 1), dtype=np.uint8))
             clip = np.stack([base[(t % 16):(t % 16) + h, (t // 2 % 16):(t // 2 % 16) + w] for t in range(frames)])
             name = f'v{i}.mp4'
@@ -146,9 +146,18 @@ def make_videos(root: Path, sizes=((340, 256), (170, 128)), count: int = 4, fram
     return out
 
 
-def video_root() -> Path:
-    root = os.environ.get('MMROT3D_BENCH_VIDEOS')
-    return Path(root) if root else Path(tempfile.mkdtemp(prefix='mmrot3d_bench_'))
+_VIDEO_CACHE: Dict = {}
+
+
+def get_videos(args, size: Tuple[int, int], count: int = 4) -> Tuple[Path, Path]:
+    """``(folder, list_file)`` of ``count`` benchmark videos of ``size`` (W, H), written once per
+    run under ``--videos`` (or a temp dir)."""
+    key = (size, count)
+    if key not in _VIDEO_CACHE:
+        root = Path(args.videos) if getattr(args, 'videos', None) else Path(
+            _VIDEO_CACHE.setdefault('root', tempfile.mkdtemp(prefix='mmrot3d_bench_')))
+        _VIDEO_CACHE[key] = make_videos(root / f'n{count}', sizes=(size, ), count=count)[f'{size[0]}x{size[1]}']
+    return _VIDEO_CACHE[key]
 
 
 def recipe_pipeline(clip_len=16, frame_interval=2, crop=112, short_side=128, decoder='decord',

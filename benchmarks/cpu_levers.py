@@ -1,0 +1,110 @@
+"""4. CPU speed levers for R3D-18 rotation training (the same step as in ``overhead``):
+``channels_last_3d``, bf16 autocast, intra-op thread count and ``torch.compile``.
+
+Every variant trains its own copy of one initialisation on the same batch, the same number of
+steps, interleaved; the loss after each step is kept, so "faster without hurting the result" is
+checked as the largest difference of the loss trajectory from the fp32 baseline's.
+"""
+import contextlib
+import copy
+import statistics
+import time
+
+import torch
+
+from . import common
+from .timing import interleave, log, print_table, summarize
+
+
+def to_channels_last_3d(model) -> None:
+    """5-D weights and the backbone's 5-D input in ``channels_last_3d`` (``Module.to`` cannot: it
+    converts every tensor, and BN's 1-D buffers have no such format)."""
+    for p in model.parameters():
+        if p.dim() == 5:
+            p.data = p.data.contiguous(memory_format=torch.channels_last_3d)
+
+    def hook(module, inputs):
+        return tuple(x.contiguous(memory_format=torch.channels_last_3d) if torch.is_tensor(x) and x.dim() == 5
+                     else x for x in inputs)
+
+    model.backbone.register_forward_pre_hook(hook)
+
+
+def measure(args) -> dict:
+    device = args.device
+    cuda = device.startswith('cuda')
+    if args.quick:
+        scen = {'R3D-18 8x56x56': (common.r3d18(), 512, 1, (8, 56, 56))}
+    else:
+        scen = {'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
+                'R3D-18-narrow 16x64x64 (demo-like)': (common.narrow_r3d(8), 64, 4, (16, 64, 64))}
+    default_threads = torch.get_num_threads()
+    out = {}
+    for title, (backbone, channels, clips, shape) in scen.items():
+        torch.manual_seed(0)
+        base = common.build_rotation(backbone, channels, rotate_in_model=True, device=device).train()
+        batch = common.synthetic_batch(clips, shape)
+        variants = {'fp32': {}, 'channels_last_3d': dict(channels_last=True),
+                    'bf16_autocast': dict(autocast=torch.bfloat16),
+                    'channels_last_3d+bf16': dict(channels_last=True, autocast=torch.bfloat16)}
+        if not cuda:
+            variants[f'threads={max(1, default_threads // 2)}'] = dict(threads=max(1, default_threads // 2))
+        else:
+            variants['fp16_autocast'] = dict(autocast=torch.float16)
+        if not args.quick:
+            variants['torch.compile'] = dict(compile=True)
+        models, wrappers, losses, notes = {}, {}, {}, {}
+        for name, opt in variants.items():
+            m = copy.deepcopy(base)
+            if opt.get('channels_last'):
+                to_channels_last_3d(m)
+            if opt.get('compile'):
+                m.backbone = torch.compile(m.backbone)
+            models[name] = m
+            wrappers[name] = common.optim_wrapper(m, device)
+            losses[name] = []
+
+        def step(name):
+            opt = variants[name]
+            if opt.get('threads'):
+                torch.set_num_threads(opt['threads'])
+            ctx = (torch.autocast(device_type='cuda' if cuda else 'cpu', dtype=opt['autocast'])
+                   if opt.get('autocast') else contextlib.nullcontext())
+            try:
+                with ctx:
+                    log_vars = models[name].train_step(batch, wrappers[name])
+            finally:
+                torch.set_num_threads(default_threads)
+            losses[name].append(float(log_vars['loss']))
+
+        if 'torch.compile' in variants:
+            log(f'[cpu_levers] {title}: compiling (first call, forward + backward) ...')
+            start = time.perf_counter()
+            try:
+                step('torch.compile')
+                notes['torch.compile'] = f'first-call compile {time.perf_counter() - start:.0f} s'
+            except Exception as e:  # a missing compiler, an unsupported op: record, do not abort the suite
+                notes['torch.compile'] = f'failed: {type(e).__name__}: {str(e).splitlines()[0][:200]}'
+                del variants['torch.compile'], models['torch.compile']
+            log(f'  torch.compile: {notes["torch.compile"]}')
+            losses.get('torch.compile', []).clear()
+        log(f'[cpu_levers] {title}: {clips} clip(s) x 4 rotations, variants {list(variants)}')
+        times = interleave({n: (lambda n=n: step(n)) for n in variants}, args.repeats or (2 if args.quick else 4),
+                           warmup=1 if args.quick else 2, label=f'cpu_levers {title}')
+        summary = summarize(times, 'fp32', {n: 4 * clips for n in variants}, unit='clips/s', label=f'cpu_levers {title}')
+        # losses: same number of steps for all but torch.compile (its compile call was dropped)
+        ref = losses['fp32']
+        rows = []
+        for n in variants:
+            ls = losses[n]
+            k = min(len(ls), len(ref))
+            off = len(ref) - k
+            diff = max(abs(a - b) for a, b in zip(ls[-k:], ref[off:])) if k else None
+            rows.append(dict(variant=n, clips_per_s=summary[n]['throughput'], ratio=summary[n]['ratio'],
+                             ratio_cpu=summary[n].get('ratio_cpu'), final_loss=ls[-1] if ls else None,
+                             max_loss_diff_vs_fp32=diff, note=notes.get(n, '')))
+        print_table(f'CPU levers, {title} (ratio > 1: faster than fp32 default)', rows,
+                    ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
+        out[title] = dict(rows=rows, variants=summary, default_threads=default_threads)
+        del models, wrappers, base
+    return dict(description=__doc__.strip(), scenarios=out)

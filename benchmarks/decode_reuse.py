@@ -1,0 +1,101 @@
+"""2. Decode reuse: rotated training clips per second that the data pipeline (real decord decoding
+of mp4 files, a DataLoader with workers) delivers to the model, when the four rotations are made
+in the model versus in the pipeline.
+
+A "sample" is one rotated clip the backbone trains on. Every variant delivers the same samples per
+step (4B rotated clips), ready on the device and normalised:
+
+* ``in_model``: the pipeline decodes B clips once, un-rotated; ``RotationRecognizer.rotated_batch``
+  (``rotate_in_model=True``) builds the 4 rotations after the data preprocessor. 1 decode / 4 samples.
+* ``in_pipeline_all``: ``VideoRotation(mode='all')`` after the crop: each clip decoded once, then
+  rotated, copied, collated, pinned/transferred and normalised 4 times. 1 decode / 4 samples.
+* ``in_pipeline_random``: ``VideoRotation(mode='random')``, one rotation per decoded clip (the
+  re-implementations' recipe); the same 4B rotated clips per step then cost 4B decodes. 1 decode / sample.
+"""
+import statistics
+import time
+
+import torch
+from torch.utils.data import DataLoader
+from mmengine.dataset import pseudo_collate
+
+from . import common
+from .timing import current_memory_mib, interleave, log, peak_memory_mib, print_table, reset_peak_memory, summarize
+
+VARIANTS = {
+    'in_pipeline_all': (dict(type='VideoRotation', mode='all'), 1, False),
+    'in_model': (None, 1, True),
+    'in_pipeline_random': (dict(type='VideoRotation', mode='random'), 4, False),
+}
+BAR = 3.0
+
+
+def measure(args) -> dict:
+    device = args.device
+    quick = args.quick
+    wh = (170, 128) if quick else (340, 256)
+    size = f'{wh[0]}x{wh[1]}'
+    folder, list_file = common.get_videos(args, wh)
+    clips, batches = (2, 3) if quick else (4, 12)  # clips decoded per step (x4 rotations = samples)
+    workers = 1 if quick else 2
+    repeats = 2 if quick else (args.repeats or 3)
+    model = common.build_rotation(common.narrow_r3d(), 64, rotate_in_model=True, device=device)
+    loaders, state = {}, {}
+    for name, (rotation, decode_factor, in_model) in VARIANTS.items():
+        per_step = clips * decode_factor
+        ds = common.build_dataset(folder, list_file, common.recipe_pipeline(rotation=rotation),
+                                  repeat=per_step * batches // 4 + 1)
+        loaders[name] = DataLoader(ds, batch_size=per_step, num_workers=workers, persistent_workers=workers > 0,
+                                   prefetch_factor=2 if workers else None, collate_fn=pseudo_collate,
+                                   shuffle=False, drop_last=True, pin_memory=device.startswith('cuda'))
+        state[name] = dict(bytes=[], mem=[])
+
+    def consume(name):
+        in_model = VARIANTS[name][2]
+        reset_peak_memory()
+        base = current_memory_mib()
+        count = 0
+        for i, batch in enumerate(loaders[name]):
+            if i == batches:
+                break
+            state[name]['bytes'].append(sum(t.numel() * t.element_size() for t in batch['inputs']))
+            data = model.data_preprocessor(batch, training=True)
+            inputs, labels = model.rotated_batch(data['inputs'], data['data_samples']) if in_model else (
+                data['inputs'], torch.stack([torch.as_tensor(s.rotation_label).view(-1) for s in data['data_samples']]))
+            count += labels.numel()
+            del data, inputs, labels
+        if base is not None:
+            state[name]['mem'].append((peak_memory_mib() - base, count))
+        state[name]['samples'] = count
+
+    log(f'[decode_reuse] {size} videos, recipe pipeline, {clips} clip(s) decoded per step x 4 rotations, '
+        f'{batches} steps per pass, {workers} workers')
+    times = interleave({n: (lambda n=n: consume(n)) for n in VARIANTS}, repeats, warmup=1, label='decode_reuse')
+    work = {n: float(state[n]['samples']) for n in VARIANTS}
+    summary = summarize(times, 'in_pipeline_all', work, unit='samples/s')
+    rows = []
+    for name, (rotation, decode_factor, in_model) in VARIANTS.items():
+        s = summary[name]
+        samples_per_step = 4 * clips
+        mem = state[name]['mem']
+        rows.append(dict(
+            variant=name, samples_per_s=s['throughput'], ratio_vs_all=s['ratio'],
+            ratio_vs_random=s['throughput'] / summary['in_pipeline_random']['throughput'],
+            decodes_per_sample=decode_factor / 4 if not in_model else 0.25,
+            loader_mib_per_sample=statistics.median(state[name]['bytes']) / samples_per_step / 2**20,
+            peak_rise_mib_per_sample=(statistics.median(m for m, _ in mem) / samples_per_step) if mem else None))
+    for r in rows:
+        if r['variant'] == 'in_pipeline_random':
+            r['decodes_per_sample'] = 1.0
+    print_table('Decode reuse (rotated clips/s delivered to the model; ratios vs in-pipeline all-rotations / random)',
+                rows, ['variant', 'samples_per_s', 'ratio_vs_all', 'ratio_vs_random', 'decodes_per_sample',
+                       'loader_mib_per_sample', 'peak_rise_mib_per_sample'])
+    ratio_all = summary['in_model']['ratio']
+    ratio_random = rows[1]['ratio_vs_random']
+    log(f'  bar: in_model >= {BAR}x in_pipeline_all -> {ratio_all:.2f}x ({"met" if ratio_all >= BAR else "NOT met"}); '
+        f'vs one-rotation-per-decode (4 decodes per clip): {ratio_random:.2f}x')
+    return dict(description=__doc__.strip(), video_size=size, clips_decoded_per_step=clips,
+                samples_per_step=4 * clips, steps_per_pass=batches, num_workers=workers, repeats=repeats,
+                rows=rows, variants=summary, bar=BAR, ratio_in_model_vs_all=ratio_all,
+                ratio_in_model_vs_random=ratio_random, bar_met_vs_all=ratio_all >= BAR,
+                bar_met_vs_random=ratio_random >= BAR)
