@@ -1,3 +1,3 @@
-from .metrics import RotationAccuracy
+from .metrics import FrozenFeatureMetric, RotationAccuracy
 
-__all__ = ['RotationAccuracy']
+__all__ = ['FrozenFeatureMetric', 'RotationAccuracy']
