@@ -34,7 +34,7 @@ def measure(args) -> dict:
     device = args.device
     cuda = device.startswith('cuda')
     if args.quick:
-        scen = {'R3D-18 8x56x56': (common.r3d18(), 512, 1, (8, 56, 56))}
+        scen = {'R3D-18 8x32x32': (common.r3d18(), 512, 1, (8, 32, 32))}
     else:
         scen = {'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
                 'R3D-18-narrow 16x64x64 (demo-like)': (common.narrow_r3d(8), 64, 4, (16, 64, 64))}

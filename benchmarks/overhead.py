@@ -13,7 +13,7 @@ def measure(args) -> dict:
     device = args.device
     table = common.backbones()
     if args.quick:
-        plan = [('R3D-18', 1, (8, 56, 56)), ('R3D-18-narrow', 2, (8, 32, 32))]
+        plan = [('R3D-18', 1, (8, 32, 32)), ('R3D-18-narrow', 2, (8, 32, 32))]
         repeats, warmup = 3, 1
     else:
         plan = [('R3D-18', 1, None), ('R3D-18-narrow', 4, None)] + [

@@ -58,7 +58,7 @@ def interleave(variants: Dict[str, Callable[[], Optional[float]]], repeats: int,
             start, start_cpu = time.perf_counter(), time.process_time()
             own = variants[name]()
             sync()
-            times[name].append(own if own is not None else time.perf_counter() - start)
+            times[name].append(float(own) if isinstance(own, (int, float)) else time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
     return times
 
