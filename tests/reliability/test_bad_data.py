@@ -13,7 +13,7 @@ from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
 
-from conftest import BAD_FILES, MALFORMED, NUM_CLASSES  # noqa: E402  (tests/reliability/conftest.py)
+from bad_data import BAD_FILES, MALFORMED, NUM_CLASSES, make_mixed_list  # noqa: E402  (tests/reliability/)
 
 ROOT = Path(__file__).parents[2]
 PIPELINE = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
@@ -25,6 +25,13 @@ def build(ann_file, prefix, **kwargs):
     cfg = dict(type='RobustVideoDataset', ann_file=str(ann_file), data_prefix=dict(video=str(prefix)),
                pipeline=PIPELINE, num_classes=NUM_CLASSES, max_bad_fraction=0.5)
     return DATASETS.build({**cfg, **kwargs})
+
+
+@pytest.fixture(scope='module')
+def mixed_list(video_dir, tmp_path_factory):
+    """8 good clips, 7 bad files of every kind, 4 malformed lines (no conftest.py here: it would shadow
+    tests/conftest.py for tests that import from it)."""
+    return make_mixed_list(video_dir, tmp_path_factory.mktemp('mixed'))
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
-"""A video list that mixes every kind of bad entry with good ones (shared by the reliability tests)."""
+"""A video list that mixes every kind of bad entry with good ones (test_bad_data.py's ``mixed_list``)."""
 import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from mmrot3d.utils.video_io import write_video
 
@@ -27,10 +26,8 @@ MALFORMED = {  # line -> reason; line numbers are checked too
 NUM_CLASSES = 2
 
 
-@pytest.fixture(scope='session')
-def mixed_list(video_dir, tmp_path_factory):
+def make_mixed_list(video_dir, root):
     """``(root, list_path, good_names)``: 8 good clips, 7 bad files, 4 malformed lines."""
-    root = tmp_path_factory.mktemp('mixed')
     good = []
     for i, clip in enumerate(sorted(video_dir.glob('clip_*.mp4'))):
         shutil.copy(clip, root / f'good_{i}.mp4')
