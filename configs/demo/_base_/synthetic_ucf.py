@@ -1,0 +1,46 @@
+# The synthetic UCF101-style labelled set, listed by tools/data/ucf101/build_file_list.py.
+dataset_type = 'VideoDataset'
+data_root = 'data/synthetic/ucf_style/UCF-101'
+split = 1
+ann_file_train = f'data/synthetic/ucf_style/ucf101_train_split_{split}_videos.txt'
+ann_file_test = f'data/synthetic/ucf_style/ucf101_val_split_{split}_videos.txt'
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 64)),
+    dict(type='RandomCrop', size=56),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+val_pipeline = [  # one centre clip: cheap validation for recipe selection
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 64)),
+    dict(type='CenterCrop', crop_size=56),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [  # the multi-clip protocol: 10 uniformly sampled clips, centre crop, scores averaged
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=10, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 64)),
+    dict(type='CenterCrop', crop_size=56),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs', meta_keys=('img_shape', 'filename'))
+]
+train_dataloader = dict(
+    batch_size=8, num_workers=0, persistent_workers=False, sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=16, num_workers=0, persistent_workers=False, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, ann_file=ann_file_test, data_prefix=dict(video=data_root),
+                 pipeline=val_pipeline, test_mode=True))
+test_dataloader = dict(
+    batch_size=4, num_workers=0, persistent_workers=False, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, ann_file=ann_file_test, data_prefix=dict(video=data_root),
+                 pipeline=test_pipeline, test_mode=True))

@@ -1,0 +1,22 @@
+# Action recognition on the synthetic UCF101-style set with the narrow R3D-18 (Recognizer3D + I3DHead).
+# Fine-tuning from a pretrained backbone adds
+#   custom_hooks = [dict(type='LoadBackboneHook', checkpoint='.../backbone.pth')]   (strict)
+# and usually a lower backbone lr: optim_wrapper.paramwise_cfg.custom_keys['backbone'].lr_mult.
+_base_ = ['_base_/r3d_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']
+model = dict(
+    type='Recognizer3D',
+    backbone={{_base_.backbone}},
+    cls_head=dict(type='I3DHead', num_classes=12, in_channels={{_base_.feat_dim}}, spatial_type='avg',
+                  dropout_ratio=0.5, init_std=0.01, average_clips='prob'),
+    data_preprocessor={{_base_.data_preprocessor}})
+max_iters = 300
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-2), clip_grad=dict(max_norm=40),
+                     paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=30),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=30, end=max_iters, eta_min=1e-5)]

@@ -1,0 +1,70 @@
+"""Dataset specs for the protocol: the synthetic benchmark (generated on demand) and UCF101/HMDB51."""
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Optional
+
+from .protocol import ROOT, DatasetSpec
+
+
+def _run_tool(args) -> None:
+    """Run one of the project's data tools as a separate process (the same CLI a user runs)."""
+    subprocess.run([sys.executable] + [str(a) for a in args], check=True, cwd=str(ROOT),
+                   stdout=subprocess.DEVNULL)
+
+
+def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4000, clips_per_class: int = 24,
+                      groups: int = 6, frames: int = 32, size: int = 64, seed: int = 0,
+                      workers: Optional[int] = None, actor_free: bool = True) -> Dict:
+    """Generate the synthetic set if missing (same parameters -> reused), add the actor-free controls,
+    and build the MMAction2 lists with the official-layout tools ``tools/data/{kinetics400,ucf101}``."""
+    from mmrot3d.datasets.synthetic.generator import Params, generate, generate_actor_free
+    params = Params(seed=seed, pretrain_clips=pretrain_clips, pretrain_val_clips=max(1, pretrain_clips // 10),
+                    clips_per_class=clips_per_class, groups=groups, frames=frames, size=size)
+    root = Path(data_root)
+    generated = generate(root, params, workers=workers)
+    free_root = generate_actor_free(root, params, workers=workers) if actor_free else None
+    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
+    if generated or not (kin / 'kinetics400_val_list_videos.txt').is_file():
+        _run_tool(['tools/data/kinetics400/build_file_list.py', '--root', kin])
+    if generated or not (ucf / 'ucf101_val_split_3_videos.txt').is_file():
+        _run_tool(['tools/data/ucf101/build_file_list.py', '--root', ucf])
+    return dict(root=str(root), generated=generated, params=dict(params.__dict__),
+                actor_free_root=str(free_root) if free_root else None)
+
+
+def synthetic_spec(data_root: str = 'data/synthetic', actor_free: bool = True) -> DatasetSpec:
+    root = Path(data_root)
+    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
+    classes = (ucf / 'ucf101_classes.txt')
+    num_classes = len(classes.read_text().split()) if classes.is_file() else 12
+    return DatasetSpec(
+        name='synthetic-actions', pretrain_train=str(kin / 'kinetics400_train_list_videos.txt'),
+        pretrain_val=str(kin / 'kinetics400_val_list_videos.txt'), pretrain_root=str(kin / 'videos'),
+        labeled_root=str(ucf / 'UCF-101'),
+        splits={k: (str(ucf / f'ucf101_train_split_{k}_videos.txt'), str(ucf / f'ucf101_val_split_{k}_videos.txt'))
+                for k in (1, 2, 3)},
+        num_classes=num_classes,
+        actor_free_root=str(root / 'controls' / 'actor_free' / 'videos') if actor_free else None)
+
+
+def ucf101_spec(ucf_root: str = 'data/ucf101', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
+    """UCF101 (lists from tools/data/ucf101/build_file_list.py) with Kinetics-400 pretraining."""
+    u, k = Path(ucf_root), Path(kinetics_root)
+    return DatasetSpec(
+        name='ucf101', pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
+        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
+        labeled_root=str(u / 'UCF-101'),
+        splits={s: (str(u / f'ucf101_train_split_{s}_videos.txt'), str(u / f'ucf101_val_split_{s}_videos.txt'))
+                for s in (1, 2, 3)}, num_classes=101)
+
+
+def hmdb51_spec(hmdb_root: str = 'data/hmdb51', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
+    """HMDB51 (lists from tools/data/hmdb51/build_file_list.py) with Kinetics-400 pretraining."""
+    h, k = Path(hmdb_root), Path(kinetics_root)
+    return DatasetSpec(
+        name='hmdb51', pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
+        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
+        labeled_root=str(h / 'videos'),
+        splits={s: (str(h / f'hmdb51_train_split_{s}_videos.txt'), str(h / f'hmdb51_val_split_{s}_videos.txt'))
+                for s in (1, 2, 3)}, num_classes=51)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# README command 1: the whole main job on a fresh machine (~20 minutes on 2 CPU cores).
+#   bash tools/run_demo.sh [tools/demo.py options]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source tools/env.sh
+exec python tools/demo.py "$@"
