@@ -18,12 +18,21 @@ def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4
                       workers: Optional[int] = None, actor_free: bool = True) -> Dict:
     """Generate the synthetic set if missing (same parameters -> reused), add the actor-free controls,
     and build the MMAction2 lists with the official-layout tools ``tools/data/{kinetics400,ucf101}``."""
-    from mmrot3d.datasets.synthetic.generator import Params, generate, generate_actor_free
+    from mmrot3d.datasets.synthetic.generator import Params, is_complete
     params = Params(seed=seed, pretrain_clips=pretrain_clips, pretrain_val_clips=max(1, pretrain_clips // 10),
                     clips_per_class=clips_per_class, groups=groups, frames=frames, size=size)
     root = Path(data_root)
-    generated = generate(root, params, workers=workers)
-    free_root = generate_actor_free(root, params, workers=workers) if actor_free else None
+    generated = not is_complete(params, root)
+    # The generator's CLI in its own process: its worker pool must not fork a process that holds
+    # torch/OpenMP thread pools (that can deadlock).
+    args = ['tools/data/synthetic/generate.py', '--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips,
+            '--clips-per-class', clips_per_class, '--groups', groups, '--frames', frames, '--size', size]
+    if workers:
+        args += ['--workers', workers]
+    if actor_free:
+        args.append('--actor-free-controls')
+    subprocess.run([sys.executable] + [str(a) for a in args], check=True, cwd=str(ROOT))
+    free_root = root / 'controls' / 'actor_free' / 'videos' if actor_free else None
     kin, ucf = root / 'kinetics_style', root / 'ucf_style'
     if generated or not (kin / 'kinetics400_val_list_videos.txt').is_file():
         _run_tool(['tools/data/kinetics400/build_file_list.py', '--root', kin])

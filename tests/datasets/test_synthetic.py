@@ -173,3 +173,25 @@ def test_background_has_no_up_direction():
     rows, cols = mean.mean(axis=1), mean.mean(axis=0)
     assert np.ptp(rows) < 3 * np.ptp(cols) + 2.0
     assert abs(np.polyfit(np.arange(32), rows, 1)[0]) < 0.08  # grey levels per row
+
+
+def test_actor_free_controls_twin_the_val_clips(dataset):
+    from mmrot3d.datasets.synthetic import generate_actor_free
+    root = generate_actor_free(dataset, SMALL, workers=1)
+    val = sorted((dataset / 'kinetics_style' / 'videos' / 'val').rglob('*.mp4'))
+    twins = sorted(root.rglob('*.mp4'))
+    assert [p.relative_to(dataset / 'kinetics_style' / 'videos') for p in val] == [p.relative_to(root) for p in twins]
+    # Same scene, no actor: the frames differ from the original only around the actor.
+    job = [j for j in make_jobs(SMALL) if j.path.startswith('kinetics_style/videos/val/')][0]
+    with_actor, joints = render_job(job, SMALL)
+    without = _decode(root / job.path[len('kinetics_style/videos/'):]).astype(int)
+    diff = np.abs(with_actor.astype(int) - without).max(axis=-1)   # (T, H, W)
+    u, v = joints[0].mean(0)
+    far = np.ones(diff.shape[1:], bool)
+    yy, xx = np.mgrid[:diff.shape[1], :diff.shape[2]]
+    span = np.ptp(joints[..., 1]) + 6
+    far &= (np.abs(yy - v) > span) | (np.abs(xx - u) > span)
+    assert diff.mean() > 1.0                      # the actor is gone
+    if far.any():
+        assert np.median(diff[0][far]) < 12       # the rest is the same scene (up to codec noise)
+    assert generate_actor_free(dataset, SMALL, workers=1) == root   # reused

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run from a checkout without installing
 
-from mmrot3d.datasets.synthetic.generator import Params, generate  # noqa: E402
+from mmrot3d.datasets.synthetic.generator import Params, generate, generate_actor_free  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -30,6 +30,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--fps', type=float, default=d.fps)
     p.add_argument('--workers', type=int, default=None, help='processes (default: all CPU cores)')
     p.add_argument('--force', action='store_true', help='regenerate even if the output is complete')
+    p.add_argument('--actor-free-controls', action='store_true',
+                   help='also render actor-free twins of the Kinetics-style val clips under '
+                        'controls/actor_free/videos (rotation accuracy on them must be chance)')
     return p.parse_args(argv)
 
 
@@ -39,6 +42,8 @@ def main(argv=None) -> None:
     params = Params(seed=a.seed, pretrain_clips=a.pretrain_clips, pretrain_val_clips=val,
                     clips_per_class=a.clips_per_class, groups=a.groups, frames=a.frames, size=a.size, fps=a.fps)
     generate(a.out, params, workers=a.workers, force=a.force)
+    if a.actor_free_controls:
+        generate_actor_free(a.out, params, workers=a.workers)
 
 
 if __name__ == '__main__':
