@@ -134,6 +134,29 @@ def write_outputs(out_path: PathLike, entries: Sequence[Entry], missing: Sequenc
               'folders with underscores', file=sys.stderr)
 
 
+def write_split_lists(prefix: str, class_names: Sequence[str], lists: Dict[int, Tuple[List[Entry], List[Entry]]],
+                      video_root: PathLike, out: PathLike, strict: bool = False) -> None:
+    """Write ``<prefix>_classes.txt`` and ``<prefix>_{train,val}_split_<N>_videos.txt`` for split datasets.
+
+    Args:
+        lists: ``{split: (train entries, val entries)}``.
+        strict: raise (before writing anything) if a listed video is missing on disk; otherwise
+            leave it out and report it in ``<prefix>_<subset>_split_<N>_missing.txt``.
+    """
+    require_dir(video_root, 'video directory')
+    out = Path(out)
+    checked = {(split, subset): find_missing(entries, video_root)
+               for split, (train, val) in lists.items() for subset, entries in (('train', train), ('val', val))}
+    all_missing = [e for _, missing in checked.values() for e in missing]
+    if all_missing and strict:
+        raise missing_error(all_missing, video_root)
+    write_lines(out / f'{prefix}_classes.txt', class_names)
+    print(f'wrote {out / f"{prefix}_classes.txt"}: {len(class_names)} classes')
+    for (split, subset), (present, missing) in checked.items():
+        write_outputs(out / f'{prefix}_{subset}_split_{split}_videos.txt', present, missing,
+                      out / f'{prefix}_{subset}_split_{split}_missing.txt')
+
+
 def run_cli(main: Callable[[], None]) -> None:
     """Run a CLI ``main``; an :class:`AnnotationError` becomes ``error: <line>`` on stderr, exit 2."""
     try:

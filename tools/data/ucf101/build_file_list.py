@@ -21,8 +21,7 @@ Bad annotations: one ``error: <file>:<line>: <problem>`` line on stderr, exit st
 import argparse
 from pathlib import Path
 
-from mmrot3d.datasets.preparation.common import (find_missing, missing_error, require_dir, run_cli, write_lines,
-                                                write_outputs)
+from mmrot3d.datasets.preparation.common import run_cli, write_split_lists
 from mmrot3d.datasets.preparation.ucf101 import SPLITS, build_ucf101_lists
 
 
@@ -48,20 +47,7 @@ def main(argv=None):
     out = Path(args.out) if args.out else root
 
     class_names, lists = build_ucf101_lists(ann_dir, args.splits)
-    require_dir(video_dir, 'video directory')
-    checked = {}
-    for split, (train, val) in lists.items():
-        for subset, entries in (('train', train), ('val', val)):
-            checked[split, subset] = find_missing(entries, video_dir)
-    all_missing = [e for _, missing in checked.values() for e in missing]
-    if all_missing and args.strict:
-        raise missing_error(all_missing, video_dir)
-
-    write_lines(out / 'ucf101_classes.txt', class_names)
-    print(f'wrote {out / "ucf101_classes.txt"}: {len(class_names)} classes')
-    for (split, subset), (present, missing) in checked.items():
-        write_outputs(out / f'ucf101_{subset}_split_{split}_videos.txt', present, missing,
-                      out / f'ucf101_{subset}_split_{split}_missing.txt')
+    write_split_lists('ucf101', class_names, lists, video_dir, out, strict=args.strict)
 
 
 if __name__ == '__main__':
