@@ -6,6 +6,7 @@ steps, interleaved; the loss after each step is kept, so "faster without hurting
 checked as the largest difference of the loss trajectory from the fp32 baseline's.
 """
 import contextlib
+import math
 import copy
 import statistics
 import time
@@ -75,7 +76,7 @@ def measure(args) -> dict:
                     log_vars = models[name].train_step(batch, wrappers[name])
             finally:
                 torch.set_num_threads(default_threads)
-            losses[name].append(float(log_vars['loss']))
+            losses[name].append(float(torch.as_tensor(log_vars['loss']).detach()))
 
         if 'torch.compile' in variants:
             log(f'[cpu_levers] {title}: compiling (first call, forward + backward) ...')
@@ -89,8 +90,8 @@ def measure(args) -> dict:
             log(f'  torch.compile: {notes["torch.compile"]}')
             losses.get('torch.compile', []).clear()
         log(f'[cpu_levers] {title}: {clips} clip(s) x 4 rotations, variants {list(variants)}')
-        times = interleave({n: (lambda n=n: step(n)) for n in variants}, args.repeats or (2 if args.quick else 4),
-                           warmup=1 if args.quick else 2, label=f'cpu_levers {title}')
+        times = interleave({n: (lambda n=n: step(n)) for n in variants}, args.repeats or (2 if args.quick else 3),
+                           warmup=1, label=f'cpu_levers {title}')
         summary = summarize(times, 'fp32', {n: 4 * clips for n in variants}, unit='clips/s', label=f'cpu_levers {title}')
         # losses: same number of steps for all but torch.compile (its compile call was dropped)
         ref = losses['fp32']
@@ -99,10 +100,16 @@ def measure(args) -> dict:
             ls = losses[n]
             k = min(len(ls), len(ref))
             off = len(ref) - k
-            diff = max(abs(a - b) for a, b in zip(ls[-k:], ref[off:])) if k else None
+            diffs = [abs(a - b) for a, b in zip(ls[-k:], ref[off:])]
+            finite = all(math.isfinite(x) for x in ls)
+            diff = (max(diffs) if finite else float('nan')) if diffs else None
+            note = notes.get(n, '')
+            if not finite:
+                bad = next(i for i, x in enumerate(ls) if not math.isfinite(x))
+                note = (note + '; ' if note else '') + f'NON-FINITE loss from step {bad + 1} of {len(ls)}'
             rows.append(dict(variant=n, clips_per_s=summary[n]['throughput'], ratio=summary[n]['ratio'],
                              ratio_cpu=summary[n].get('ratio_cpu'), final_loss=ls[-1] if ls else None,
-                             max_loss_diff_vs_fp32=diff, note=notes.get(n, '')))
+                             max_loss_diff_vs_fp32=diff, finite=finite, losses=ls, note=note))
         print_table(f'CPU levers, {title} (ratio > 1: faster than fp32 default)', rows,
                     ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
         out[title] = dict(rows=rows, variants=summary, default_threads=default_threads)

@@ -30,6 +30,8 @@ def main(argv=None) -> dict:
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument('--amp', action='store_true', help='on cuda: mixed precision (AmpOptimWrapper)')
     parser.add_argument('--repeats', type=int, default=None, help='override the per-measurement repeats')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch intra-op threads (default: torch\'s choice); 1 is far steadier on a shared machine')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
     args = parser.parse_args(argv)
     only = [m.strip() for m in args.only.split(',') if m.strip()]
@@ -44,6 +46,9 @@ def main(argv=None) -> dict:
         if not torch.cuda.is_available():
             parser.error('--device cuda but torch sees no GPU')
     timing.set_device(args.device)
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)
     report = dict(command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),
                   quick=args.quick, environment=timing.environment(args.device), results={}, seconds={})
     for name in only:
