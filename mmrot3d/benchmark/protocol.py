@@ -65,7 +65,7 @@ class Settings:
     pretrain_config: str = 'configs/demo/rotnet3d_r3d_narrow_synthetic.py'
     finetune_config: str = 'configs/demo/r3d_narrow_synthetic_finetune.py'
     pretrain_iters: int = 1200
-    pretrain_val_every: int = 400
+    pretrain_val_every: int = 200
     pretrain_val_clips: int = 96        # clips for the periodic validation (the final one uses all)
     finetune_iters: int = 300
     select_iters: int = 300
@@ -120,7 +120,8 @@ class CurveHook(Hook):
         it = runner.iter + 1
         if isinstance(outputs, dict) and 'loss' in outputs:
             self.iters.append(it)
-            self.losses.append(float(outputs['loss']))
+            self.losses.append(float(outputs['loss'].detach()) if hasattr(outputs['loss'], 'detach')
+                               else float(outputs['loss']))
         if it % self.interval == 0 or it == runner.max_iters:
             el = time.monotonic() - self.start
             recent = self.losses[-self.interval:]
