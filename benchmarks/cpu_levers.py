@@ -7,6 +7,7 @@ checked as the largest difference of the loss trajectory from the fp32 baseline'
 """
 import contextlib
 import math
+import os
 import copy
 import statistics
 import time
@@ -49,7 +50,8 @@ def measure(args) -> dict:
                     'bf16_autocast': dict(autocast=torch.bfloat16),
                     'channels_last_3d+bf16': dict(channels_last=True, autocast=torch.bfloat16)}
         if not cuda:
-            variants[f'threads={max(1, default_threads // 2)}'] = dict(threads=max(1, default_threads // 2))
+            alt = (os.cpu_count() or 2) if default_threads == 1 else 1
+            variants[f'threads={alt}'] = dict(threads=alt)
         else:
             variants['fp16_autocast'] = dict(autocast=torch.float16)
         if not args.quick:
@@ -110,7 +112,7 @@ def measure(args) -> dict:
             rows.append(dict(variant=n, clips_per_s=summary[n]['throughput'], ratio=summary[n]['ratio'],
                              ratio_cpu=summary[n].get('ratio_cpu'), final_loss=ls[-1] if ls else None,
                              max_loss_diff_vs_fp32=diff, finite=finite, losses=ls, note=note))
-        print_table(f'CPU levers, {title} (ratio > 1: faster than fp32 default)', rows,
+        print_table(f'CPU levers, {default_threads} thread(s), {title} (ratio > 1: faster than fp32 with {default_threads} thread(s))', rows,
                     ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
         out[title] = dict(rows=rows, variants=summary, default_threads=default_threads)
         del models, wrappers, base

@@ -30,8 +30,11 @@ def main(argv=None) -> dict:
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument('--amp', action='store_true', help='on cuda: mixed precision (AmpOptimWrapper)')
     parser.add_argument('--repeats', type=int, default=None, help='override the per-measurement repeats')
-    parser.add_argument('--threads', type=int, default=None,
-                        help='torch intra-op threads (default: torch\'s choice); 1 is far steadier on a shared machine')
+    parser.add_argument('--threads', type=int, default=1,
+                        help='torch intra-op threads on CPU (default 1; 0 = torch\'s choice). On a 2-core machine '
+                             'shared with other jobs, 2 OpenMP threads make steps randomly ~20x slower (a thread '
+                             'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
+                             'cpu_levers measures the other setting against it.')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
     args = parser.parse_args(argv)
     only = [m.strip() for m in args.only.split(',') if m.strip()]
@@ -46,7 +49,7 @@ def main(argv=None) -> dict:
         if not torch.cuda.is_available():
             parser.error('--device cuda but torch sees no GPU')
     timing.set_device(args.device)
-    if args.threads:
+    if args.threads and not args.device.startswith('cuda'):
         import torch
         torch.set_num_threads(args.threads)
     report = dict(command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),

@@ -32,9 +32,10 @@ def scenarios(quick: bool):
         return {'demo-like': dict(backbone=(common.narrow_r3d(4), 32), video=(170, 128), clip_len=8, crop=32,
                                   short_side=40, clips=2, steps=2, epochs=2, settings=['w0', 'w2_persistent'])}
     return {
-        # narrow R3D-18 (tests' tiny_r3d), 16x64x64 crops from 170x128 videos, 4 clips x 4 rotations
-        'demo-like': dict(backbone=(common.narrow_r3d(8), 64), video=(170, 128), clip_len=16, crop=64,
-                          short_side=72, clips=4, steps=4, epochs=2, settings=list(SETTINGS)),
+        # configs/demo: narrow R3D-18 (base_channels=16), 16x56x56 crops (short side 64), 8 clips x 4
+        # rotations per step; here from 170x128 mp4 files
+        'demo-like': dict(backbone=(common.narrow_r3d(16), 128), video=(170, 128), clip_len=16, crop=56,
+                          short_side=64, clips=8, steps=4, epochs=2, settings=list(SETTINGS)),
         # configs/_base_/datasets/kinetics400_rotation.py + full R3D-18, 340x256 videos; 1 clip x 4
         # rotations per step (the recipe's 32 clips per step is ~100 s/step on 2 cores)
         'paper-recipe': dict(backbone=(common.r3d18(), 512), video=(340, 256), clip_len=16, crop=112,
