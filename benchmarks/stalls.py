@@ -3,7 +3,8 @@ decoding), for a demo-like setting and the paper's recipe, across DataLoader set
 
 A "run" here is 2 short epochs with a fresh DataLoader (so worker start-up, and re-start at each
 epoch without ``persistent_workers``, is counted as a user pays it); stall share = time blocked in
-``next(iterator)`` / (that + ``model.train_step``).
+``next(iterator)`` / (that + ``model.train_step``); the steady-state share leaves out the first
+batch of each epoch (what an iteration-based run with an ``InfiniteSampler`` sees).
 """
 import statistics
 import time
@@ -62,7 +63,7 @@ def measure(args) -> dict:
             loader = DataLoader(ds, batch_size=cfg['clips'], num_workers=workers, persistent_workers=persistent,
                                 prefetch_factor=prefetch, collate_fn=pseudo_collate, shuffle=True, drop_last=True,
                                 pin_memory=device.startswith('cuda'))
-            wait = compute = 0.0
+            wait = compute = first = 0.0
             for _ in range(cfg['epochs']):
                 t0 = time.perf_counter()
                 it = iter(loader)
@@ -70,13 +71,15 @@ def measure(args) -> dict:
                     batch = next(it)
                     t1 = time.perf_counter()
                     wait += t1 - t0
+                    if step == 0:
+                        first += t1 - t0
                     common.train_step(model, batch, wrapper)
                     sync()
                     t0 = time.perf_counter()
                     compute += t0 - t1
                 del it
             del loader
-            records[setting].append((wait, compute))
+            records[setting].append((wait, compute, first))
             return wait + compute
 
         log(f'[stalls] {scen}: {cfg["clips"]} clips x 4 rotations per step, {cfg["steps"]} steps x '
@@ -90,19 +93,26 @@ def measure(args) -> dict:
             records[s] = records[s][warm:]
         rows = []
         for s in cfg['settings']:
-            shares = [w / (w + c) for w, c in records[s]]
+            shares = [w / (w + c) for w, c, _ in records[s]]
+            steady = [(w - f) / (w - f + c) for w, c, f in records[s]]
             steps = cfg['steps'] * cfg['epochs']
             w, p, f, t = SETTINGS[s]
             rows.append(dict(setting=s, num_workers=w, persistent_workers=p, prefetch_factor=f, decord_threads=t,
                              stall_share=statistics.median(shares),
+                             steady_stall_share=statistics.median(steady),
+                             first_batch_s=statistics.median(x[2] for x in records[s]) / cfg['epochs'],
                              wait_s_per_step=statistics.median(x[0] for x in records[s]) / steps,
                              step_s=statistics.median(x[1] for x in records[s]) / steps,
-                             under_5pct=statistics.median(shares) < TARGET))
+                             under_5pct=statistics.median(shares) < TARGET,
+                             steady_under_5pct=statistics.median(steady) < TARGET))
         print_table(f'Data stalls, {scen} (share of run time waiting for data; target < {TARGET:.0%})', rows,
                     ['setting', 'num_workers', 'persistent_workers', 'prefetch_factor', 'decord_threads',
-                     'stall_share', 'wait_s_per_step', 'step_s', 'under_5pct'])
+                     'stall_share', 'steady_stall_share', 'first_batch_s', 'wait_s_per_step', 'step_s', 'under_5pct'])
         ok = [r['setting'] for r in rows if r['under_5pct']]
-        log(f'  settings under {TARGET:.0%}: {ok or "none"}')
-        out[scen] = dict(config={k: v for k, v in cfg.items() if k != 'backbone'}, rows=rows, settings_under_5pct=ok)
+        steady_ok = [r['setting'] for r in rows if r['steady_under_5pct']]
+        log(f'  settings under {TARGET:.0%}: {ok or "none"}; in steady state (first batch of each epoch '
+            f'excluded, as with an InfiniteSampler): {steady_ok or "none"}')
+        out[scen] = dict(config={k: v for k, v in cfg.items() if k != 'backbone'}, rows=rows, settings_under_5pct=ok,
+                         settings_under_5pct_steady=steady_ok)
         del model, wrapper
     return dict(description=__doc__.strip(), target=TARGET, scenarios=out)
