@@ -1,7 +1,9 @@
 # Action recognition on the synthetic UCF101-style set with the narrow R3D-18 (Recognizer3D + I3DHead).
-# Fine-tuning from a pretrained backbone adds
-#   custom_hooks = [dict(type='LoadBackboneHook', checkpoint='.../backbone.pth')]   (strict)
-# and usually a lower backbone lr: optim_wrapper.paramwise_cfg.custom_keys['backbone'].lr_mult.
+# Fine-tuning from a pretrained backbone adds the strict loader
+#   default_hooks = dict(pretrained_backbone=dict(type='PretrainedBackboneHook', checkpoint='.../backbone.pth'))
+# (what mmrot3d/benchmark/protocol.py does for the pretrained arm) and possibly a lower backbone lr:
+# optim_wrapper.paramwise_cfg.custom_keys['backbone'].lr_mult. The benchmark protocol overrides the
+# optimizer, lr, schedule and step budget per recipe (chosen on a carved validation split).
 _base_ = ['_base_/r3d_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']
 model = dict(
     type='Recognizer3D',

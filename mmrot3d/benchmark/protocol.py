@@ -44,19 +44,38 @@ class DatasetSpec:
 
 @dataclass
 class Recipe:
-    """A fine-tuning recipe: AdamW lr of the head and ``lr * backbone_lr_mult`` for the backbone."""
+    """A fine-tuning recipe: the head's lr and ``lr * backbone_lr_mult`` for the backbone, with the
+    optimizer (``'AdamW'``, or ``'SGD'`` with Nesterov momentum 0.9 like the paper's fine-tuning) and
+    its weight decay (``None``: the config's)."""
     lr: float
     backbone_lr_mult: float = 1.0
+    optimizer: str = 'AdamW'
+    weight_decay: Optional[float] = None
 
     def name(self) -> str:
-        return f'lr{self.lr:g}_bb{self.backbone_lr_mult:g}'
+        opt = '' if self.optimizer == 'AdamW' else self.optimizer.lower() + '_'
+        wd = '' if self.weight_decay is None else f'_wd{self.weight_decay:g}'
+        return f'{opt}lr{self.lr:g}_bb{self.backbone_lr_mult:g}{wd}'
+
+    def optimizer_cfg(self, base: Dict) -> Dict:
+        if self.optimizer == 'AdamW':
+            opt = dict(base) if base.get('type') == 'AdamW' else dict(type='AdamW', weight_decay=1e-2)
+        elif self.optimizer == 'SGD':
+            opt = dict(type='SGD', momentum=0.9, nesterov=True, weight_decay=5e-4)
+        else:
+            raise ValueError(f'unknown optimizer {self.optimizer!r}')
+        opt['lr'] = self.lr
+        if self.weight_decay is not None:
+            opt['weight_decay'] = self.weight_decay
+        return opt
 
 
 def default_recipes() -> Dict[str, List[Recipe]]:
     # The same number of candidates (and steps) per arm; the pretrained arm may keep its features
     # with a lower backbone lr, the scratch arm may need a different lr.
-    return dict(scratch=[Recipe(3e-3, 1.0), Recipe(1e-3, 1.0)],
-                pretrained=[Recipe(3e-3, 0.1), Recipe(3e-3, 1.0)])
+    # Three AdamW candidates each; scratch gets the wider lr range (it needs a higher lr to learn in the budget).
+    return dict(scratch=[Recipe(1e-3, 1.0), Recipe(3e-3, 1.0), Recipe(1e-2, 1.0)],
+                pretrained=[Recipe(3e-3, 0.1), Recipe(1e-3, 1.0), Recipe(3e-3, 1.0)])
 
 
 @dataclass
@@ -79,6 +98,7 @@ class Settings:
     label: str = 'demo'
     log_interval: int = 20
     quiet_runners: bool = True          # MMEngine logs at WARNING for the many short runs
+    loader_workers: int = 0             # training-loader processes (decoding beside the training thread)
 
 
 # ---------------------------------------------------------------- progress
@@ -142,8 +162,10 @@ def _dataset(ann_file: str, root: str, pipeline, indices=None, test_mode=False) 
     return ds
 
 
-def _loader(dataset: Dict, batch_size: int, train: bool) -> Dict:
-    return dict(batch_size=batch_size, num_workers=0, persistent_workers=False, dataset=dataset,
+def _loader(dataset: Dict, batch_size: int, train: bool, workers: int = 0) -> Dict:
+    # ``workers`` > 0 decodes the training clips in background processes (one core decodes while the
+    # other trains); MMEngine seeds each worker from the run's seed, so runs stay reproducible.
+    return dict(batch_size=batch_size, num_workers=workers, persistent_workers=train and workers > 0, dataset=dataset,
                 sampler=dict(type='InfiniteSampler' if train else 'DefaultSampler', shuffle=train))
 
 
@@ -197,7 +219,7 @@ def pretrain(spec: DatasetSpec, s: Settings, out: Path, banner: str, seed: int =
     if not s.quiet_runners:
         cfg.log_level = 'INFO'
     cfg.train_dataloader = _loader(_dataset(spec.pretrain_train, spec.pretrain_root, cfg.train_pipeline),
-                                   s.batch_size, True)
+                                   s.batch_size, True, s.loader_workers)
     val_n = min(s.pretrain_val_clips, _count(spec.pretrain_val))
     cfg.val_dataloader = _loader(_dataset(spec.pretrain_val, spec.pretrain_root, cfg.val_pipeline,
                                           indices=list(range(val_n)), test_mode=True), 16, False)
@@ -256,11 +278,12 @@ def finetune(spec: DatasetSpec, s: Settings, train_list: str, eval_list: str, re
     cfg = _base_cfg(ROOT / s.finetune_config if not Path(s.finetune_config).is_absolute() else s.finetune_config,
                     out, seed, s)
     cfg.model.cls_head.num_classes = spec.num_classes
-    cfg.train_dataloader = _loader(_dataset(train_list, spec.labeled_root, cfg.train_pipeline), s.batch_size, True)
+    cfg.train_dataloader = _loader(_dataset(train_list, spec.labeled_root, cfg.train_pipeline), s.batch_size, True,
+                                   s.loader_workers)
     cfg.val_dataloader = _loader(_dataset(eval_list, spec.labeled_root, cfg.val_pipeline, test_mode=True), 16, False)
     cfg.test_dataloader = cfg.val_dataloader
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters, val_interval=iters + 1)
-    cfg.optim_wrapper.optimizer.lr = recipe.lr
+    cfg.optim_wrapper.optimizer = recipe.optimizer_cfg(dict(cfg.optim_wrapper.optimizer))
     cfg.optim_wrapper.paramwise_cfg = dict(custom_keys=dict(backbone=dict(lr_mult=recipe.backbone_lr_mult)))
     cfg.param_scheduler = _cosine(iters, max(10, iters // 10))
     if backbone:
@@ -274,7 +297,7 @@ def finetune(spec: DatasetSpec, s: Settings, train_list: str, eval_list: str, re
     evaluator = dict(type='AccMetric')
     if multi_clip:
         loader = _loader(_dataset(eval_list, spec.labeled_root, _with_clips(cfg.test_pipeline, s.test_clips),
-                                  test_mode=True), 4, False)
+                                  test_mode=True), 4, False, s.loader_workers)
     else:
         loader = cfg.val_dataloader
     t0 = time.monotonic()

@@ -27,7 +27,7 @@ def table_lines(results: Dict) -> List[str]:
     for arm, summ in ft['summary'].items():
         rec = results['selection'][arm]['chosen']
         per = ft['per_split_top1'][arm]
-        lines.append(f"| {arm} | lr {rec['lr']:g}, backbone x{rec['backbone_lr_mult']:g} | " +
+        lines.append(f"| {arm} | {rec.get('optimizer', 'AdamW')} lr {rec['lr']:g}, backbone x{rec['backbone_lr_mult']:g} | " +
                      ' | '.join(f"{per[str(s)] * 100:.1f}" for s in splits) +
                      f" | {_pm(summ['top1'])} | {_pm(summ['top5'])} | {_pm(summ['mean_class_acc'])} |")
     lines += ['', 'Frozen backbone (split(s) ' + ', '.join(str(s) for s in results['settings']['frozen_splits']) +

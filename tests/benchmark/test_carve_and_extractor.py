@@ -56,3 +56,12 @@ def test_feature_extractor_averages_views(tmp_path):
         assert 'does not fit' in str(e) or 'shape' in str(e)
     else:
         raise AssertionError('a mismatched backbone must not load')
+
+
+def test_recipe_optimizer_cfg():
+    from mmrot3d.benchmark.protocol import Recipe
+    base = dict(type='AdamW', lr=3e-3, weight_decay=1e-2)
+    assert Recipe(1e-2).optimizer_cfg(base) == dict(type='AdamW', lr=1e-2, weight_decay=1e-2)
+    sgd = Recipe(0.05, 1.0, 'SGD', 1e-4).optimizer_cfg(base)
+    assert sgd['type'] == 'SGD' and sgd['lr'] == 0.05 and sgd['momentum'] == 0.9 and sgd['weight_decay'] == 1e-4
+    assert Recipe(1e-2).name() == 'lr0.01_bb1' and Recipe(0.05, 1.0, 'SGD', 1e-4).name() == 'sgd_lr0.05_bb1_wd0.0001'

@@ -308,7 +308,10 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
         _run_jobs(label, todo, params, out, workers)
     write_kinetics_csvs(params, out)
     write_ucf_lists(params, out)
-    write_contact_sheet(params, out)
+    # In a forked child: OpenCV used in this process would leave its thread pool in the parent, and
+    # a later fork (the actor-free controls' pool) would deadlock in the children's first cv2 call.
+    with get_context('fork').Pool(1) as pool:
+        pool.apply(write_contact_sheet, (params, out))
     (out / 'meta.json').write_text(json.dumps(_meta(params, complete=True), indent=2))
     return True
 
