@@ -14,22 +14,10 @@ import time
 
 import torch
 
+from mmrot3d.engine.hooks.channels_last_hook import to_channels_last_3d
+
 from . import common
 from .timing import interleave, log, print_table, summarize
-
-
-def to_channels_last_3d(model) -> None:
-    """5-D weights and the backbone's 5-D input in ``channels_last_3d`` (``Module.to`` cannot: it
-    converts every tensor, and BN's 1-D buffers have no such format)."""
-    for p in model.parameters():
-        if p.dim() == 5:
-            p.data = p.data.contiguous(memory_format=torch.channels_last_3d)
-
-    def hook(module, inputs):
-        return tuple(x.contiguous(memory_format=torch.channels_last_3d) if torch.is_tensor(x) and x.dim() == 5
-                     else x for x in inputs)
-
-    model.backbone.register_forward_pre_hook(hook)
 
 
 def measure(args) -> dict:
@@ -39,7 +27,8 @@ def measure(args) -> dict:
         scen = {'R3D-18 8x32x32': (common.r3d18(), 512, 1, (8, 32, 32))}
     else:
         scen = {'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
-                'R3D-18-narrow 16x64x64 (demo-like)': (common.narrow_r3d(8), 64, 4, (16, 64, 64))}
+                'demo R3D-18 (16 base channels) 16x56x56': (common.r3d18(16, conv1_t=3, pool1_stride_t=1), 128, 8,
+                                                             (16, 56, 56))}
     default_threads = torch.get_num_threads()
     out = {}
     for title, (backbone, channels, clips, shape) in scen.items():
@@ -60,7 +49,7 @@ def measure(args) -> dict:
         for name, opt in variants.items():
             m = copy.deepcopy(base)
             if opt.get('channels_last'):
-                to_channels_last_3d(m)
+                to_channels_last_3d(m.backbone)  # what ChannelsLast3dHook does
             if opt.get('compile'):
                 m.backbone = torch.compile(m.backbone)
             models[name] = m

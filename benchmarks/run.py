@@ -18,7 +18,7 @@ if __package__ in (None, ''):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = 'benchmarks'
 
-MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'scaling', 'decoders')
+MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'bf16_stability', 'scaling', 'decoders')
 
 
 def main(argv=None) -> dict:
@@ -36,6 +36,9 @@ def main(argv=None) -> dict:
                              'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
                              'cpu_levers measures the other setting against it.')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
+    parser.add_argument('--synthetic-root', default=None,
+                        help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
+                             'instead of generating a small one')
     args = parser.parse_args(argv)
     only = [m.strip() for m in args.only.split(',') if m.strip()]
     unknown = set(only) - set(MEASUREMENTS)

@@ -7,6 +7,7 @@ import os.path as osp
 import sys
 from typing import Optional, Sequence
 
+import torch
 from mmengine.config import Config, DictAction
 
 from ..utils.checkpoint import UntrustedCheckpointError
@@ -70,6 +71,11 @@ def merge_train_args(cfg: Config, args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     _default_work_dir(cfg, args)
     if args.amp is True:
+        if not torch.cuda.is_available():
+            # MMEngine's AmpOptimWrapper is fp16 with a CUDA loss scaler; bf16 autocast on CPU is not
+            # offered: its conv3d backward gave non-finite weight gradients (docs/performance.md).
+            sys.exit('error: --amp needs a CUDA GPU (mixed precision is GPU-only in mmrot3d; on CPU train '
+                     'without --amp)')
         optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         assert optim_wrapper in ['OptimWrapper', 'AmpOptimWrapper'], \
             f'`--amp` is not supported custom optimizer wrapper type `{optim_wrapper}.'

@@ -23,7 +23,7 @@ val_pipeline = [
     dict(type='PackActionInputs')
 ]
 train_dataloader = dict(
-    batch_size=8, num_workers=0, persistent_workers=False, sampler=dict(type='InfiniteSampler', shuffle=True),
+    batch_size=8, num_workers=1, persistent_workers=True, sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
                  pipeline=train_pipeline))
 val_dataloader = dict(

@@ -33,7 +33,7 @@ test_pipeline = [  # the multi-clip protocol: 10 uniformly sampled clips, centre
     dict(type='PackActionInputs', meta_keys=('img_shape', 'filename'))
 ]
 train_dataloader = dict(
-    batch_size=8, num_workers=0, persistent_workers=False, sampler=dict(type='InfiniteSampler', shuffle=True),
+    batch_size=8, num_workers=1, persistent_workers=True, sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
                  pipeline=train_pipeline))
 val_dataloader = dict(

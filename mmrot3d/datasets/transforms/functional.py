@@ -61,4 +61,8 @@ def all_rotations(clips: torch.Tensor, turns: Sequence[int]) -> torch.Tensor:
         ``(N, R * V, ..., H, W)`` with the views of copy ``r`` at ``[:, r * V:(r + 1) * V]``,
         the same order :class:`VideoRotation` produces in the data pipeline.
     """
-    return torch.cat([torch.rot90(clips, k, dims=(-2, -1)) for k in turns], dim=1)
+    views = clips.shape[1]
+    out = clips.new_empty((clips.shape[0], len(turns) * views, *clips.shape[2:]))
+    for r, k in enumerate(turns):  # one rotated copy alive at a time, not all four and then their concat
+        out[:, r * views:(r + 1) * views] = torch.rot90(clips, k, dims=(-2, -1))
+    return out
