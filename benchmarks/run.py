@@ -1,7 +1,7 @@
 """One command for the whole benchmark suite (issue 7).
 
     .venv/bin/python -m benchmarks.run                 # everything, ~9 min on 2 CPU cores
-    .venv/bin/python -m benchmarks.run --quick         # smoke run, ~25 s
+    .venv/bin/python -m benchmarks.run --quick         # smoke run, ~40 s
     .venv/bin/python -m benchmarks.run --only overhead,decoders --json out.json
     .venv/bin/python -m benchmarks.run --device cuda --amp
 
