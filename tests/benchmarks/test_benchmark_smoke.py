@@ -38,6 +38,9 @@ def test_quick_benchmark_subset_writes_json(tmp_path):
         'in_pipeline_all': 0.25, 'in_model': 0.25, 'in_pipeline_random': 1.0}
     assert isinstance(reuse['ratio_in_model_vs_all'], float) and isinstance(reuse['bar_met_vs_all'], bool)
     assert reuse['samples_per_step'] == 4 * reuse['clips_decoded_per_step']
+    rows = {r['variant']: r for r in reuse['rows']}
+    assert all(r['cpu_ms_per_sample'] > 0 for r in rows.values())  # consumer + worker CPU was read
+    assert rows['in_pipeline_all']['cpu_ratio_vs_all'] == 1.0 and rows['in_pipeline_random']['cpu_ratio_vs_random'] == 1.0
     stages = reuse['stages']
     for variant in ('in_pipeline_all', 'in_model', 'in_pipeline_random'):  # every step timed, decoding included
         assert {'DecordInit', 'DecordDecode', 'Resize', 'collate+shared memory'} <= set(stages['ms_per_decoded_clip'][variant])
