@@ -87,7 +87,7 @@ def stage_costs(folder, list_file, model, clips: int, rounds: int) -> dict:
     for v in cost:
         cost[v] = {k: 1000 * s / (rounds * clips) for k, s in cost[v].items()}
     total = {v: sum(c.values()) for v, c in cost.items()}
-    per_sample = {v: total[v] / (1 if v == 'in_pipeline_random' else 4) for v in VARIANTS}
+    per_sample = {v: total[v] * VARIANTS[v][1] / 4 for v in VARIANTS}  # decodes per step / samples per step
     decode = {v: sum(ms for k, ms in c.items() if k.startswith('Decord')) for v, c in cost.items()}
     extra = total['in_pipeline_all'] - total['in_model']
     return dict(ms_per_decoded_clip=cost, total_ms=total, cpu_ms_per_sample=per_sample, decode_ms=decode,
@@ -158,12 +158,9 @@ def measure(args) -> dict:
                 c + w for c, w in zip(state[name]['consumer_cpu'], state[name]['worker_cpu'])),
             worker_cpu_ms=1000 * statistics.median(state[name]['worker_cpu']),
             consumer_cpu_ms=1000 * statistics.median(state[name]['consumer_cpu']),
-            decodes_per_sample=decode_factor / 4 if not in_model else 0.25,
+            decodes_per_sample=decode_factor / 4,
             loader_mib_per_sample=statistics.median(state[name]['bytes']) / samples_per_step / 2**20,
             peak_rise_mib_per_sample=(statistics.median(m for m, _ in mem) / samples_per_step) if mem else None))
-    for r in rows:
-        if r['variant'] == 'in_pipeline_random':
-            r['decodes_per_sample'] = 1.0
     cpu = {r['variant']: r['cpu_ms_per_sample'] for r in rows}
     for r in rows:  # > 1: this variant needs less CPU (all processes) per training sample
         r['cpu_ratio_vs_all'] = cpu['in_pipeline_all'] / r['cpu_ms_per_sample']

@@ -57,23 +57,23 @@ def synthetic_spec(data_root: str = 'data/synthetic', actor_free: bool = True) -
         actor_free_root=str(root / 'controls' / 'actor_free' / 'videos') if actor_free else None)
 
 
+def _labeled_spec(name: str, root: Path, videos: str, num_classes: int, kinetics_root: str) -> DatasetSpec:
+    """A labelled set with 3 official splits (``<name>_{train,val}_split_<s>_videos.txt`` as the
+    ``tools/data/<name>/build_file_list.py`` tools write them) and Kinetics-400 pretraining."""
+    k = Path(kinetics_root)
+    return DatasetSpec(
+        name=name, pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
+        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
+        labeled_root=str(root / videos),
+        splits={s: (str(root / f'{name}_train_split_{s}_videos.txt'), str(root / f'{name}_val_split_{s}_videos.txt'))
+                for s in (1, 2, 3)}, num_classes=num_classes)
+
+
 def ucf101_spec(ucf_root: str = 'data/ucf101', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
     """UCF101 (lists from tools/data/ucf101/build_file_list.py) with Kinetics-400 pretraining."""
-    u, k = Path(ucf_root), Path(kinetics_root)
-    return DatasetSpec(
-        name='ucf101', pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
-        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
-        labeled_root=str(u / 'UCF-101'),
-        splits={s: (str(u / f'ucf101_train_split_{s}_videos.txt'), str(u / f'ucf101_val_split_{s}_videos.txt'))
-                for s in (1, 2, 3)}, num_classes=101)
+    return _labeled_spec('ucf101', Path(ucf_root), 'UCF-101', 101, kinetics_root)
 
 
 def hmdb51_spec(hmdb_root: str = 'data/hmdb51', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
     """HMDB51 (lists from tools/data/hmdb51/build_file_list.py) with Kinetics-400 pretraining."""
-    h, k = Path(hmdb_root), Path(kinetics_root)
-    return DatasetSpec(
-        name='hmdb51', pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
-        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
-        labeled_root=str(h / 'videos'),
-        splits={s: (str(h / f'hmdb51_train_split_{s}_videos.txt'), str(h / f'hmdb51_val_split_{s}_videos.txt'))
-                for s in (1, 2, 3)}, num_classes=51)
+    return _labeled_spec('hmdb51', Path(hmdb_root), 'videos', 51, kinetics_root)

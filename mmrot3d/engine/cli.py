@@ -22,9 +22,15 @@ CFG_OPTIONS_HELP = ('override some settings in the used config, the key-value pa
 USER_ERRORS = (BackboneCheckpointError, UntrustedCheckpointError, FileNotFoundError)
 
 
-def _set_local_rank(args) -> None:
+def _parse_with_launcher(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """Add the distributed-launch flags train and test share, parse, and export ``LOCAL_RANK``."""
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+                        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
 
 
 def parse_train_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -46,12 +52,7 @@ def parse_train_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace
     parser.add_argument('--deterministic', action='store_true',
                         help='whether to set deterministic options for CUDNN backend.')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help=CFG_OPTIONS_HELP)
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    _set_local_rank(args)
-    return args
+    return _parse_with_launcher(parser, argv)
 
 
 def _default_work_dir(cfg: Config, args) -> None:
@@ -128,12 +129,7 @@ def parse_test_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--show', action='store_true', help='whether to display the prediction results in a window.')
     parser.add_argument('--interval', type=int, default=1, help='visualize per interval samples.')
     parser.add_argument('--wait-time', type=float, default=2, help='display time of every window. (second)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    _set_local_rank(args)
-    return args
+    return _parse_with_launcher(parser, argv)
 
 
 def merge_test_args(cfg: Config, args: argparse.Namespace) -> Config:

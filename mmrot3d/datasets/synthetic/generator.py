@@ -178,16 +178,17 @@ class Progress:
         sys.stderr.flush()
 
 
-def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: int) -> None:
+def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: int, work=_work) -> None:
+    """``work((job, params, out))`` for every job, in ``workers`` processes, with progress lines."""
     progress = Progress(label, len(jobs))
     args = [(job, params, str(out)) for job in jobs]
     if workers <= 1:
         for i, a in enumerate(args, 1):
-            _work(a)
+            work(a)
             progress.update(i)
     else:
         with get_context('fork').Pool(workers, initializer=_init_worker) as pool:
-            for i, _ in enumerate(pool.imap_unordered(_work, args, chunksize=4), 1):
+            for i, _ in enumerate(pool.imap_unordered(work, args, chunksize=4), 1):
                 progress.update(i)
     progress.update(len(jobs), force=True)
 
@@ -348,16 +349,5 @@ def generate_actor_free(out, params: Params = Params(), workers: Optional[int] =
     jobs = [j for j in make_jobs(params) if j.path.startswith('kinetics_style/videos/val/')]
     todo = [j for j in jobs if not (root / j.path[len('kinetics_style/videos/'):]).is_file()]
     if todo:
-        progress = Progress('actor-free controls', len(todo))
-        args = [(job, params, str(out)) for job in todo]
-        workers = workers or os.cpu_count() or 1
-        if workers <= 1:
-            for i, a in enumerate(args, 1):
-                _work_actor_free(a)
-                progress.update(i)
-        else:
-            with get_context('fork').Pool(workers, initializer=_init_worker) as pool:
-                for i, _ in enumerate(pool.imap_unordered(_work_actor_free, args, chunksize=4), 1):
-                    progress.update(i)
-        progress.update(len(todo), force=True)
+        _run_jobs('actor-free controls', todo, params, out, workers or os.cpu_count() or 1, work=_work_actor_free)
     return root
