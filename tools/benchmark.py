@@ -1,64 +1,100 @@
 #!/usr/bin/env python
-"""Benchmark protocol for a dataset: pretrain once by rotation prediction, fine-tune every split from
-the pretrained backbone and from scratch (3 seeds), test with 10 clips per video, judge the frozen
-features (retrieval R@1/5/10/20/50, linear probe), report mean ± std, results.json and a figure.
+"""Benchmark pretrained backbones on UCF101 / HMDB51 (or the synthetic presets): fine-tune every backbone on
+every split and seed with the fine-tuning config's own recipe, test with its protocol (10 clips per video),
+judge the frozen features (retrieval R@1/5/10/20/50, linear probe), and write results.json, results.md (the
+paper's table: rows = backbones, columns = datasets) and results.png to --work-dir.
 
-    python tools/benchmark.py synthetic --work-dir work_dirs/benchmark_synthetic          # generated data
-    python tools/benchmark.py ucf101 --pretrain-config configs/rotnet3d_kinetics.py \\
-        --finetune-config configs/rotnet3d/benchmarks/<config>.py --pretrain-iters ... --finetune-iters ...
+    python tools/benchmark.py ucf101 hmdb51 --backbone rotnet3d=work_dirs/rotnet3d_kinetics/backbone.pth
+    python tools/benchmark.py ucf101 --backbone theirs=their.pth --prefix theirs=module.backbone. --launcher pytorch --gpus 8
+    python tools/benchmark.py hmdb51 --backbone mine=b.pth --launcher slurm --partition gpu --gpus 8 --jobs 6
+    python tools/benchmark.py ucf101 --backbone mine=b.pth --train-fraction 0.1 0.25 1.0 --samples 1000
+    python tools/benchmark.py synthetic          # the main job (bash tools/run_demo.sh)
+    python tools/benchmark.py synthetic-paper    # the paper's comparison on the synthetic data (hours on a CPU)
 
-Recipes are chosen per arm on a validation split carved by group from split 1's training list.
+Every run is tools/train.py / tools/test.py / tools/eval_frozen.py in its own folder under
+WORK_DIR/jobs/; --dry-run prints them all. Run the same command again after an interruption: finished runs
+are skipped, an interrupted training resumes from its last checkpoint.
 """
 import argparse
+import sys
+import warnings
+from pathlib import Path
 
-import mmrot3d  # noqa: F401
+# MMEngine imports the deprecated pkg_resources; the warning would repeat for every config the checks read.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
+
+import mmrot3d  # noqa: E402,F401  (fixes the pinned stack, registers our components)
+from mmrot3d.benchmark.backbones import parse_pairs  # noqa: E402
+from mmrot3d.benchmark.run import REAL, SYNTHETIC_PRESETS, Options, run  # noqa: E402
+from mmrot3d.benchmark.scheduler import JobFailed  # noqa: E402
+from mmrot3d.models import BackboneCheckpointError  # noqa: E402
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('datasets', nargs='+', choices=[*REAL, *SYNTHETIC_PRESETS], metavar='DATASET',
+                   help=f'one or more of {", ".join(REAL)}; or one preset: {", ".join(SYNTHETIC_PRESETS)}')
+    p.add_argument('--backbone', action='append', default=[], metavar='NAME=PATH',
+                   help='a backbone to benchmark: plain tensor state dict (tools/export_backbone.py output or '
+                   "another codebase's file); repeatable. scratch (random init) is always included")
+    p.add_argument('--prefix', action='append', default=[], metavar='NAME=PREFIX',
+                   help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. module.backbone.)")
+    p.add_argument('--pretrain-config', action='append', default=[], metavar='[NAME=]CONFIG',
+                   help='pretrain with tools/train.py CONFIG first, export its backbone and benchmark it as NAME '
+                   "(default: the config's file name)")
+    p.add_argument('--no-scratch', action='store_true', help='leave out the random-init baseline')
+    p.add_argument('--data-root', action='append', default=[], metavar='[DATASET=]DIR',
+                   help='dataset root as the list tools write it (default data/<dataset>, data/synthetic)')
+    p.add_argument('--work-dir', help='default: work_dirs/benchmark_<datasets> (work_dirs/demo for synthetic)')
+    p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3], choices=[1, 2, 3])
+    p.add_argument('--seeds', type=int, nargs='+', help='fine-tuning seeds (default 0 1 2; synthetic: 0)')
+    p.add_argument('--train-fraction', type=float, nargs='+', default=[], metavar='F',
+                   help='label efficiency: class-balanced fractions of each training list (nested, per seed)')
+    p.add_argument('--samples', type=int, nargs='+', default=[], metavar='N',
+                   help='label efficiency: class-balanced training subsets of N videos')
+    p.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+                   help='applied to every fine-tuning, test and frozen-feature job (e.g. train_cfg.max_epochs=50)')
+    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none',
+                   help='none: local processes; pytorch: torchrun per job; slurm: srun per job')
+    p.add_argument('--gpus', type=int, default=1, help='GPUs (processes) per job with --launcher pytorch/slurm')
+    p.add_argument('--partition', help='Slurm partition (--launcher slurm)')
+    p.add_argument('--srun-args', default='', help='extra srun flags, one string (e.g. "--qos high --time 2-0")')
+    p.add_argument('--jobs', type=int, help='jobs running at once (default: chosen from the available cores)')
+    p.add_argument('--dry-run', action='store_true', help='print every command (and whether it is done), run nothing')
+    p.add_argument('--tiny', action='store_true', help='synthetic presets at smoke-test size (numbers meaningless)')
+    p.add_argument('--data-workers', type=int, help='synthetic data generation processes (default: all cores)')
+    return p
+
+
+def to_options(a: argparse.Namespace) -> Options:
+    roots = {}
+    for value in a.data_root:
+        name, sep, path = value.partition('=')
+        if sep and name in (*REAL, *SYNTHETIC_PRESETS):
+            roots[name] = path
+        elif len(a.datasets) == 1:
+            roots[a.datasets[0]] = value
+        else:
+            raise ValueError(f'--data-root {value}: with several datasets, write DATASET=DIR')
+    if 'synthetic-paper' in roots:
+        roots.setdefault('synthetic', roots['synthetic-paper'])
+    default_dir = 'work_dirs/demo' if a.datasets == ['synthetic'] else f'work_dirs/benchmark_{"_".join(a.datasets)}'
+    return Options(datasets=a.datasets, work_dir=a.work_dir or default_dir, data_roots=roots,
+                   backbones=parse_pairs(a.backbone, '--backbone'), prefixes=parse_pairs(a.prefix, '--prefix'),
+                   pretrain_configs=parse_pairs([c if '=' in c else f'{Path(c).stem}={c}' for c in a.pretrain_config],
+                                                '--pretrain-config'), scratch=not a.no_scratch,
+                   splits=a.splits, seeds=a.seeds, fractions=a.train_fraction, samples=a.samples,
+                   cfg_options=a.cfg_options, launcher=a.launcher, gpus=a.gpus, partition=a.partition,
+                   srun_args=a.srun_args.split(), jobs=a.jobs, dry_run=a.dry_run, tiny=a.tiny,
+                   data_workers=a.data_workers)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('dataset', choices=['synthetic', 'ucf101', 'hmdb51'])
-    p.add_argument('--work-dir', default=None)
-    p.add_argument('--data-root', default=None, help='synthetic: data/synthetic; ucf101: data/ucf101; ...')
-    p.add_argument('--kinetics-root', default='data/kinetics400')
-    p.add_argument('--pretrain-config', default=None)
-    p.add_argument('--finetune-config', default=None)
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3])
-    p.add_argument('--frozen-splits', type=int, nargs='+', default=[1, 2, 3])
-    p.add_argument('--pretrain-iters', type=int, default=None)
-    p.add_argument('--finetune-iters', type=int, default=None)
-    p.add_argument('--select-iters', type=int, default=None)
-    p.add_argument('--batch-size', type=int, default=None)
-    p.add_argument('--test-clips', type=int, default=10)
-    p.add_argument('--verbose', action='store_true')
-    a, rest = p.parse_known_args(argv)
-    if a.dataset == 'synthetic':
-        from mmrot3d.benchmark.demo import main as demo_main
-        args = ['--work-dir', a.work_dir or 'work_dirs/benchmark_synthetic', '--data-root',
-                a.data_root or 'data/synthetic', '--seeds', *map(str, a.seeds), '--splits', *map(str, a.splits),
-                '--frozen-splits', *map(str, a.frozen_splits), '--test-clips', str(a.test_clips)]
-        for key in ('pretrain_iters', 'finetune_iters', 'select_iters'):
-            if getattr(a, key) is not None:
-                args += ['--' + key.replace('_', '-'), str(getattr(a, key))]
-        if a.verbose:
-            args.append('--verbose')
-        return demo_main(args + rest, label='benchmark')
-    from mmrot3d.benchmark.datasets import hmdb51_spec, ucf101_spec
-    from mmrot3d.benchmark.protocol import Settings, run_protocol
-    if rest:
-        p.error(f'unrecognised arguments: {rest}')
-    spec = (ucf101_spec(a.data_root or 'data/ucf101', a.kinetics_root) if a.dataset == 'ucf101'
-            else hmdb51_spec(a.data_root or 'data/hmdb51', a.kinetics_root))
-    if not a.pretrain_config or not a.finetune_config:
-        p.error('real datasets need --pretrain-config and --finetune-config (full-size R3D-18 configs)')
-    s = Settings(work_dir=a.work_dir or f'work_dirs/benchmark_{a.dataset}', pretrain_config=a.pretrain_config,
-                 finetune_config=a.finetune_config, splits=tuple(a.splits), seeds=tuple(a.seeds),
-                 frozen_splits=tuple(a.frozen_splits), test_clips=a.test_clips, label='benchmark',
-                 quiet_runners=not a.verbose)
-    for key in ('pretrain_iters', 'finetune_iters', 'select_iters', 'batch_size'):
-        if getattr(a, key) is not None:
-            setattr(s, key, getattr(a, key))
-    return run_protocol(spec, s)
+    args = parser().parse_args(argv)
+    try:
+        return run(to_options(args))
+    except (ValueError, FileNotFoundError, BackboneCheckpointError, JobFailed) as err:
+        sys.exit(f'error: {err}')
 
 
 if __name__ == '__main__':

@@ -1,53 +1,79 @@
 #!/usr/bin/env python
 """Frozen-feature evaluation of any MMAction2 backbone: nearest-neighbour retrieval (R@1/5/10/20/50,
-10 clips per video, cosine similarity, test videos query the training videos) and a linear probe.
+cosine similarity, test videos query the training videos) and a linear probe, on one or more splits
+from a single pass over their videos (features averaged over the test pipeline's clips, 10 by default).
 
-    python tools/eval_frozen.py CONFIG [CHECKPOINT] [--train-list L --test-list L --data-root D]
+    python tools/eval_frozen.py CONFIG [CHECKPOINT] [--split TRAIN_LIST TEST_LIST ...] [--data-root DIR]
+        [--num-clips 10] [--prefix backbone.] [--out metrics.json] [--cfg-options K=V ...]
+        [--launcher none|pytorch|slurm]
 
-CONFIG is any recognizer config with ``model.backbone`` and a ``test_pipeline`` (the lists default to
-its ``ann_file_train`` / ``ann_file_test`` or ``ann_file_val``); CHECKPOINT is a backbone state dict,
-a recognizer state dict, or an export of tools/export_backbone.py, loaded strictly (export a training
-checkpoint's backbone first). Without it: random init.
+CONFIG is any recognizer config with ``model.backbone`` and a ``test_pipeline``; without ``--split``
+its ``ann_file_train`` / ``ann_file_test`` (or ``ann_file_val``) and ``data_root`` are used. CHECKPOINT
+is a backbone export (tools/export_backbone.py) or a plain tensor state dict, loaded strictly (names
+under ``--prefix`` are the backbone's); without it the backbone keeps its random init (the control).
+Prints and writes ``{"split1": {"retrieval_R_at_1": ..., "linear_probe_top1": ...}, ...}``.
 """
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 
-import mmrot3d  # noqa: F401
+from mmengine.config import Config, DictAction
+from mmengine.dist import get_rank
+
+import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
+from mmrot3d.benchmark.frozen import evaluate_splits, extract_features, feature_config, union_list
+from mmrot3d.models import BackboneCheckpointError
+from mmrot3d.utils.atomic_io import write_text_atomic
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('config')
+    p.add_argument('checkpoint', nargs='?', help='backbone file (default: random init)')
+    p.add_argument('--split', nargs=2, action='append', metavar=('TRAIN_LIST', 'TEST_LIST'),
+                   help='a split to evaluate (repeat for several; named split1, split2, ... in order)')
+    p.add_argument('--data-root', help="the lists' video folder (default: the config's data_root)")
+    p.add_argument('--num-clips', type=int, default=None, help="clips per video (default: the test pipeline's)")
+    p.add_argument('--prefix', default='backbone.', help='key prefix of the backbone in CHECKPOINT')
+    p.add_argument('--work-dir', default='work_dirs/eval_frozen')
+    p.add_argument('--seed', type=int, default=0, help='seed of the random init')
+    p.add_argument('--out', help='write the metrics as JSON here')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings (key=value)')
+    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = p.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return p, args
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('config')
-    p.add_argument('checkpoint', nargs='?')
-    p.add_argument('--train-list')
-    p.add_argument('--test-list')
-    p.add_argument('--data-root')
-    p.add_argument('--num-clips', type=int, default=10)
-    p.add_argument('--work-dir', default='work_dirs/eval_frozen')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--out', help='write the metrics as JSON here')
-    a = p.parse_args(argv)
-    from mmengine.config import Config
-    from mmrot3d.benchmark.protocol import _with_clips, frozen_eval_cfg
+    p, a = parse_args(argv)
     cfg = Config.fromfile(a.config)
-    cfg.work_dir = a.work_dir
+    if a.cfg_options:
+        cfg.merge_from_dict(a.cfg_options)
+    cfg.work_dir, cfg.launcher = a.work_dir, a.launcher
     cfg.randomness = dict(seed=a.seed)
-    cfg.setdefault('custom_imports', dict(imports=[]))
-    imports = list(cfg.custom_imports.get('imports', []))
-    if 'mmrot3d' not in imports:
-        imports.append('mmrot3d')
-    cfg.custom_imports = dict(imports=imports, allow_failed_imports=False)
-    train_list = a.train_list or cfg.get('ann_file_train')
-    test_list = a.test_list or cfg.get('ann_file_test') or cfg.get('ann_file_val')
+    pairs = a.split or [(cfg.get('ann_file_train'), cfg.get('ann_file_test') or cfg.get('ann_file_val'))]
     root = a.data_root or cfg.get('data_root')
-    if not (train_list and test_list and root is not None):
-        p.error('give --train-list, --test-list and --data-root (the config defines no ann_file_*/data_root)')
-    pipeline = cfg.get('test_pipeline') or cfg.get('val_pipeline')
-    metrics = frozen_eval_cfg(cfg, train_list, test_list, root, _with_clips(pipeline, a.num_clips), a.checkpoint)
+    if not all(x for pair in pairs for x in pair) or root is None:
+        p.error('give --split TRAIN_LIST TEST_LIST and --data-root (the config defines no ann_file_*/data_root)')
+    for path in [x for pair in pairs for x in pair]:
+        if not Path(path).is_file():
+            sys.exit(f'error: {path}: video list not found')
+    splits = [(f'split{i}', train, test) for i, (train, test) in enumerate(pairs, 1)]
+    videos = union_list(splits, Path(a.work_dir) / 'videos.txt')
+    try:
+        features = extract_features(feature_config(cfg, str(videos), root, a.num_clips, a.checkpoint, a.prefix))
+    except (BackboneCheckpointError, FileNotFoundError) as err:
+        sys.exit(f'error: {err}')
+    if get_rank() != 0:
+        return None
+    metrics = evaluate_splits(features, splits, root)
     print(json.dumps(metrics, indent=1))
     if a.out:
-        Path(a.out).write_text(json.dumps(metrics, indent=1))
+        write_text_atomic(a.out, json.dumps(metrics, indent=1))
     return metrics
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 1: the whole main job on a fresh machine (~23 minutes on 2 CPU cores).
+# README command 1: the whole main job on a fresh machine (tools/benchmark.py synthetic).
 #   bash tools/run_demo.sh [tools/demo.py options]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

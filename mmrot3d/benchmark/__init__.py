@@ -1,2 +1,13 @@
-"""The benchmark protocol: pretrain by rotation, fine-tune from pretrained and from scratch,
-evaluate (multi-clip top-1, frozen-feature retrieval and linear probe, rotation accuracy), report."""
+"""The benchmark tool (``tools/benchmark.py``) and the main job (``tools/demo.py``): backbones in, tables out.
+
+Every run is a standard tool (``tools/train.py``, ``tools/test.py``, ``tools/eval_frozen.py``) in its own
+process and folder; finished runs are skipped, interrupted ones resume. Modules:
+
+- ``run``: one benchmark from options to results (presets ``ucf101``, ``hmdb51``, ``synthetic``,
+  ``synthetic-paper``); ``EVALUATIONS`` lists the evaluations run for every backbone;
+- ``datasets``: where the data lies; ``backbones``: ``--backbone`` files checked before any job;
+- ``plan``: fine-tune/test/frozen jobs; ``synthetic``: pretraining, pretext, recipe selection, the bar;
+  ``recipes``, ``subsets`` (label fractions, validation carving), ``frozen`` (multi-split features);
+- ``jobs``, ``scheduler``, ``launch``, ``resources``, ``progress``: running jobs safely and visibly;
+- ``outputs``, ``aggregate``, ``report``, ``figure``: reading the tools' outputs, ``results.json/md/png``.
+"""

@@ -1,80 +1,125 @@
-"""Dataset specs for the protocol: the synthetic benchmark (generated on demand) and UCF101/HMDB51."""
+"""Where a benchmark's data lies: the labelled sets (UCF101, HMDB51, the synthetic UCF-style set) with
+their three official splits and fine-tuning configs, and the synthetic pretraining set."""
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple
 
+from ..datasets.video_list import read_video_list
 from ..utils.shipped_files import shipped_path
-from .protocol import DatasetSpec
+
+BENCHMARK_CONFIG = 'configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-16x2x1-600it_synthetic-ucf-split1-rgb.py'
+SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-800it_synthetic-kinetics-rgb.py'
 
 
-def _run_tool(tool: str, *args) -> None:
-    """Run one of the shipped data tools (``tools/data/...``) as a separate process: the CLI a user runs."""
-    subprocess.run([sys.executable, str(shipped_path(tool)), *map(str, args)], check=True, stdout=subprocess.DEVNULL)
+@dataclass
+class LabelledSet:
+    """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
+
+    ``config`` is the fine-tuning config of a split (``{split}`` is replaced; a config without it
+    serves every split, the lists being set by ``data_options``).
+    """
+    name: str
+    title: str
+    root: Path
+    video_root: Path
+    num_classes: int
+    config: str
+    list_tool: str
+
+    def lists(self, split: int) -> Tuple[str, str]:
+        return (str(self.root / f'{self.list_name}_train_split_{split}_videos.txt'),
+                str(self.root / f'{self.list_name}_val_split_{split}_videos.txt'))
+
+    @property
+    def list_name(self) -> str:
+        return 'ucf101' if self.name == 'synthetic' else self.name
+
+    def config_path(self, split: int) -> str:
+        return str(shipped_path(self.config.format(name=self.name, split=split)))
+
+    def data_options(self, train_list: str, test_list: str, validate: bool = True) -> List[str]:
+        """``--cfg-options`` words pointing a fine-tuning or test job at these lists (the test list also
+        validates, as in the configs, unless ``validate`` is False)."""
+        words = [f'train_dataloader.dataset.ann_file={train_list}',
+                 f'train_dataloader.dataset.data_prefix.video={self.video_root}']
+        for loader in ('val', 'test') if validate else ('test', ):
+            words += [f'{loader}_dataloader.dataset.ann_file={test_list}',
+                      f'{loader}_dataloader.dataset.data_prefix.video={self.video_root}']
+        return words
+
+    def missing_lists(self, splits) -> Optional[str]:
+        """One line naming the first missing list and the command that makes it, or None."""
+        for split in splits:
+            for path in self.lists(split):
+                if not Path(path).is_file():
+                    return (f'{path}: video list not found; build the lists with: python {self.list_tool} '
+                            f'--root {self.root}')
+        return None
 
 
-def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4000, clips_per_class: int = 24,
-                      groups: int = 6, frames: int = 32, size: int = 64, seed: int = 0,
+def ucf101(root: str = 'data/ucf101') -> LabelledSet:
+    root = Path(root).resolve()
+    return LabelledSet('ucf101', 'UCF101', root, root / 'UCF-101', 101, BENCHMARK_CONFIG,
+                       'tools/data/ucf101/build_file_list.py')
+
+
+def hmdb51(root: str = 'data/hmdb51') -> LabelledSet:
+    root = Path(root).resolve()
+    return LabelledSet('hmdb51', 'HMDB51', root, root / 'videos', 51, BENCHMARK_CONFIG,
+                       'tools/data/hmdb51/build_file_list.py')
+
+
+def synthetic(root: str = 'data/synthetic') -> LabelledSet:
+    ucf = Path(root).resolve() / 'ucf_style'
+    return LabelledSet('synthetic', 'Synthetic (UCF-style)', ucf, ucf / 'UCF-101', 12, SYNTHETIC_FINETUNE,
+                       'tools/data/ucf101/build_file_list.py')
+
+
+def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
+    """The Kinetics-style lists, their video folder and the held-out clips' actor-free twins."""
+    root = Path(root).resolve()
+    kin = root / 'kinetics_style'
+    return dict(train=str(kin / 'kinetics400_train_list_videos.txt'), val=str(kin / 'kinetics400_val_list_videos.txt'),
+                videos=str(kin / 'videos'), actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
+
+
+def _run_tool(tool: str, *args, quiet: bool = True) -> None:
+    """A shipped tool in its own process, as a user runs it (the generator's worker pool must not be
+    forked from a process that holds torch thread pools)."""
+    subprocess.run([sys.executable, str(shipped_path(tool)), *map(str, args)], check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+
+
+def _controls_complete(root: Path, val_list: Path) -> bool:
+    free = root / 'controls' / 'actor_free' / 'videos'
+    return all((free / e.path).is_file() for e in read_video_list(val_list))
+
+
+def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4000, clips_per_class: int = 48,
+                      groups: int = 24, frames: int = 32, size: int = 64, seed: int = 0,
                       workers: Optional[int] = None, actor_free: bool = True) -> Dict:
-    """Generate the synthetic set if missing (same parameters -> reused), add the actor-free controls,
-    and build the MMAction2 lists with the official-layout tools ``tools/data/{kinetics400,ucf101}``."""
-    from mmrot3d.datasets.synthetic.generator import Params, is_complete
+    """Generate the synthetic set if missing (same parameters: reused) with its actor-free controls, and
+    build the lists with the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py``
+    (all skipped when everything is there)."""
+    from ..datasets.synthetic.generator import Params, is_complete
     params = Params(seed=seed, pretrain_clips=pretrain_clips, pretrain_val_clips=max(1, pretrain_clips // 10),
                     clips_per_class=clips_per_class, groups=groups, frames=frames, size=size)
     root = Path(data_root)
+    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
     generated = not is_complete(params, root)
-    # The generator's CLI in its own process: its worker pool must not fork a process that holds
-    # torch/OpenMP thread pools (that can deadlock).
+    lists = [kin / 'kinetics400_val_list_videos.txt', ucf / 'ucf101_val_split_3_videos.txt']
+    if not generated and all(p.is_file() for p in lists) and (not actor_free or _controls_complete(root, lists[0])):
+        return dict(root=str(root), generated=False, params=dict(params.__dict__))
     args = ['--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
             '--groups', groups, '--frames', frames, '--size', size]
     if workers:
         args += ['--workers', workers]
     if actor_free:
         args.append('--actor-free-controls')
-    subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)],
-                   check=True)
-    free_root = root / 'controls' / 'actor_free' / 'videos' if actor_free else None
-    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
-    if generated or not (kin / 'kinetics400_val_list_videos.txt').is_file():
-        _run_tool('tools/data/kinetics400/build_file_list.py', '--root', kin)
-    if generated or not (ucf / 'ucf101_val_split_3_videos.txt').is_file():
-        _run_tool('tools/data/ucf101/build_file_list.py', '--root', ucf)
-    return dict(root=str(root), generated=generated, params=dict(params.__dict__),
-                actor_free_root=str(free_root) if free_root else None)
-
-
-def synthetic_spec(data_root: str = 'data/synthetic', actor_free: bool = True) -> DatasetSpec:
-    root = Path(data_root)
-    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
-    classes = (ucf / 'ucf101_classes.txt')
-    num_classes = len(classes.read_text().split()) if classes.is_file() else 12
-    return DatasetSpec(
-        name='synthetic-actions', pretrain_train=str(kin / 'kinetics400_train_list_videos.txt'),
-        pretrain_val=str(kin / 'kinetics400_val_list_videos.txt'), pretrain_root=str(kin / 'videos'),
-        labeled_root=str(ucf / 'UCF-101'),
-        splits={k: (str(ucf / f'ucf101_train_split_{k}_videos.txt'), str(ucf / f'ucf101_val_split_{k}_videos.txt'))
-                for k in (1, 2, 3)},
-        num_classes=num_classes,
-        actor_free_root=str(root / 'controls' / 'actor_free' / 'videos') if actor_free else None)
-
-
-def _labeled_spec(name: str, root: Path, videos: str, num_classes: int, kinetics_root: str) -> DatasetSpec:
-    """A labelled set with 3 official splits (``<name>_{train,val}_split_<s>_videos.txt`` as the
-    ``tools/data/<name>/build_file_list.py`` tools write them) and Kinetics-400 pretraining."""
-    k = Path(kinetics_root)
-    return DatasetSpec(
-        name=name, pretrain_train=str(k / 'kinetics400_train_list_videos.txt'),
-        pretrain_val=str(k / 'kinetics400_val_list_videos.txt'), pretrain_root=str(k / 'videos'),
-        labeled_root=str(root / videos),
-        splits={s: (str(root / f'{name}_train_split_{s}_videos.txt'), str(root / f'{name}_val_split_{s}_videos.txt'))
-                for s in (1, 2, 3)}, num_classes=num_classes)
-
-
-def ucf101_spec(ucf_root: str = 'data/ucf101', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
-    """UCF101 (lists from tools/data/ucf101/build_file_list.py) with Kinetics-400 pretraining."""
-    return _labeled_spec('ucf101', Path(ucf_root), 'UCF-101', 101, kinetics_root)
-
-
-def hmdb51_spec(hmdb_root: str = 'data/hmdb51', kinetics_root: str = 'data/kinetics400') -> DatasetSpec:
-    """HMDB51 (lists from tools/data/hmdb51/build_file_list.py) with Kinetics-400 pretraining."""
-    return _labeled_spec('hmdb51', Path(hmdb_root), 'videos', 51, kinetics_root)
+    _run_tool('tools/data/synthetic/generate.py', *args, quiet=False)
+    _run_tool('tools/data/kinetics400/build_file_list.py', '--root', kin)
+    _run_tool('tools/data/ucf101/build_file_list.py', '--root', ucf)
+    return dict(root=str(root), generated=generated, params=dict(params.__dict__))

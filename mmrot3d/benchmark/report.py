@@ -1,131 +1,126 @@
-"""The results table (stdout / Markdown) and the figure (learning curves + accuracy comparison)."""
-from pathlib import Path
+"""``results.md``: the tables, laid out like the paper's (rows = backbones, columns = datasets), then
+retrieval and linear probe, per split, label efficiency, and for the synthetic presets the pretext and the
+recipes chosen on validation. All numbers are percentages, mean ± std over splits x seeds."""
 from typing import Dict, List
 
-import numpy as np
+KS = (1, 5, 10, 20, 50)
 
 
-def _pm(stat: Dict, scale: float = 100.0) -> str:
-    if stat.get('n', 0) > 1:
-        return f"{stat['mean'] * scale:.1f} ± {stat['std'] * scale:.1f}"
-    return f"{stat['mean'] * scale:.1f}"
+def pm(stat: Dict, scale: float = 100.0) -> str:
+    if not stat or stat.get('n', 0) == 0:
+        return '–'
+    text = f"{stat['mean'] * scale:.1f}"
+    return f"{text} ± {stat['std'] * scale:.1f}" if stat['n'] > 1 else text
 
 
-def table_lines(results: Dict) -> List[str]:
-    ft = results['finetune']
-    fz = results['frozen']
-    pre = results['pretrain']
-    splits = sorted({r['split'] for runs in ft['runs'].values() for r in runs})
-    seeds = sorted({r['seed'] for runs in ft['runs'].values() for r in runs})
-    lines = [f"Dataset: {results['dataset']}  (chance {results['bar']['chance'] * 100:.1f}%)",
-             '',
-             f"Fine-tuning, top-1 % ({len(splits)} splits x {len(seeds)} seed(s), "
-             f"{results['settings']['test_clips']}-clip test; mean ± std over runs)",
-             '| init | recipe (chosen on val) | ' + ' | '.join(f'split {s}' for s in splits) +
-             ' | mean top-1 | top-5 | mean class acc |',
-             '|---|---|' + '---|' * len(splits) + '---|---|---|']
-    for arm, summ in ft['summary'].items():
-        rec = results['selection'][arm]['chosen']
-        per = ft['per_split_top1'][arm]
-        lines.append(f"| {arm} | {rec.get('optimizer', 'AdamW')} lr {rec['lr']:g}, backbone x{rec['backbone_lr_mult']:g} | " +
-                     ' | '.join(f"{per[str(s)] * 100:.1f}" for s in splits) +
-                     f" | {_pm(summ['top1'])} | {_pm(summ['top5'])} | {_pm(summ['mean_class_acc'])} |")
-    lines += ['', 'Frozen backbone (split(s) ' + ', '.join(str(s) for s in results['settings']['frozen_splits']) +
-              '): linear probe top-1 % and nearest-neighbour retrieval recall %',
-              '| backbone | linear probe | R@1 | R@5 | R@10 | R@20 | R@50 |', '|---|---|---|---|---|---|---|']
-    for arm, d in fz.items():
-        sm = d['summary']
-        lines.append(f"| {arm} | {_pm(sm['linear_probe_top1'])} | " +
-                     ' | '.join(_pm(sm[f'retrieval_R_at_{k}']) for k in (1, 5, 10, 20, 50)) + ' |')
-    ho = pre['rotation_held_out']
-    lines += ['', 'Rotation pretext accuracy % (held-out clips; chance 25)',
-              '| clips | all | 0° | 90° | 180° | 270° |', '|---|---|---|---|---|---|',
-              f"| held-out (actor is the only cue) | {ho['top1'] * 100:.1f} | " +
-              ' | '.join(f"{ho.get(f'acc_{a}deg', float('nan')) * 100:.1f}" for a in (0, 90, 180, 270)) + ' |']
-    if 'rotation_actor_free' in pre:
-        af = pre['rotation_actor_free']
-        lines.append(f"| actor-free controls (no cue at all) | {af['top1'] * 100:.1f} | " +
-                     ' | '.join(f"{af.get(f'acc_{a}deg', float('nan')) * 100:.1f}" for a in (0, 90, 180, 270)) + ' |')
-    bar = results['bar']
-    lines += ['', f"Bar: {'MET' if bar['met'] else 'NOT MET'} — " +
-              ', '.join(f"{k}={'yes' if v else 'no'}" for k, v in bar['checks'].items()) +
-              f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f}, probe gain {bar['linear_probe_gain'] * 100:+.1f}, "
-              f"R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points)",
-              f"Wall time: {results['total_seconds'] / 60:.1f} min (" +
-              ', '.join(f'{k} {v / 60:.1f}' for k, v in results['stage_seconds'].items()) + ')']
+def _row(cells: List[str]) -> str:
+    return '| ' + ' | '.join(cells) + ' |'
+
+
+def _table(header: List[str], rows: List[List[str]]) -> List[str]:
+    return [_row(header), _row(['---'] * len(header)), *[_row(r) for r in rows], '']
+
+
+def label_order(labels) -> List[str]:
+    def key(name: str):
+        if name == 'full':
+            return (2, 0.0)
+        return (0, float(name[4:])) if name.startswith('frac') else (1, float(name[1:]))
+    return sorted(labels, key=key)
+
+
+def finetune_lines(res: Dict) -> List[str]:
+    ft, titles, backbones = res['finetune'], res['dataset_titles'], res['backbone_order']
+    datasets = [d for d in titles if d in ft]
+    lines = ['## Fine-tuned top-1 (%)', '',
+             f"{len(res['settings']['splits'])} split(s) x {len(res['settings']['seeds'])} seed(s); "
+             "test protocol of each fine-tuning config (e.g. 10 clips per video)", '']
+    rows = [[b] + [pm(ft[d].get(b, {}).get('full', {}).get('summary', {}).get('top1')) for d in datasets]
+            for b in backbones]
+    lines += _table(['backbone'] + [titles[d] for d in datasets], rows)
+    for d in datasets:
+        splits = sorted({r['split'] for b in ft[d].values() for lab in b.values() for r in lab['runs']})
+        rows = []
+        for b in backbones:
+            full = ft[d].get(b, {}).get('full')
+            if full:
+                s = full['summary']
+                rows.append([b, *(pm(full['per_split'].get(str(k))) for k in splits), pm(s['top1']), pm(s['top5']),
+                             pm(s['mean_class_acc'])])
+        lines += [f'### {titles[d]}: per split, top-5, mean class accuracy', '']
+        lines += _table(['backbone', *(f'split {k}' for k in splits), 'top-1', 'top-5', 'mean class'], rows)
     return lines
 
 
-def print_table(results: Dict) -> None:
-    print('\n'.join(table_lines(results)), flush=True)
+def frozen_lines(res: Dict) -> List[str]:
+    fz, titles = res['frozen'], res['dataset_titles']
+    if not fz:
+        return []
+    lines = ['## Frozen backbone: nearest-neighbour retrieval and linear probe (%)', '',
+             'test videos query the training videos (cosine similarity of features averaged over the clips); '
+             'mean ± std over splits', '']
+    rows = []
+    for d in [d for d in titles if d in fz]:
+        for b in res['backbone_order']:
+            if b in fz[d]:
+                s = fz[d][b]['summary']
+                rows.append([b, titles[d], *(pm(s[f'retrieval_R_at_{k}']) for k in KS), pm(s['linear_probe_top1'])])
+    return lines + _table(['backbone', 'dataset', *(f'R@{k}' for k in KS), 'linear probe'], rows)
 
 
-def _smooth(y, k: int = 10):
-    y = np.asarray(y, float)
-    if len(y) < k:
-        return y
-    return np.convolve(y, np.ones(k) / k, mode='valid')
+def label_lines(res: Dict) -> List[str]:
+    ft, titles = res['finetune'], res['dataset_titles']
+    lines = []
+    for d in [d for d in titles if d in ft]:
+        labels = label_order({lab for b in ft[d].values() for lab in b})
+        if len(labels) < 2:
+            continue
+        lines += [f'## Label efficiency, {titles[d]}: fine-tuned top-1 (%) vs training labels', '',
+                  'class-balanced subsets of each split\'s training list, nested, drawn per seed', '']
+        rows = [[b, *(pm(ft[d].get(b, {}).get(lab, {}).get('summary', {}).get('top1')) for lab in labels)]
+                for b in res['backbone_order']]
+        lines += _table(['backbone', *labels], rows)
+    return lines
 
 
-def write_figure(results: Dict, path) -> Path:
-    """Three panels: pretext loss (+ held-out rotation accuracy), fine-tuning loss per arm, the
-    accuracy comparison (fine-tune top-1, linear probe, R@1)."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
-    pre = results['pretrain']
-    ax = axes[0]
-    lc = pre['loss_curve']
-    if lc['loss']:
-        y = _smooth(lc['loss'])
-        ax.plot(lc['iter'][len(lc['iter']) - len(y):], y, label='rotation loss')
-    ax.set_xlabel('iteration')
-    ax.set_ylabel('loss')
-    ax.set_title('Rotation pretraining')
-    if pre.get('val_curve'):
-        ax2 = ax.twinx()
-        ax2.plot([v['iter'] for v in pre['val_curve']], [v.get('top1', np.nan) for v in pre['val_curve']],
-                 'o-', color='tab:green', label='held-out rotation acc')
-        ax2.set_ylim(0, 1)
-        ax2.set_ylabel('rotation accuracy')
-        ax2.legend(loc='center right')
-    ax.legend(loc='upper right')
+def synthetic_lines(res: Dict) -> List[str]:
+    lines = []
+    if res.get('pretraining'):
+        lines += ['## Pretext accuracy (%)', '',
+                  'held-out clips (the actor is the only orientation cue) and their actor-free twins (chance)', '']
+        rows = []
+        for b, p in res['pretraining'].items():
+            held, free = p.get('held_out') or {}, p.get('actor_free') or {}
+            key = next((k for k in held if k.endswith('/top1')), None)
+            rows.append([b, f"{held[key] * 100:.1f}" if key else '–',
+                         f"{free[key] * 100:.1f}" if key and key in free else '–'])
+        lines += _table(['backbone', 'held-out', 'actor-free'], rows)
+    if res.get('selection'):
+        lines += ['## Recipes chosen on validation (split 1 training list, held-out groups, 1 clip)', '']
+        rows = [[b, ', '.join(f"{c['recipe']['lr']:g}/x{c['recipe']['backbone_lr_mult']:g}: {c['val_top1'] * 100:.1f}"
+                              for c in s['candidates']),
+                 f"AdamW lr {s['chosen']['lr']:g}, backbone x{s['chosen']['backbone_lr_mult']:g}"]
+                for b, s in res['selection'].items()]
+        lines += _table(['backbone', 'candidates (lr/backbone mult: val top-1)', 'chosen'], rows)
+    bar = res.get('bar')
+    if bar:
+        lines += [f"**Bar: {'MET' if bar['met'] else 'NOT MET'}** — " +
+                  ', '.join(f"{k}={'yes' if v else 'no'}" for k, v in bar['checks'].items()) +
+                  f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f}, probe gain {bar['linear_probe_gain'] * 100:+.1f},"
+                  f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; chance {bar['chance'] * 100:.1f})", '']
+    return lines
 
-    ax = axes[1]
-    colors = dict(scratch='tab:gray', pretrained='tab:red')
-    for arm, runs in results['finetune']['runs'].items():
-        for i, r in enumerate(runs):
-            y = _smooth(r['loss_curve']['loss'])
-            ax.plot(r['loss_curve']['iter'][len(r['loss_curve']['iter']) - len(y):], y, color=colors.get(arm),
-                    alpha=0.6, label=arm if i == 0 else None)
-    ax.set_xlabel('iteration')
-    ax.set_ylabel('training loss')
-    ax.set_title('Fine-tuning (all splits and seeds)')
-    ax.legend()
 
-    ax = axes[2]
-    ft, fz = results['finetune']['summary'], results['frozen']
-    groups = ['fine-tune top-1', 'linear probe', 'retrieval R@1']
-    bars = {'scratch / random init': [ft['scratch']['top1'], fz['random_init']['summary']['linear_probe_top1'],
-                                      fz['random_init']['summary']['retrieval_R_at_1']],
-            '3DRotNet pretrained': [ft['pretrained']['top1'], fz['pretrained']['summary']['linear_probe_top1'],
-                                    fz['pretrained']['summary']['retrieval_R_at_1']]}
-    x = np.arange(len(groups))
-    for j, (name, stats) in enumerate(bars.items()):
-        means = [st['mean'] * 100 for st in stats]
-        stds = [st['std'] * 100 for st in stats]
-        ax.bar(x + (j - 0.5) * 0.38, means, 0.38, yerr=stds, capsize=3, label=name,
-               color=['tab:gray', 'tab:red'][j])
-        for xi, m in zip(x + (j - 0.5) * 0.38, means):
-            ax.text(xi, m + 1, f'{m:.1f}', ha='center', fontsize=8)
-    ax.axhline(results['bar']['chance'] * 100, ls='--', color='k', lw=0.8, label='chance')
-    ax.set_xticks(x, groups)
-    ax.set_ylabel('%')
-    ax.set_title(f"{results['dataset']}: accuracy")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+def timing_line(res: Dict) -> str:
+    t = res['timing']
+    kinds = ', '.join(f"{k} {v['jobs']} job(s) {v['seconds'] / 60:.1f} min" for k, v in t['jobs'].items())
+    return (f"Wall time: {t['total_seconds'] / 60:.1f} min (data {t['data_seconds'] / 60:.1f} min; summed job time: "
+            f"{kinds}) on {res['resources']['cores']} core(s)")
+
+
+def markdown(res: Dict) -> str:
+    lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
+    for part in (finetune_lines, frozen_lines, label_lines, synthetic_lines):
+        lines += part(res)
+    lines.append(timing_line(res))
+    return '\n'.join(lines) + '\n'

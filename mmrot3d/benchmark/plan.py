@@ -1,0 +1,173 @@
+"""The jobs that evaluate backbones on labelled sets: fine-tune + test per backbone x split x seed x label
+setting, and one frozen-feature job per backbone x dataset (all splits from one pass over the videos).
+
+Every fine-tuning job is ``tools/train.py CONFIG --cfg-options ...`` with the split's lists, the seed, the
+backbone file (``PretrainedBackboneHook``, strict) and the user's ``--cfg-options``; every test is
+``tools/test.py`` with the same options on the job's last checkpoint (the config's test protocol, e.g.
+10 clips per video).
+"""
+import argparse
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+from mmengine.config import Config, DictAction
+
+from ..datasets.video_list import read_video_list
+from .backbones import Backbone
+from .datasets import LabelledSet
+from .jobs import Deferred, Job
+from .outputs import collect_test, collect_training
+from .subsets import label_subset, subset_name
+
+SEED_OPTIONS = ['default_hooks.epoch_seed.type=EpochSeedHook']  # exact resume (mmrot3d/engine/hooks)
+
+
+@dataclass(frozen=True)
+class LabelSetting:
+    """All training labels (both None), a fraction of each class, or a class-balanced sample count."""
+    fraction: Optional[float] = None
+    samples: Optional[int] = None
+
+    @property
+    def name(self) -> str:
+        return subset_name(self.fraction, self.samples)
+
+
+@dataclass
+class Plan:
+    """Args:
+        work_dir: the benchmark's folder. options: the user's ``--cfg-options`` words (every job).
+        backbone_files: NAME -> file to load (absent: random init). backbone_after: NAME -> job that makes it.
+        recipe: NAME -> (job name, placeholder) whose result's ``options`` hold the backbone's recipe
+            (synthetic presets); extra: more ``--cfg-options`` words for every fine-tuning job.
+    """
+    work_dir: Path
+    splits: Sequence[int]
+    seeds: Sequence[int]
+    labels: Sequence[LabelSetting] = (LabelSetting(), )
+    options: List[str] = field(default_factory=list)
+    backbone_files: Dict[str, str] = field(default_factory=dict)
+    backbone_after: Dict[str, str] = field(default_factory=dict)
+    recipe: Dict[str, str] = field(default_factory=dict)
+    extra: List[str] = field(default_factory=list)
+    frozen_clips: Optional[int] = None
+    validate: bool = True  # the configs validate on the test list during training (UCF101: every 5 epochs)
+    dry_run: bool = False
+
+    def jobs_dir(self) -> Path:
+        return self.work_dir / 'jobs'
+
+
+def parse_options(words: Sequence[str]) -> Dict:
+    """``key=value`` words -> the dict ``--cfg-options`` gives the tools (MMEngine's own parser)."""
+    if not words:
+        return {}
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *words]).cfg_options
+
+
+def merged_config(path: str, words: Sequence[str]) -> Config:
+    cfg = Config.fromfile(path)
+    cfg.merge_from_dict(parse_options(words))
+    return cfg
+
+
+def count(path: str) -> int:
+    return len(read_video_list(path))
+
+
+def videos_in(*paths: str) -> int:
+    """Videos in the first of ``paths`` that exists (a list not written yet in a dry run: its source)."""
+    return next((count(p) for p in paths if Path(p).is_file()), 1)
+
+
+def train_units(cfg: Config, train_videos: Callable[[], int]) -> int:
+    """Training iterations of a config (``train_videos()`` is asked only for epoch-based loops)."""
+    loop = cfg.train_cfg
+    if 'max_iters' in loop:
+        return int(loop.max_iters)
+    return int(loop.max_epochs) * math.ceil(train_videos() / cfg.train_dataloader.batch_size)
+
+
+def backbone_options(plan: Plan, name: str) -> List[str]:
+    path = plan.backbone_files.get(name)
+    if path is None:
+        return []
+    return ['default_hooks.pretrained_backbone.type=PretrainedBackboneHook',
+            f'default_hooks.pretrained_backbone.checkpoint={path}']
+
+
+def training_list(plan: Plan, data: LabelledSet, split: int, seed: int, label: LabelSetting) -> str:
+    train, _ = data.lists(split)
+    if label.fraction is None and label.samples is None:
+        return train
+    out = plan.work_dir / 'lists' / data.name / label.name / f'split{split}_seed{seed}.txt'
+    if not plan.dry_run:
+        label_subset(train, out, seed, label.fraction, label.samples)
+    return str(out)
+
+
+def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job]:
+    """Fine-tune + test jobs of one backbone on one dataset."""
+    jobs = []
+    name = backbone.name
+    after = [plan.backbone_after[name]] if name in plan.backbone_after else []
+    recipe = [Deferred(plan.recipe[name], '<recipe chosen on validation>', lambda r: r['options'])] \
+        if name in plan.recipe else []
+    for label in plan.labels:
+        for split in plan.splits:
+            config = data.config_path(split)
+            _, test = data.lists(split)
+            for seed in plan.seeds:
+                train = training_list(plan, data, split, seed, label)
+                key = f'{data.name}/{name}/{label.name}/split{split}/seed{seed}'
+                common = [f'randomness.seed={seed}', *data.data_options(train, test, plan.validate), *plan.options]
+                cfg = merged_config(config, common + plan.extra)
+                iters = train_units(cfg, lambda: videos_in(train, data.lists(split)[0]))
+                train_dir = plan.jobs_dir() / 'finetune' / key
+                fine = Job(f'finetune/{key}', 'finetune', train_dir, 'tools/train.py',
+                           [config, '--work-dir', str(train_dir), *([] if plan.validate else ['--no-validate']),
+                            '--cfg-options', *common, *SEED_OPTIONS,
+                            *backbone_options(plan, name), *plan.extra, *recipe],
+                           units=iters, after=after + ([plan.recipe[name]] if recipe else []),
+                           collect=collect_training, resumable=True, label=f'fine-tune {key}',
+                           loaders=('train', 'val') if plan.validate else ('train', ))
+                test_dir = plan.jobs_dir() / 'test' / key
+                checkpoint = Deferred(fine.name, f'{train_dir}/<last checkpoint>', lambda r: [r['checkpoint']])
+                batches = math.ceil(videos_in(test) / cfg.test_dataloader.batch_size)
+                jobs += [fine, Job(f'test/{key}', 'test', test_dir, 'tools/test.py',
+                                   [config, checkpoint, '--work-dir', str(test_dir), '--cfg-options', *common,
+                                    *plan.extra], units=batches, after=[fine.name], collect=collect_test,
+                                   label=f'test {key}', loaders=('test', ))]
+    return jobs
+
+
+def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
+    """Retrieval and linear probe of the frozen backbone on every split (one pass over the videos)."""
+    name = backbone.name
+    work = plan.jobs_dir() / 'frozen' / data.name / name
+    args = [data.config_path(plan.splits[0])]
+    if name in plan.backbone_files:
+        args.append(plan.backbone_files[name])
+    for split in plan.splits:
+        args += ['--split', *data.lists(split)]
+    args += ['--data-root', str(data.video_root), '--work-dir', str(work), '--out', str(work / 'metrics.json')]
+    if plan.frozen_clips:
+        args += ['--num-clips', str(plan.frozen_clips)]
+    if plan.options:
+        args += ['--cfg-options', *plan.options]
+    videos = len({e.path for s in plan.splits for f in data.lists(s) if Path(f).is_file() for e in read_video_list(f)})
+    batch = merged_config(args[0], plan.options).test_dataloader.batch_size
+
+    def collect(folder: Path) -> Dict:
+        import json
+        raw = json.loads((folder / 'metrics.json').read_text())
+        return {f'split{s}': raw[f'split{i}'] for i, s in enumerate(plan.splits, 1)}
+
+    return Job(f'frozen/{data.name}/{name}', 'frozen', work, 'tools/eval_frozen.py', args,
+               units=max(1, math.ceil(videos / batch)),
+               after=[plan.backbone_after[name]] if name in plan.backbone_after else [], collect=collect,
+               label=f'frozen features {data.name}/{name}', loaders=('test', ))

@@ -1,0 +1,179 @@
+"""Runs a benchmark's jobs: finished ones are skipped, ready ones start as cores free up (each under
+its folder's lock), and the first failure stops the benchmark naming the job's log."""
+import fcntl
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+from .jobs import Job, Results, read_result, shell_line, write_json_atomic
+from .launch import Launcher
+from .progress import Progress, log_progress
+from .resources import Resources, plan_resources
+
+
+class JobFailed(RuntimeError):
+    """A job exited with an error, or another benchmark process is running it."""
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: object
+    lock: int
+    started: float
+    resources: Resources
+    command: str
+    resumed: bool
+
+
+def acquire_lock(job: Job) -> int:
+    """An exclusive lock on the job's folder while it runs; the kernel drops it when we die."""
+    job.work_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(job.work_dir / '.lock', os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise JobFailed(f'{job.work_dir}: job {job.name} is being run by another benchmark process; '
+                        'wait for it to finish (or stop it), then run this command again') from None
+    return fd
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return '\n'.join(path.read_text(errors='replace').splitlines()[-lines:])
+    except OSError:
+        return ''
+
+
+class Scheduler:
+    """Args:
+        launcher: how tool jobs start. progress: the banner and the ETA.
+        cores / max_jobs: the CPU budget (``os.sched_getaffinity``) and the ``--jobs`` cap.
+        worker_options: ``--cfg-options`` words that give a job its loader workers (None: the config's).
+        on_done: called with (job, result) when a job finishes.
+        banner_s: seconds between progress banners while jobs run.
+    """
+
+    def __init__(self, launcher: Launcher, progress: Progress, cores: int, max_jobs: Optional[int] = None,
+                 worker_options: Optional[Callable[[int, Sequence[str]], List[str]]] = None,
+                 on_done: Optional[Callable[[Job, Dict], None]] = None, banner_s: float = 60.0):
+        self.launcher, self.progress, self.cores, self.max_jobs = launcher, progress, cores, max_jobs
+        self.worker_options, self.on_done, self.banner_s = worker_options, on_done, banner_s
+        self.results: Results = {}
+        self.pending: List[Job] = []
+        self.running: List[_Running] = []
+        self.total = 0
+
+    def run(self, jobs: List[Job]) -> Results:
+        names = {j.name for j in jobs}
+        unknown = sorted({d for j in jobs for d in j.after} - names)
+        if unknown:
+            raise JobFailed(f'job dependency {unknown[0]} is not part of the benchmark')
+        self.results = {j.name: read_result(j) for j in jobs if j.finished()}
+        self.pending = [j for j in jobs if j.name not in self.results]
+        self.running, self.total = [], len(jobs)
+        if self.results:
+            self._say(f'{len(self.results)} job(s) finished by an earlier run: skipped')
+        last_banner = time.monotonic()
+        try:
+            while self.pending or self.running:
+                for r in [r for r in self.running if r.process.poll() is not None]:
+                    self.running.remove(r)
+                    self._finish(r, r.process.poll())
+                self._start_ready()
+                if not self.running and self.pending:
+                    raise JobFailed(f'job {self.pending[0].name} waits for jobs that cannot run')
+                if self.running and time.monotonic() - last_banner >= self.banner_s:
+                    last_banner = time.monotonic()
+                    self._say('running: ' + '; '.join(f'{r.job.label or r.job.name} '
+                                                      f'{log_progress(r.job.log_path, r.job.units)}/{r.job.units}'
+                                                      for r in self.running))
+                time.sleep(0.25 if self.running else 0)
+        except BaseException:
+            for r in self.running:
+                r.process.kill()
+            raise
+        return self.results
+
+    # ------------------------------------------------------------ internals
+
+    def _ready(self) -> List[Job]:
+        return [j for j in self.pending if all(d in self.results for d in j.after)]
+
+    def _start_ready(self) -> None:
+        for job in [j for j in self._ready() if j.tool is None]:  # steps in this process: instant
+            self.pending.remove(job)
+            self._call(job)
+        ready = self._ready()
+        for job in ready:
+            res = self._free_resources(len(ready) + len(self.running))
+            if res is None:
+                return
+            self.pending.remove(job)
+            self.running.append(self._start(job, res))
+
+    def _free_resources(self, parallel: int) -> Optional[Resources]:
+        plan = plan_resources(self.cores, parallel=parallel, max_jobs=self.max_jobs)
+        busy = sum(r.resources.threads + r.resources.workers for r in self.running)
+        if len(self.running) >= plan.jobs or busy + plan.threads + plan.workers > self.cores:
+            return None
+        return plan
+
+    def _start(self, job: Job, res: Resources) -> _Running:
+        lock = acquire_lock(job)
+        argv = job.argv(self.results)
+        resumed = job.resumable and job.started_before()
+        if resumed:
+            argv.append('--resume')  # MMEngine continues from the newest checkpoint, or starts over if none
+        if self.worker_options is not None:
+            argv += self.worker_options(res.workers, job.loaders)
+        env = {'OMP_NUM_THREADS': str(res.threads), 'MKL_NUM_THREADS': str(res.threads)}
+        command = shell_line(self.launcher.command(job.tool, argv, job.name), env)
+        with open(job.log_path, 'a') as log:
+            log.write(f'# {time.strftime("%Y-%m-%d %H:%M:%S")} {command}\n')
+        process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env, res.threads)
+        self._say(f'{"resuming" if resumed else "started"} {job.label or job.name} '
+                  f'({res.threads} thread(s), {res.workers} loader worker(s))')
+        return _Running(job, process, lock, time.monotonic(), res, command, resumed)
+
+    def _finish(self, r: _Running, code: int) -> None:
+        seconds = time.monotonic() - r.started
+        os.close(r.lock)
+        if code != 0:
+            raise JobFailed(f'job {r.job.name} failed (exit status {code}); its log: {r.job.log_path}\n'
+                            f'{_tail(r.job.log_path)}')
+        result = dict(r.job.collect(r.job.work_dir) if r.job.collect else {})
+        cpu = Path(f'{r.job.log_path}.cpu')
+        result['job'] = dict(kind=r.job.kind, command=r.command, resumed=r.resumed, seconds=round(seconds, 2),
+                             cpu_seconds=float(cpu.read_text()) if cpu.is_file() else None, units=r.job.units,
+                             threads=r.resources.threads, loader_workers=r.resources.workers)
+        write_json_atomic(r.job.result_path, result)
+        self.results[r.job.name] = result
+        self.progress.record(r.job.kind, seconds, r.job.units)
+        if self.on_done:
+            self.on_done(r.job, result)
+
+    def _call(self, job: Job) -> None:
+        lock = acquire_lock(job)
+        try:
+            result = job.call(self.results)
+            write_json_atomic(job.result_path, result)
+        finally:
+            os.close(lock)
+        self.results[job.name] = result
+        if self.on_done:
+            self.on_done(job, result)
+
+    def eta(self) -> Optional[float]:
+        now = time.monotonic()
+        live = [(r.job.kind, now - r.started, log_progress(r.job.log_path, r.job.units), r.job.units)
+                for r in self.running]
+        return self.progress.eta([(j.kind, j.units) for j in self.pending if j.tool], live,
+                                 plan_resources(self.cores, max_jobs=self.max_jobs).jobs)
+
+    def _say(self, message: str) -> None:
+        done = len(self.results)
+        self.progress.say(message, done, self.total, self.eta() if done < self.total else None)

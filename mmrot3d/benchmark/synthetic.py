@@ -1,0 +1,127 @@
+"""The synthetic presets: pretraining on the Kinetics-style set, its pretext accuracy (held-out clips and
+their actor-free twins), recipe selection per backbone, and the main job's bar.
+
+``synthetic`` (the main job, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-paper``: the
+paper's comparison on the same data -- scratch, 3DRotNet, supervised pretraining with the same backbone
+and budget, one random rotation per clip at equal compute, the rotation set {0, 180}, and pretraining
+length -- each pretraining variant a config in ``configs/demo/``.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from ..utils.shipped_files import shipped_path
+from .backbones import Backbone, export_pretrained
+from .datasets import SYNTHETIC_PRETRAIN, LabelledSet, synthetic_pretraining
+from .jobs import Deferred, Job
+from .outputs import collect_test, collect_training
+from .plan import SEED_OPTIONS, Plan, backbone_options, merged_config, parse_options
+from .recipes import PRETRAINED_RECIPES, SCRATCH_RECIPES, Recipe, choose, iteration_options
+from .subsets import carve_validation
+
+_DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
+PAPER_VARIANTS = {  # row name -> pretraining config (equal compute: 32 clips through the backbone per step)
+    'rotnet3d': SYNTHETIC_PRETRAIN,
+    'supervised': _DEMO.format('supervised', '1xb32-16x2x1-800it'),
+    'rotnet3d-1rot': _DEMO.format('rotnet3d-1rot', '1xb32-16x2x1-800it'),
+    'rotnet3d-0-180deg': _DEMO.format('rotnet3d-0-180deg', '1xb16-16x2x1-800it'),
+    'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-16x2x1-200it'),
+    'rotnet3d-400it': _DEMO.format('rotnet3d', '1xb8-16x2x1-400it'),
+    'rotnet3d-1600it': _DEMO.format('rotnet3d', '1xb8-16x2x1-1600it'),
+}
+
+
+@dataclass
+class Sizes:
+    """The synthetic benchmark's sizes: data, pretraining/selection/fine-tuning steps, recipes."""
+    pretrain_clips: int = 4000
+    clips_per_class: int = 48
+    groups: int = 24
+    pretrain_iters: Optional[int] = None   # None: each pretraining config's own
+    select_iters: int = 300
+    finetune_iters: int = 600
+    recipes: Dict[str, Sequence[Recipe]] = field(default_factory=lambda: dict(
+        scratch=SCRATCH_RECIPES, pretrained=PRETRAINED_RECIPES))
+    test_clips: Optional[int] = None       # None: the config's 10
+
+
+# Demo sizes, measured on 2 cores (docs/benchmark.md). 48 labelled clips per class in 24 UCF-style groups
+# (2 clips each; UCF101 has 25): a split trains on 16 groups and tests on 8 unseen ones; with only a few
+# groups a from-scratch network memorises each group's scene instead of the action.
+DEMO = Sizes()
+# Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
+TINY = Sizes(pretrain_clips=48, clips_per_class=6, groups=3, pretrain_iters=4, select_iters=2, finetune_iters=4,
+             recipes=dict(scratch=(Recipe(3e-3), ), pretrained=(Recipe(3e-3, 0.1), )), test_clips=2)
+
+
+def pretrain_jobs(plan: Plan, backbone: Backbone, data_root: str, finetune_config: str, sizes: Sizes,
+                  seed: int, with_actor_free: bool = True) -> List[Job]:
+    """Pretraining (validated once at its end on all held-out clips), export, and the pretext accuracy
+    on the held-out clips' actor-free twins (must be chance: the actor is the only orientation cue)."""
+    name, config = backbone.name, str(shipped_path(backbone.pretrain_config))
+    kin = synthetic_pretraining(data_root)
+    data = [f'train_dataloader.dataset.ann_file={kin["train"]}', f'train_dataloader.dataset.data_prefix.video={kin["videos"]}',
+            f'val_dataloader.dataset.ann_file={kin["val"]}', f'val_dataloader.dataset.data_prefix.video={kin["videos"]}']
+    budget = iteration_options(sizes.pretrain_iters) if sizes.pretrain_iters else []
+    options = [f'randomness.seed={seed}', *data, *budget, *backbone.pretrain_options]
+    iters = int(merged_config(config, options).train_cfg.max_iters)
+    work = plan.jobs_dir() / 'pretrain' / name
+    out = plan.work_dir / 'backbones' / f'{name}.pth'
+    jobs = [Job(f'pretrain/{name}', 'pretrain', work, 'tools/train.py',
+                [config, '--work-dir', str(work), '--cfg-options', *options], units=iters, collect=collect_training,
+                label=f'pretrain {name}'),
+            Job(f'export/{name}', 'export', plan.work_dir / 'backbones' / name, after=[f'pretrain/{name}'],
+                call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))]
+    if with_actor_free:
+        test_dir = plan.jobs_dir() / 'pretext' / name
+        jobs.append(Job(f'pretext/{name}', 'pretext', test_dir, 'tools/test.py',
+                        [config, Deferred(f'pretrain/{name}', f'{work}/<last checkpoint>', lambda r: [r['checkpoint']]),
+                         '--work-dir', str(test_dir), '--cfg-options',
+                         f'test_dataloader.dataset.ann_file={kin["val"]}',
+                         f'test_dataloader.dataset.data_prefix.video={kin["actor_free"]}', *options],
+                        units=25, after=[f'pretrain/{name}'], collect=collect_test,
+                        label=f'actor-free pretext accuracy {name}', loaders=('test', )))
+    plan.backbone_files[name] = str(out)
+    plan.backbone_after[name] = f'export/{name}'
+    return jobs
+
+
+def selection_jobs(plan: Plan, data: LabelledSet, backbone: Backbone, sizes: Sizes, seed: int) -> List[Job]:
+    """Each candidate recipe fine-tuned on split 1's training list minus its last quarter of groups and
+    scored on those groups (1 centre clip); then the choice."""
+    name = backbone.name
+    sub_train, sub_val = (str(plan.work_dir / 'lists' / 'select' / f) for f in ('select_train.txt', 'select_val.txt'))
+    if not plan.dry_run:
+        carve_validation(data.lists(plan.splits[0])[0], plan.work_dir / 'lists' / 'select')
+    recipes = sizes.recipes['scratch' if name == 'scratch' else 'pretrained']
+    after = [plan.backbone_after[name]] if name in plan.backbone_after else []
+    jobs = []
+    for recipe in recipes:
+        work = plan.jobs_dir() / 'select' / name / recipe.name()
+        jobs.append(Job(f'select/{name}/{recipe.name()}', 'select', work, 'tools/train.py',
+                        [data.config_path(plan.splits[0]), '--work-dir', str(work), '--cfg-options',
+                         f'randomness.seed={seed}', *data.data_options(sub_train, sub_val), *plan.options,
+                         *SEED_OPTIONS, *backbone_options(plan, name), *iteration_options(sizes.select_iters),
+                         *recipe.options()], units=sizes.select_iters, after=after, collect=collect_training,
+                        label=f'recipe {name} {recipe.name()}'))
+    names = [j.name for j in jobs]
+    jobs.append(Job(f'choose/{name}', 'choose', plan.work_dir / 'recipes' / name, after=names,
+                    call=lambda results: choose(recipes, [results[n]['val'].get('acc/top1', 0.0) for n in names])))
+    plan.recipe[name] = f'choose/{name}'
+    return jobs
+
+
+def check_bar(finetune: Dict, frozen: Dict, num_classes: int, baseline: str = 'scratch',
+              method: str = 'rotnet3d') -> Dict:
+    """The main job's bar: scratch above twice chance, pretrained >= scratch + 5 top-1 points (mean over
+    splits and seeds), linear probe and R@1 of the pretrained features >= random init + 10 points."""
+    chance = 1.0 / num_classes
+    top1 = {b: finetune[b]['full']['summary']['top1']['mean'] for b in (baseline, method)}
+    probe = {b: frozen[b]['summary']['linear_probe_top1']['mean'] for b in (baseline, method)}
+    r1 = {b: frozen[b]['summary']['retrieval_R_at_1']['mean'] for b in (baseline, method)}
+    gains = dict(finetune_gain=top1[method] - top1[baseline], linear_probe_gain=probe[method] - probe[baseline],
+                 retrieval_r1_gain=r1[method] - r1[baseline])
+    checks = dict(scratch_above_chance=top1[baseline] > 2 * chance, finetune_gain_5pts=gains['finetune_gain'] >= 0.05,
+                  linear_probe_gain_10pts=gains['linear_probe_gain'] >= 0.10,
+                  retrieval_r1_gain_10pts=gains['retrieval_r1_gain'] >= 0.10)
+    return dict(checks=checks, met=all(checks.values()), chance=chance, **gains)
