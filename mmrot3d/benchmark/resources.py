@@ -2,10 +2,11 @@
 
 Chosen from the cores this process may use (``os.sched_getaffinity``), never oversubscribed:
 ``jobs * (threads + workers) <= cores``. Independent single-thread jobs use a CPU best (no
-intra-op synchronisation), so the cores go to concurrent jobs first and to threads only when there
-are fewer jobs than cores. A loader worker (decoding beside the training thread) is given only to a
-job that owns 3 or more cores: the benchmark's clips are small (64x64), and on 2 cores one more
-single-thread job beats a worker (docs/benchmark.md, "Where the time goes").
+intra-op synchronisation), so the cores go to concurrent jobs first; ``--jobs`` caps them and leaves
+each job more threads. A loader worker (decoding beside the training thread) is given only to a job
+that owns 3 or more cores: the benchmark's clips are small (64x64), and on 2 cores one more
+single-thread job beats a worker (docs/benchmark.md, "Where the time goes"). Every job of a run gets
+the same split, so a job's numbers never depend on what happened to run beside it.
 """
 import os
 from dataclasses import dataclass
@@ -33,19 +34,10 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def plan_resources(cores: int, parallel: Optional[int] = None, max_jobs: Optional[int] = None) -> Resources:
-    """The split of ``cores`` for ``parallel`` jobs that could run now (None: as many as there are cores).
-
-    Args:
-        cores: cores available (>= 1).
-        parallel: how many jobs are ready to run together.
-        max_jobs: the user's cap on concurrent jobs (``--jobs``).
-    """
+def plan_resources(cores: int, max_jobs: Optional[int] = None) -> Resources:
+    """The split of ``cores`` (>= 1) between at most ``max_jobs`` concurrent jobs (None: one per core)."""
     cores = max(1, int(cores))
-    jobs = cores
-    for cap in (parallel, max_jobs):
-        if cap is not None:
-            jobs = min(jobs, max(1, int(cap)))
+    jobs = cores if max_jobs is None else min(cores, max(1, int(max_jobs)))
     per_job = cores // jobs
     workers = 1 if per_job >= 3 else 0
     return Resources(cores=cores, jobs=jobs, threads=per_job - workers, workers=workers)

@@ -176,21 +176,22 @@ def _on_done(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dict], N
 
 def run(o: Options) -> Dict:
     """Run (or with ``dry_run`` print) the benchmark; returns the results (also ``results.json``)."""
-    progress = Progress('benchmark' if o.datasets[0] != 'synthetic' else 'demo', PRIORS)
+    progress = Progress('demo' if o.datasets == ['synthetic'] else 'benchmark', PRIORS)
     start = time.monotonic()
-    cores = available_cores()
-    resources = plan_resources(cores, max_jobs=o.jobs)
-    say = progress.say
-    say(resources.describe())
-    built = build(o, say)
-    jobs, plan = built['jobs'], built['plan']
     launcher = Launcher(o.launcher, o.gpus, o.partition, o.srun_args)
-    cpu_only = built['preset'] is not None or (o.launcher == 'none' and not _cuda())
-    workers = _worker_options if cpu_only else None
+    on_gpus = o.launcher != 'none' or (o.datasets[0] not in SYNTHETIC_PRESETS and _cuda())
+    per_job_cores = available_cores() // (o.gpus if o.launcher == 'pytorch' else 1)
+    resources = plan_resources(per_job_cores, max_jobs=o.jobs or (1 if on_gpus else None))
+    say = progress.say
+    say(f'{resources.jobs} job(s) at a time, {o.launcher} launcher, loader workers as the configs set them'
+        if on_gpus else resources.describe())
+    built = build(o, say)
+    jobs = built['jobs']
+    workers = None if on_gpus else _worker_options
     if o.dry_run:
         return print_commands(jobs, launcher, resources, workers)
     ref: List = []
-    scheduler = Scheduler(launcher, progress, cores, o.jobs, worker_options=workers, on_done=_on_done(progress, ref))
+    scheduler = Scheduler(launcher, progress, resources, worker_options=workers, on_done=_on_done(progress, ref))
     ref.append(scheduler)
     results = scheduler.run(jobs)
     return write_results(o, built, results, resources, time.monotonic() - start, say)
@@ -210,8 +211,7 @@ def print_commands(jobs: List[Job], launcher: Launcher, resources, workers) -> D
             line = f'(in the benchmark process: {job.kind} {job.name})'
         else:
             argv = job.argv({}, dry_run=True) + (workers(resources.workers, job.loaders) if workers else [])
-            env = {'OMP_NUM_THREADS': str(resources.threads)}
-            line = shell_line(launcher.command(job.tool, argv, job.name), env)
+            line = shell_line(launcher.command(job.tool, argv, job.name), launcher.env(resources.threads))
         out[job.name] = dict(state=state, command=line)
         print(f'# {job.name} [{state}]\n{line}')
     return out

@@ -10,7 +10,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 from .jobs import Job, Results, read_result, shell_line, write_json_atomic
 from .launch import Launcher
 from .progress import Progress, log_progress
-from .resources import Resources, plan_resources
+from .resources import Resources
 
 
 class JobFailed(RuntimeError):
@@ -41,6 +41,12 @@ def acquire_lock(job: Job) -> int:
     return fd
 
 
+def _note_pid(lock: int, pid: int) -> None:
+    """The running job's process id, in its lock file (for the curious and for tests)."""
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, f'{pid}\n'.encode(), 0)
+
+
 def _tail(path: Path, lines: int = 15) -> str:
     try:
         return '\n'.join(path.read_text(errors='replace').splitlines()[-lines:])
@@ -51,16 +57,17 @@ def _tail(path: Path, lines: int = 15) -> str:
 class Scheduler:
     """Args:
         launcher: how tool jobs start. progress: the banner and the ETA.
-        cores / max_jobs: the CPU budget (``os.sched_getaffinity``) and the ``--jobs`` cap.
+        resources: concurrent jobs, and every job's threads and loader workers -- the same for every job,
+            so that a job's numbers do not depend on what else happened to run beside it.
         worker_options: ``--cfg-options`` words that give a job its loader workers (None: the config's).
         on_done: called with (job, result) when a job finishes.
         banner_s: seconds between progress banners while jobs run.
     """
 
-    def __init__(self, launcher: Launcher, progress: Progress, cores: int, max_jobs: Optional[int] = None,
+    def __init__(self, launcher: Launcher, progress: Progress, resources: Resources,
                  worker_options: Optional[Callable[[int, Sequence[str]], List[str]]] = None,
                  on_done: Optional[Callable[[Job, Dict], None]] = None, banner_s: float = 60.0):
-        self.launcher, self.progress, self.cores, self.max_jobs = launcher, progress, cores, max_jobs
+        self.launcher, self.progress, self.resources = launcher, progress, resources
         self.worker_options, self.on_done, self.banner_s = worker_options, on_done, banner_s
         self.results: Results = {}
         self.pending: List[Job] = []
@@ -107,20 +114,9 @@ class Scheduler:
         for job in [j for j in self._ready() if j.tool is None]:  # steps in this process: instant
             self.pending.remove(job)
             self._call(job)
-        ready = self._ready()
-        for job in ready:
-            res = self._free_resources(len(ready) + len(self.running))
-            if res is None:
-                return
+        for job in self._ready()[:max(0, self.resources.jobs - len(self.running))]:
             self.pending.remove(job)
-            self.running.append(self._start(job, res))
-
-    def _free_resources(self, parallel: int) -> Optional[Resources]:
-        plan = plan_resources(self.cores, parallel=parallel, max_jobs=self.max_jobs)
-        busy = sum(r.resources.threads + r.resources.workers for r in self.running)
-        if len(self.running) >= plan.jobs or busy + plan.threads + plan.workers > self.cores:
-            return None
-        return plan
+            self.running.append(self._start(job, self.resources))
 
     def _start(self, job: Job, res: Resources) -> _Running:
         lock = acquire_lock(job)
@@ -130,11 +126,12 @@ class Scheduler:
             argv.append('--resume')  # MMEngine continues from the newest checkpoint, or starts over if none
         if self.worker_options is not None:
             argv += self.worker_options(res.workers, job.loaders)
-        env = {'OMP_NUM_THREADS': str(res.threads), 'MKL_NUM_THREADS': str(res.threads)}
+        env = self.launcher.env(res.threads)
         command = shell_line(self.launcher.command(job.tool, argv, job.name), env)
         with open(job.log_path, 'a') as log:
             log.write(f'# {time.strftime("%Y-%m-%d %H:%M:%S")} {command}\n')
         process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env, res.threads)
+        _note_pid(lock, process.pid)
         self._say(f'{"resuming" if resumed else "started"} {job.label or job.name} '
                   f'({res.threads} thread(s), {res.workers} loader worker(s))')
         return _Running(job, process, lock, time.monotonic(), res, command, resumed)
@@ -171,8 +168,7 @@ class Scheduler:
         now = time.monotonic()
         live = [(r.job.kind, now - r.started, log_progress(r.job.log_path, r.job.units), r.job.units)
                 for r in self.running]
-        return self.progress.eta([(j.kind, j.units) for j in self.pending if j.tool], live,
-                                 plan_resources(self.cores, max_jobs=self.max_jobs).jobs)
+        return self.progress.eta([(j.kind, j.units) for j in self.pending if j.tool], live, self.resources.jobs)
 
     def _say(self, message: str) -> None:
         done = len(self.results)

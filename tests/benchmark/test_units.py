@@ -1,0 +1,84 @@
+"""The benchmark's small parts: the thread/worker choice, progress and ETA, job arguments, aggregation."""
+import io
+
+import pytest
+
+from mmrot3d.benchmark.aggregate import finetune_table, mean_std
+from mmrot3d.benchmark.backbones import parse_pairs
+from mmrot3d.benchmark.jobs import Deferred, Job
+from mmrot3d.benchmark.progress import Progress, log_progress
+from mmrot3d.benchmark.recipes import Recipe, choose, iteration_options
+from mmrot3d.benchmark.resources import plan_resources
+
+
+@pytest.mark.parametrize('cores, cap, expected', [
+    (1, None, (1, 1, 0)),   # one job, one thread, decoding in the training thread
+    (2, None, (2, 1, 0)),   # two single-thread jobs side by side (no worker: it would oversubscribe)
+    (8, None, (8, 1, 0)),
+    (2, 1, (1, 2, 0)),      # --jobs 1: the job gets both cores as threads
+    (8, 2, (2, 3, 1)),      # 4 cores per job: 3 threads + 1 loader worker
+    (8, 1, (1, 7, 1)),
+])
+def test_thread_and_worker_choice_never_oversubscribes(cores, cap, expected):
+    r = plan_resources(cores, max_jobs=cap)
+    assert (r.jobs, r.threads, r.workers) == expected
+    assert r.jobs * (r.threads + r.workers) <= cores
+    assert f'{r.jobs} concurrent job(s) x {r.threads} torch thread(s)' in r.describe()
+
+
+def test_log_progress_reads_mmengine_lines(tmp_path):
+    log = tmp_path / 'job.log'
+    log.write_text('11/30 - mmengine - INFO - Iter(train) [ 40/600]  lr: 1e-3\n'
+                   '11/30 - mmengine - INFO - Iter(train) [ 60/600]  lr: 1e-3\n')
+    assert log_progress(log, 600) == 60
+    log.write_text('Epoch(train)   [3][ 7/12]  lr\nEpoch(val) [3][2/2] acc\n')
+    assert log_progress(log, 150 * 12) == 2 * 12 + 7
+    assert log_progress(tmp_path / 'missing.log', 10) == 0
+
+
+def test_eta_from_measured_rates():
+    out = io.StringIO()
+    p = Progress('demo', priors=dict(finetune=1.0), stream=out)
+    assert p.eta([('finetune', 100)], [], slots=2) == 50.0          # prior: 1 s per iteration
+    p.record('finetune', seconds=60.0, units=300)                   # measured: 0.2 s per iteration
+    assert p.eta([('finetune', 600)], [('finetune', 30.0, 100, 600)], slots=2) == pytest.approx((120 + 100) / 2)
+    assert p.eta([('unknown', 5)], [], slots=1) is None
+    p.say('started x', 3, 10, eta=125)
+    assert out.getvalue().startswith('[demo 3/10 jobs | 0:00 elapsed, ETA 2:05] started x')
+
+
+def test_deferred_arguments(tmp_path):
+    job = Job('test/a', 'test', tmp_path, 'tools/test.py',
+              ['cfg.py', Deferred('finetune/a', '<last checkpoint>', lambda r: [r['checkpoint']]), '--x'])
+    assert job.argv({}, dry_run=True) == ['cfg.py', '<last checkpoint>', '--x']
+    assert job.argv({'finetune/a': dict(checkpoint='/w/iter_9.pth')}) == ['cfg.py', '/w/iter_9.pth', '--x']
+
+
+def test_recipes_and_budget_options():
+    assert Recipe(3e-3, 0.1).options() == ['optim_wrapper.optimizer.lr=0.003',
+                                          'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult=0.1']
+    assert iteration_options(600) == ['train_cfg.max_iters=600', 'train_cfg.val_interval=600',
+                                      'param_scheduler.0.end=60', 'param_scheduler.1.begin=60',
+                                      'param_scheduler.1.end=600']
+    picked = choose([Recipe(1e-3), Recipe(3e-3), Recipe(1e-2)], [0.2, 0.5, 0.5])
+    assert picked['chosen'] == dict(lr=3e-3, backbone_lr_mult=1.0)   # the first of equals
+    assert [c['val_top1'] for c in picked['candidates']] == [0.2, 0.5, 0.5]
+
+
+def test_aggregation_over_splits_and_seeds():
+    results = {f'test/ucf101/mine/full/split{s}/seed{k}': {'acc/top1': 0.1 * s + 0.01 * k, 'acc/top5': 1.0,
+                                                          'acc/mean1': 0.5}
+               for s in (1, 2, 3) for k in (0, 1)}
+    table = finetune_table(results)['ucf101']['mine']['full']
+    assert [(r['split'], r['seed']) for r in table['runs']] == [(s, k) for s in (1, 2, 3) for k in (0, 1)]
+    assert table['summary']['top1']['n'] == 6 and table['summary']['top1']['mean'] == pytest.approx(0.205)
+    assert table['per_split']['2']['mean'] == pytest.approx(0.205)
+    assert mean_std([0.5, 0.7])['std'] == pytest.approx(0.1414, abs=1e-4) and mean_std([0.3])['std'] == 0.0
+
+
+def test_name_value_pairs():
+    assert parse_pairs(['a=x.pth', 'b=y=z'], '--backbone') == {'a': 'x.pth', 'b': 'y=z'}
+    with pytest.raises(ValueError, match='expected NAME=VALUE'):
+        parse_pairs(['x.pth'], '--backbone')
+    with pytest.raises(ValueError, match='a given twice'):
+        parse_pairs(['a=1', 'a=2'], '--prefix')
