@@ -3,9 +3,11 @@
 Locally (``--launcher none``) a job is forked from a server process that has imported torch, MMEngine,
 MMAction2 and mmrot3d once (``multiprocessing``'s forkserver), and runs the tool's ``__main__`` with its
 argv: the same as ``python TOOL ARGS`` without the ~5 s of CPU that importing costs each time. The
-server forks before any thread pool exists, so the children are safe to fork. With ``torchrun`` and
-``srun`` the job is their command line. Every child gets ``PR_SET_PDEATHSIG``: when the benchmark is
-killed, so are its jobs (a torchrun or srun parent gets SIGTERM to stop its workers or job step).
+server forks before any thread pool exists, so the children are safe to fork (the main script must
+guard its work with ``if __name__ == '__main__'``, as multiprocessing requires). With ``torchrun`` and
+``srun`` the job is their command line. When the benchmark is killed, so are its jobs: a local job
+watches the benchmark's process (a pidfd) and kills itself when it ends; a torchrun or srun parent gets
+SIGTERM (``PR_SET_PDEATHSIG``) to stop its workers or job step.
 """
 import ctypes
 import multiprocessing
@@ -13,9 +15,11 @@ import os
 import random
 import resource
 import runpy
+import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Dict, List, Optional, Sequence
 
@@ -41,6 +45,38 @@ def _sigterm_with_parent() -> None:
     die_with_parent(signal.SIGTERM)
 
 
+def die_with(pid: int) -> None:
+    """Kill this process when process ``pid`` ends (a daemon thread waits on its pidfd).
+
+    A forked job cannot rely on its parent's death alone: its parent is the fork server, which lives
+    as long as any job holds the server's keep-alive pipe, which every forked job inherits.
+    """
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:  # already gone
+        os.kill(os.getpid(), signal.SIGKILL)
+    except (AttributeError, OSError):  # no pidfd (old kernel): poll
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name='die-with-benchmark', daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
 def format_each_config_once() -> None:
     """MMEngine formats a run's config text with yapf four times (the log, the dump, the visualizer's
     copy): ~1 s of CPU each, a third of a short job's CPU. The text depends only on the config's
@@ -63,11 +99,7 @@ def format_each_config_once() -> None:
 def run_tool(tool: str, argv: Sequence[str], log_path: str, env: Dict[str, str], threads: int,
              orchestrator: int) -> None:
     """The body of a local job process: output to ``log_path``, ``threads`` torch threads, run ``tool``."""
-    die_with_parent()
-    try:
-        os.kill(orchestrator, 0)
-    except ProcessLookupError:  # the benchmark died before we could arm the signal
-        os._exit(1)
+    die_with(orchestrator)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

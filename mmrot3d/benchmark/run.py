@@ -123,9 +123,9 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
             raise FileNotFoundError(missing)
     backbones = _backbones(o, preset)
     seeds = o.seeds if o.seeds is not None else ([0, 1, 2] if preset == 'synthetic-paper' or not preset else [0])
-    labels = [LabelSetting(fraction=f) for f in o.fractions if f < 1] + [LabelSetting(samples=n) for n in o.samples]
-    if not labels or 1.0 in o.fractions or not (o.fractions or o.samples):
-        labels.append(LabelSetting())
+    # fewer labels first; all labels always (the main table's column)
+    labels = [LabelSetting(fraction=f) for f in sorted(set(o.fractions)) if f < 1] + \
+        [LabelSetting(samples=n) for n in sorted(set(o.samples))] + [LabelSetting()]
     plan = Plan(work, o.splits, seeds, labels, list(o.cfg_options), dry_run=o.dry_run,
                 frozen_clips=sizes.test_clips if preset else None)
     configs = [d.config_path(s) for d in sets for s in o.splits]
