@@ -3,3 +3,5 @@
 _base_ = ['rotnet3d_r3d18-narrow_1xb8-16x2x1-800it_synthetic-kinetics-rgb.py']
 model = dict(angles=(0, 180), cls_head=dict(num_classes=2))
 train_dataloader = dict(batch_size=16)
+val_evaluator = dict(type='RotationAccuracy', angles=(0, 180))  # names the per-angle accuracies
+test_evaluator = val_evaluator

@@ -19,6 +19,7 @@ from mmengine.config import Config
 from ..models.backbone_io import (FORMAT, BackboneCheckpointError, check_backbone_state, export_backbone,
                                   read_backbone_file)
 from ..utils.checkpoint import file_sha256, load_state_dict_file, save_checkpoint_file
+from ..utils.shipped_files import shipped_path
 
 SCRATCH = 'scratch'
 
@@ -35,6 +36,16 @@ class Backbone:
     @property
     def is_scratch(self) -> bool:
         return self.path is None and self.pretrain_config is None
+
+
+def resolve_config(path: str, flag: str) -> str:
+    """A config named on the command line (``flag`` prefixes the error): a file, or one shipped with mmrot3d."""
+    if Path(path).is_file():
+        return str(Path(path).resolve())
+    try:
+        return str(shipped_path(path))
+    except FileNotFoundError:
+        raise FileNotFoundError(f'{flag}{path}: no such config file') from None
 
 
 def parse_pairs(values: Sequence[str], flag: str) -> Dict[str, str]:

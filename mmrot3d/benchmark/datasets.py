@@ -1,5 +1,8 @@
 """Where a benchmark's data lies: the labelled sets (UCF101, HMDB51, the synthetic UCF-style set) with
 their three official splits and fine-tuning configs, and the synthetic pretraining set."""
+import contextlib
+import importlib.util
+import io
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -86,11 +89,13 @@ def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
                 videos=str(kin / 'videos'), actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
 
 
-def _run_tool(tool: str, *args, quiet: bool = True) -> None:
-    """A shipped tool in its own process, as a user runs it (the generator's worker pool must not be
-    forked from a process that holds torch thread pools)."""
-    subprocess.run([sys.executable, str(shipped_path(tool)), *map(str, args)], check=True,
-                   stdout=subprocess.DEVNULL if quiet else None)
+def _run_list_tool(tool: str, root: Path) -> None:
+    """``python TOOL --root ROOT`` (an official-layout list builder), in this process: it only reads and writes text."""
+    spec = importlib.util.spec_from_file_location(f'mmrot3d_{Path(tool).parent.name}_lists', shipped_path(tool))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with contextlib.redirect_stdout(io.StringIO()):
+        module.main(['--root', str(root)])
 
 
 def _controls_complete(root: Path, val_list: Path) -> bool:
@@ -119,7 +124,9 @@ def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4
         args += ['--workers', workers]
     if actor_free:
         args.append('--actor-free-controls')
-    _run_tool('tools/data/synthetic/generate.py', *args, quiet=False)
-    _run_tool('tools/data/kinetics400/build_file_list.py', '--root', kin)
-    _run_tool('tools/data/ucf101/build_file_list.py', '--root', ucf)
+    # The generator in its own process: its worker pool must not be forked from a process holding torch
+    # thread pools (that can deadlock).
+    subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)], check=True)
+    _run_list_tool('tools/data/kinetics400/build_file_list.py', kin)
+    _run_list_tool('tools/data/ucf101/build_file_list.py', ucf)
     return dict(root=str(root), generated=generated, params=dict(params.__dict__))

@@ -24,6 +24,7 @@ import time
 from typing import Dict, List, Optional, Sequence
 
 from ..utils.shipped_files import shipped_path
+from .speedups import speed_up_config_handling
 
 _PR_SET_PDEATHSIG = 1
 # What every job imports (measured: importing these in each job cost ~3 s of its CPU); importing them
@@ -77,36 +78,19 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def format_each_config_once() -> None:
-    """MMEngine formats a run's config text with yapf four times (the log, the dump, the visualizer's
-    copy): ~1 s of CPU each, a third of a short job's CPU. The text depends only on the config's
-    content, so a job process computes it once per content."""
-    from mmengine.config import Config
-    if getattr(Config.pretty_text, 'memoized', False):
-        return
-    original, cache = Config.pretty_text.fget, {}
-
-    def pretty_text(self) -> str:
-        key = (self.filename, self._format_python_code, repr(self.to_dict()))
-        if key not in cache:
-            cache[key] = original(self)
-        return cache[key]
-
-    pretty_text.memoized = True
-    Config.pretty_text = property(pretty_text)
-
-
 def run_tool(tool: str, argv: Sequence[str], log_path: str, env: Dict[str, str], threads: int,
              orchestrator: int) -> None:
-    """The body of a local job process: output to ``log_path``, ``threads`` torch threads, run ``tool``."""
+    """The body of a local job process: environment ``env``, output to ``log_path``, ``threads`` torch
+    threads, then ``tool`` as ``__main__``."""
     die_with(orchestrator)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
+    os.environ.clear()  # the benchmark's environment now, not the fork server's from when it started
     os.environ.update(env)
     import torch
     torch.set_num_threads(threads)
-    format_each_config_once()
+    speed_up_config_handling()
     sys.argv = [tool, *argv]
     try:
         runpy.run_path(tool, run_name='__main__')
@@ -127,7 +111,7 @@ class LocalProcess:
             LocalProcess._context = multiprocessing.get_context('forkserver')
             LocalProcess._context.set_forkserver_preload(PRELOAD)
         self._process = LocalProcess._context.Process(
-            target=run_tool, args=(tool, argv, log_path, env, threads, os.getpid()), daemon=False)
+            target=run_tool, args=(tool, argv, log_path, {**os.environ, **env}, threads, os.getpid()), daemon=False)
         self._process.start()
         self.pid = self._process.pid
 

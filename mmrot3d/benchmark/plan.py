@@ -7,10 +7,12 @@ backbone file (``PretrainedBackboneHook``, strict) and the user's ``--cfg-option
 10 clips per video).
 """
 import argparse
+import copy
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 
@@ -69,10 +71,16 @@ def parse_options(words: Sequence[str]) -> Dict:
     return parser.parse_args(['--cfg-options', *words]).cfg_options
 
 
-def merged_config(path: str, words: Sequence[str]) -> Config:
+@functools.lru_cache(maxsize=64)
+def _merged(path: str, words: Tuple[str, ...]) -> Config:
     cfg = Config.fromfile(path)
     cfg.merge_from_dict(parse_options(words))
     return cfg
+
+
+def merged_config(path: str, words: Sequence[str]) -> Config:
+    """A config with ``--cfg-options`` words applied (a copy: the parsed configs are cached)."""
+    return copy.deepcopy(_merged(str(path), tuple(words)))
 
 
 def count(path: str) -> int:
@@ -125,7 +133,7 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
                 train = training_list(plan, data, split, seed, label)
                 key = f'{data.name}/{name}/{label.name}/split{split}/seed{seed}'
                 common = [f'randomness.seed={seed}', *data.data_options(train, test, plan.validate), *plan.options]
-                cfg = merged_config(config, common + plan.extra)
+                cfg = merged_config(config, plan.options + plan.extra)  # the budget, not the lists
                 iters = train_units(cfg, lambda: videos_in(train, data.lists(split)[0]))
                 train_dir = plan.jobs_dir() / 'finetune' / key
                 fine = Job(f'finetune/{key}', 'finetune', train_dir, 'tools/train.py',

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from . import aggregate, datasets, synthetic
-from .backbones import SCRATCH, Backbone, export_pretrained, preflight
+from .backbones import SCRATCH, Backbone, export_pretrained, preflight, resolve_config
 from .figure import write_figure
 from .jobs import Job, shell_line, write_json_atomic
 from .launch import Launcher
@@ -21,6 +21,7 @@ from .progress import Progress
 from .report import markdown
 from .resources import available_cores, plan_resources
 from .scheduler import Scheduler
+from .speedups import speed_up_config_handling
 
 SYNTHETIC_PRESETS = ('synthetic', 'synthetic-paper')
 REAL = {'ucf101': datasets.ucf101, 'hmdb51': datasets.hmdb51}
@@ -62,7 +63,8 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
     configs = dict(rotnet3d=datasets.SYNTHETIC_PRETRAIN) if preset == 'synthetic' else \
         dict(synthetic.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
     configs.update(o.pretrain_configs)
-    found += [Backbone(name, pretrain_config=config) for name, config in configs.items()]
+    found += [Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
+              for name, config in configs.items()]
     found += [Backbone(name, path=path, prefix=o.prefixes.get(name, 'backbone.')) for name, path in o.backbones.items()]
     names = [b.name for b in found]
     dup = next((n for n in names if names.count(n) > 1), None)
@@ -176,6 +178,7 @@ def _on_done(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dict], N
 
 def run(o: Options) -> Dict:
     """Run (or with ``dry_run`` print) the benchmark; returns the results (also ``results.json``)."""
+    speed_up_config_handling()
     progress = Progress('demo' if o.datasets == ['synthetic'] else 'benchmark', PRIORS)
     start = time.monotonic()
     launcher = Launcher(o.launcher, o.gpus, o.partition, o.srun_args)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from ..utils.shipped_files import shipped_path
 from .backbones import Backbone, export_pretrained
 from .datasets import SYNTHETIC_PRETRAIN, LabelledSet, synthetic_pretraining
 from .jobs import Deferred, Job
@@ -50,7 +49,7 @@ class Sizes:
 # groups a from-scratch network memorises each group's scene instead of the action.
 DEMO = Sizes()
 # Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
-TINY = Sizes(pretrain_clips=48, clips_per_class=6, groups=3, pretrain_iters=4, select_iters=2, finetune_iters=4,
+TINY = Sizes(pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, select_iters=2, finetune_iters=4,
              recipes=dict(scratch=(Recipe(3e-3), ), pretrained=(Recipe(3e-3, 0.1), )), test_clips=2)
 
 
@@ -58,7 +57,7 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, data_root: str, finetune_confi
                   seed: int, with_actor_free: bool = True) -> List[Job]:
     """Pretraining (validated once at its end on all held-out clips), export, and the pretext accuracy
     on the held-out clips' actor-free twins (must be chance: the actor is the only orientation cue)."""
-    name, config = backbone.name, str(shipped_path(backbone.pretrain_config))
+    name, config = backbone.name, backbone.pretrain_config
     kin = synthetic_pretraining(data_root)
     data = [f'train_dataloader.dataset.ann_file={kin["train"]}', f'train_dataloader.dataset.data_prefix.video={kin["videos"]}',
             f'val_dataloader.dataset.ann_file={kin["val"]}', f'val_dataloader.dataset.data_prefix.video={kin["videos"]}']

@@ -1,38 +1,84 @@
-"""The main job end to end at tiny sizes: generate -> pretrain -> select -> fine-tune both arms -> test
--> frozen features -> results.json + figure (numbers are meaningless at this size)."""
+"""The main job (``tools/demo.py`` = ``tools/benchmark.py synthetic``) end to end at smoke size, with the paper
+preset's pretraining variants -- supervised, one random rotation per clip, the rotation set {0, 180} -- as
+extra backbones: generate -> pretrain -> export -> pretext on actor-free clips -> recipe selection ->
+fine-tune -> 10-clip protocol test -> frozen features -> results.json/md/png (numbers meaningless here)."""
 import json
 
-from mmrot3d.benchmark.demo import main
+import pytest
+from mmengine.config import Config
+
+from official_trees import benchmark, load_tool
+from mmrot3d.benchmark.synthetic import PAPER_VARIANTS
+
+VARIANTS = ('supervised', 'rotnet3d-1rot', 'rotnet3d-0-180deg')
+BACKBONES = ['scratch', 'rotnet3d', *VARIANTS]
 
 
-def test_demo_tiny_end_to_end(tmp_path):
-    work, data = tmp_path / 'work', tmp_path / 'data'
-    results = main(['--tiny', '--work-dir', str(work), '--data-root', str(data), '--splits', '1', '--frozen-splits',
-                    '1', '--workers', '1'])
-    saved = json.loads((work / 'results.json').read_text())
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory):
+    work, data = tmp_path_factory.mktemp('demo'), tmp_path_factory.mktemp('synthetic')
+    results = load_tool('tools/demo.py').main(
+        ['--tiny', '--work-dir', str(work), '--data-root', str(data), '--splits', '1', '--data-workers', '1',
+         *(f'--pretrain-config={name}={PAPER_VARIANTS[name]}' for name in VARIANTS)])
+    return dict(work=work, data=data, results=results, saved=json.loads((work / 'results.json').read_text()))
+
+
+def test_main_job_writes_every_number_and_the_bar(demo):
+    saved, work = demo['saved'], demo['work']
+    assert saved['backbone_order'] == BACKBONES and (demo['data'] / 'contact_sheet.png').is_file()
     assert (work / 'results.png').stat().st_size > 10_000
-    assert (data / 'contact_sheet.png').is_file()
-    for key in ('dataset', 'settings', 'data', 'pretrain', 'selection', 'finetune', 'frozen', 'bar', 'stage_seconds',
-                'total_seconds'):
-        assert key in saved, key
-    pre = saved['pretrain']
-    assert set(pre['rotation_held_out']) >= {'top1', 'acc_0deg', 'acc_90deg', 'acc_180deg', 'acc_270deg'}
-    assert 'rotation_actor_free' in pre and pre['loss_curve']['loss']
-    for arm in ('scratch', 'pretrained'):
-        assert saved['selection'][arm]['chosen'] and saved['selection'][arm]['candidates']
-        runs = saved['finetune']['runs'][arm]
-        assert len(runs) == 1 and 0.0 <= runs[0]['top1'] <= 1.0 and runs[0]['loss_curve']['loss']
-        assert set(saved['finetune']['summary'][arm]['top1']) == {'mean', 'std', 'n'}
-    for arm in ('random_init', 'pretrained'):
-        summary = saved['frozen'][arm]['summary']
-        assert {f'retrieval_R_at_{k}' for k in (1, 5, 10, 20, 50)} | {'linear_probe_top1'} <= set(summary)
+    for b in BACKBONES:
+        run, = saved['finetune']['synthetic'][b]['full']['runs']
+        assert 0 <= run['top1'] <= 1 and 0 <= run['mean_class_acc'] <= 1
+        assert {'retrieval_R_at_1', 'linear_probe_top1'} <= set(saved['frozen']['synthetic'][b]['runs']['split1'])
+        assert saved['selection'][b]['chosen'] and saved['selection'][b]['candidates'][0]['val_top1'] >= 0
     assert set(saved['bar']['checks']) == {'scratch_above_chance', 'finetune_gain_5pts', 'linear_probe_gain_10pts',
                                            'retrieval_r1_gain_10pts'}
-    assert results['bar'] == saved['bar']
-    # The selection split is carved from the training list, by group, and never overlaps the test list.
-    sel = saved['selection']['scratch']
-    train_lines = open(sel['train_list']).read().split('\n')
-    val_lines = [ln for ln in open(sel['val_list']).read().split('\n') if ln]
-    test_list = open(str(data / 'ucf_style' / 'ucf101_val_split_1_videos.txt')).read()
-    assert val_lines and not set(val_lines) & set(train_lines)
-    assert not any(ln.split()[0] in test_list for ln in val_lines)
+    assert demo['results']['bar'] == saved['bar']
+    md = (work / 'results.md').read_text()
+    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Recipes chosen', '**Bar: '):
+        assert heading in md
+
+
+def test_pretext_is_measured_on_held_out_and_actor_free_clips(demo):
+    pre = demo['saved']['pretraining']
+    assert set(pre) == {'rotnet3d', *VARIANTS}
+    assert {f'rotation/acc_{a}deg' for a in (0, 90, 180, 270)} <= set(pre['rotnet3d']['held_out'])
+    assert {f'rotation/acc_{a}deg' for a in (0, 180)} <= set(pre['rotnet3d-0-180deg']['actor_free'])
+    assert 'acc/top1' in pre['supervised']['held_out'] and 'acc/top1' in pre['supervised']['actor_free']
+    assert 'rotation/top1' in pre['rotnet3d-1rot']['actor_free']
+
+
+def test_variants_use_equal_compute(demo):
+    """32 clips through the backbone per step: 8 x 4 rotations, 32 x 1 random rotation, 16 x 2, 32 labelled."""
+    def dumped(name):
+        folder = demo['work'] / 'jobs' / 'pretrain' / name
+        return Config.fromfile(next(folder.glob('*.py')))
+    per_step = {}
+    for name in ('rotnet3d', *VARIANTS):
+        cfg = dumped(name)
+        model, batch = cfg.model, cfg.train_dataloader.batch_size
+        copies = len(model.angles) if model.type == 'RotationRecognizer' and model.rotate_in_model else 1
+        per_step[name] = batch * copies
+    assert per_step == {name: 32 for name in per_step}
+    assert [t.type for t in dumped('rotnet3d-1rot').train_dataloader.dataset.pipeline].count('VideoRotation') == 1
+
+
+def test_recipe_validation_is_carved_by_group_from_the_training_list(demo):
+    lists = demo['work'] / 'lists' / 'select'
+    val = set((lists / 'select_val.txt').read_text().splitlines())
+    sub = set((lists / 'select_train.txt').read_text().splitlines())
+    test = (demo['data'] / 'ucf_style' / 'ucf101_val_split_1_videos.txt').read_text()
+    assert val and not val & sub and not any(line.split()[0] in test for line in val)
+    groups = {line.split('_g')[1][:2] for line in val}
+    assert not any(f'_g{g}_' in line for g in groups for line in sub)
+
+
+def test_paper_preset_lists_every_row(demo, tmp_path):
+    printed = benchmark(['synthetic-paper', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])
+    rows = ['scratch', *PAPER_VARIANTS]
+    assert {name.split('/')[1] for name in printed if name.startswith('pretrain/')} == set(PAPER_VARIANTS)
+    tests = [name for name in printed if name.startswith('test/')]
+    assert len(tests) == len(rows) * 3 * 3  # 3 splits x 3 seeds per row
+    assert {name.split('/')[1] for name in printed if name.startswith('frozen/')} == {'synthetic'}
+    assert '1600it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-1600it']['command']

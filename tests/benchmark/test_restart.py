@@ -19,10 +19,11 @@ def argv(work: Path):
 
 
 def interrupted_training(work: Path):
-    """A training job folder with a checkpoint but no result yet, if any."""
-    for ckpt in work.glob('jobs/finetune/**/epoch_1.pth'):
-        if not (ckpt.parent / 'result.json').exists():
-            return ckpt.parent
+    """A training job folder with a finished checkpoint (``last_checkpoint`` names it) but no result yet."""
+    for pointer in work.glob('jobs/finetune/**/last_checkpoint'):
+        named = pointer.read_text().strip()
+        if named and Path(named).is_file() and not (pointer.parent / 'result.json').exists():
+            return pointer.parent
     return None
 
 
