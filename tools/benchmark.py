@@ -5,7 +5,8 @@ judge the frozen features (retrieval R@1/5/10/20/50, linear probe), and write re
 paper's table: rows = backbones, columns = datasets) and results.png to --work-dir.
 
     python tools/benchmark.py ucf101 hmdb51 --backbone rotnet3d=work_dirs/rotnet3d_kinetics/backbone.pth
-    python tools/benchmark.py ucf101 --backbone theirs=their.pth --prefix theirs=module.backbone. --launcher pytorch --gpus 8
+    python tools/benchmark.py ucf101 --backbone theirs=their.pth --prefix theirs=module.backbone. \\
+        --launcher pytorch --gpus 8
     python tools/benchmark.py hmdb51 --backbone mine=b.pth --launcher slurm --partition gpu --gpus 8 --jobs 6
     python tools/benchmark.py ucf101 --backbone mine=b.pth --train-fraction 0.1 0.25 1.0 --samples 1000
     python tools/benchmark.py synthetic          # the main job (bash tools/run_demo.sh)
@@ -38,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
                    help='a backbone to benchmark: plain tensor state dict (tools/export_backbone.py output or '
                    "another codebase's file); repeatable. scratch (random init) is always included")
     p.add_argument('--prefix', action='append', default=[], metavar='NAME=PREFIX',
-                   help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. module.backbone.)")
+                   help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. "
+                   'module.backbone.)')
     p.add_argument('--pretrain-config', action='append', default=[], metavar='[NAME=]CONFIG',
                    help='pretrain with tools/train.py CONFIG first, export its backbone and benchmark it as NAME '
                    "(default: the config's file name)")

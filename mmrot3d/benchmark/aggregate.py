@@ -40,7 +40,8 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
         rs.sort(key=lambda r: (r['split'], r['seed']))
         table[dataset][backbone][label] = dict(
             runs=rs, summary={k: mean_std(r[k] for r in rs) for k in FINETUNE_METRICS},
-            per_split={str(s): mean_std(r['top1'] for r in rs if r['split'] == s) for s in sorted({r['split'] for r in rs})})
+            per_split={str(s): mean_std(r['top1'] for r in rs if r['split'] == s)
+                       for s in sorted({r['split'] for r in rs})})
     return {d: dict(v) for d, v in table.items()}
 
 
@@ -78,8 +79,10 @@ def pretraining_table(results: Dict[str, Dict]) -> Dict:
     for name, result in results.items():
         if name.startswith('pretrain/'):
             backbone = name.split('/', 1)[1]
-            out[backbone] = dict(held_out=result.get('val', {}), loss_curve=result.get('loss_curve'),
-                                 actor_free=results.get(f'pretext/{backbone}'), export=results.get(f'export/{backbone}'))
+            out[backbone] = dict(iters=result.get('job', {}).get('units'), held_out=result.get('val', {}),
+                                 loss_curve=result.get('loss_curve'),
+                                 actor_free=results.get(f'pretext/{backbone}'),
+                                 export=results.get(f'export/{backbone}'))
             if out[backbone]['actor_free']:
                 out[backbone]['actor_free'] = {k: v for k, v in out[backbone]['actor_free'].items() if k != 'job'}
     return out

@@ -5,7 +5,7 @@ from typing import Dict
 
 import numpy as np
 
-from .report import label_order
+from .report import label_order, length_rows
 
 
 def _bars(ax, groups, series: Dict[str, list], title: str) -> None:
@@ -31,7 +31,8 @@ def _label_curve(ax, res: Dict) -> bool:
         if len(labels) < 2:
             continue
         for b in res['backbone_order']:
-            pts = [(i, per_backbone[b][lab]['summary']['top1']) for i, lab in enumerate(labels) if lab in per_backbone.get(b, {})]
+            pts = [(i, per_backbone[b][lab]['summary']['top1']) for i, lab in enumerate(labels)
+                   if lab in per_backbone.get(b, {})]
             if pts:
                 ax.errorbar([p[0] for p in pts], [p[1]['mean'] * 100 for p in pts], [p[1]['std'] * 100 for p in pts],
                             marker='o', capsize=2, label=f'{b} ({d})')
@@ -42,6 +43,24 @@ def _label_curve(ax, res: Dict) -> bool:
         ax.legend(fontsize=7)
         return True
     return False
+
+
+def _length_curve(ax, res: Dict) -> bool:
+    rows = length_rows(res)
+    if not rows:
+        return False
+    ft, fz = res['finetune']['synthetic'], res['frozen'].get('synthetic', {})
+    steps = [n for n, _ in rows]
+    for label, stats in (('fine-tuned top-1', [ft[b]['full']['summary']['top1'] for _, b in rows]),
+                         ('linear probe', [fz[b]['summary']['linear_probe_top1'] for _, b in rows]),
+                         ('R@1', [fz[b]['summary']['retrieval_R_at_1'] for _, b in rows])):
+        ax.errorbar(steps, [s['mean'] * 100 for s in stats], [s['std'] * 100 for s in stats], marker='o', capsize=2,
+                    label=label)
+    ax.set_xlabel('3DRotNet pretraining steps')
+    ax.set_ylabel('%')
+    ax.set_title('Pretraining length')
+    ax.legend(fontsize=7)
+    return True
 
 
 def _loss_curves(ax, res: Dict) -> None:
@@ -74,7 +93,7 @@ def write_figure(res: Dict, path: Path) -> Path:
     groups = [(d, m) for d in titles if d in fz for m in ('linear_probe_top1', 'retrieval_R_at_1')]
     _bars(axes[1], [f"{titles[d]}\n{'probe' if m.startswith('linear') else 'R@1'}" for d, m in groups],
           {b: [fz[d].get(b, {}).get('summary', {}).get(m) for d, m in groups] for b in order}, 'Frozen backbone')
-    if not _label_curve(axes[2], res):
+    if not (_label_curve(axes[2], res) or _length_curve(axes[2], res)):
         _loss_curves(axes[2], res)
     fig.tight_layout()
     path = Path(path)

@@ -5,7 +5,6 @@ tool exited 0, from the tool's own outputs; so a job killed at any moment is eit
 skipped next time) or not (and run again: a training job with ``--resume``).
 """
 import json
-import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,11 +103,3 @@ def shell_line(words: Sequence[str], env: Optional[Dict[str, str]] = None) -> st
     prefix = ' '.join(f'{k}={shlex.quote(v)}' for k, v in (env or {}).items())
     line = ' '.join(shlex.quote(str(w)) for w in words)
     return f'{prefix} {line}' if prefix else line
-
-
-def relative_to_cwd(path: Union[str, Path]) -> str:
-    """Shorter paths in printed commands where the path lies below the current directory."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith('..') else str(path)
-    except ValueError:
-        return str(path)

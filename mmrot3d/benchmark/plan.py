@@ -17,7 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config, DictAction
 
 from ..datasets.video_list import read_video_list
-from .backbones import Backbone
+from .backbones import Backbone, export_pretrained
 from .datasets import LabelledSet
 from .jobs import Deferred, Job
 from .outputs import collect_test, collect_training
@@ -179,3 +179,18 @@ def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
                units=max(1, math.ceil(videos / batch)),
                after=[plan.backbone_after[name]] if name in plan.backbone_after else [], collect=collect,
                label=f'frozen features {data.name}/{name}', loaders=('test', ))
+
+
+def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[Job]:
+    """``tools/train.py CONFIG`` with the config's own data (e.g. Kinetics-400), then the export, checked
+    against the fine-tuning backbone (the UCF101/HMDB51 presets; the synthetic ones: synthetic.py)."""
+    work, out = plan.jobs_dir() / 'pretrain' / backbone.name, plan.work_dir / 'backbones' / f'{backbone.name}.pth'
+    cfg = merged_config(backbone.pretrain_config, [])
+    units = int(cfg.train_cfg.get('max_iters') or cfg.train_cfg.get('max_epochs', 1))
+    plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
+    return [Job(f'pretrain/{backbone.name}', 'pretrain', work, 'tools/train.py',
+                [backbone.pretrain_config, '--work-dir', str(work)], units=units, collect=collect_training,
+                resumable=True, label=f'pretrain {backbone.name}'),
+            Job(f'export/{backbone.name}', 'export', plan.work_dir / 'backbones' / backbone.name,
+                after=[f'pretrain/{backbone.name}'],
+                call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))]

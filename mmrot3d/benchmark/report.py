@@ -83,8 +83,24 @@ def label_lines(res: Dict) -> List[str]:
     return lines
 
 
+def length_rows(res: Dict) -> List[tuple]:
+    """(steps, backbone) of the 3DRotNet pretraining-length variants (``rotnet3d``, ``rotnet3d-<N>it``)."""
+    pre = res.get('pretraining') or {}
+    rows = [(p['iters'], b) for b, p in pre.items() if (b == 'rotnet3d' or b.startswith('rotnet3d-') and
+                                                         b.endswith('it')) and p.get('iters')]
+    return sorted(rows) if len(rows) > 1 else []
+
+
 def synthetic_lines(res: Dict) -> List[str]:
     lines = []
+    rows = length_rows(res)
+    if rows:
+        ft, fz = res['finetune']['synthetic'], res['frozen'].get('synthetic', {})
+        lines += ['## Pretraining length (3DRotNet steps)', '']
+        frozen = {b: fz.get(b, {}).get('summary', {}) for _, b in rows}
+        lines += _table(['steps', 'backbone', 'fine-tuned top-1', 'linear probe', 'R@1'], [
+            [str(n), b, pm(ft[b]['full']['summary']['top1']), pm(frozen[b].get('linear_probe_top1')),
+             pm(frozen[b].get('retrieval_R_at_1'))] for n, b in rows])
     if res.get('pretraining'):
         lines += ['## Pretext accuracy (%)', '',
                   'held-out clips (the actor is the only orientation cue) and their actor-free twins (chance)', '']
@@ -106,7 +122,8 @@ def synthetic_lines(res: Dict) -> List[str]:
     if bar:
         lines += [f"**Bar: {'MET' if bar['met'] else 'NOT MET'}** — " +
                   ', '.join(f"{k}={'yes' if v else 'no'}" for k, v in bar['checks'].items()) +
-                  f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f}, probe gain {bar['linear_probe_gain'] * 100:+.1f},"
+                  f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f},"
+                  f" probe gain {bar['linear_probe_gain'] * 100:+.1f},"
                   f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; chance {bar['chance'] * 100:.1f})", '']
     return lines
 

@@ -6,20 +6,18 @@ Presets: ``ucf101`` and ``hmdb51`` (one or both; the fine-tuning configs' own pr
 """
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
-from . import aggregate, datasets, synthetic
-from .backbones import SCRATCH, Backbone, export_pretrained, preflight, resolve_config
-from .figure import write_figure
-from .jobs import Job, shell_line, write_json_atomic
+from . import datasets, synthetic
+from .backbones import SCRATCH, Backbone, preflight, resolve_config
+from .jobs import Job
 from .launch import Launcher
-from .outputs import collect_training
-from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, merged_config, parse_options
+from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
 from .progress import Progress
-from .report import markdown
 from .resources import available_cores, plan_resources
+from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
 from .speedups import speed_up_config_handling
 
@@ -29,8 +27,9 @@ REAL = {'ucf101': datasets.ucf101, 'hmdb51': datasets.hmdb51}
 # applicable). Results land in results.json under evaluations/<name>/<dataset>/<backbone>; 'frozen' also
 # feeds the retrieval / linear-probe tables. Add a measurement here to run it for every backbone.
 EVALUATIONS: Dict[str, Callable[[Plan, datasets.LabelledSet, Backbone], Optional[Job]]] = {'frozen': frozen_job}
-# First guesses of seconds per unit (iteration or batch) on one core for the ETA before a kind has run.
-PRIORS = dict(pretrain=0.6, select=0.2, finetune=0.2, test=0.35, frozen=0.5, pretext=0.6)
+# First guesses of seconds per unit (training iteration, test or feature batch) of the synthetic presets'
+# jobs on one core, for the ETA until a job of the kind has run (then measured ones are used).
+PRIORS = dict(pretrain=0.6, select=0.25, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6)
 
 
 @dataclass
@@ -85,20 +84,6 @@ def _worker_options(workers: int, loaders: Sequence[str]) -> List[str]:
     return words
 
 
-def _generic_pretrain(plan: Plan, backbone: Backbone, finetune_config: str) -> List[Job]:
-    """``tools/train.py CONFIG`` with the config's own data, then export (UCF101/HMDB51 presets)."""
-    work, out = plan.jobs_dir() / 'pretrain' / backbone.name, plan.work_dir / 'backbones' / f'{backbone.name}.pth'
-    cfg = merged_config(backbone.pretrain_config, [])
-    units = int(cfg.train_cfg.get('max_iters') or cfg.train_cfg.get('max_epochs', 1))
-    plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
-    return [Job(f'pretrain/{backbone.name}', 'pretrain', work, 'tools/train.py',
-                [backbone.pretrain_config, '--work-dir', str(work)], units=units, collect=collect_training,
-                resumable=True, label=f'pretrain {backbone.name}'),
-            Job(f'export/{backbone.name}', 'export', plan.work_dir / 'backbones' / backbone.name,
-                after=[f'pretrain/{backbone.name}'],
-                call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))]
-
-
 def build(o: Options, say: Callable[[str], None]) -> Dict:
     """Everything up to the job list: data, checks, plan. Returns dict(jobs, plan, sets, backbones, ...)."""
     preset = o.datasets[0] if o.datasets[0] in SYNTHETIC_PRESETS else None
@@ -140,7 +125,7 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
             jobs += synthetic.pretrain_jobs(plan, b, o.data_roots.get(preset, 'data/synthetic'), configs[0], sizes,
                                             seed=seeds[0])
         else:
-            jobs += _generic_pretrain(plan, b, configs[0])
+            jobs += pretrain_jobs(plan, b, configs[0])
     if preset:
         plan.extra, plan.validate = synthetic.iteration_options(sizes.finetune_iters), False
         if sizes.test_clips:
@@ -151,29 +136,8 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         for b in backbones:
             jobs += finetune_jobs(plan, data, b)
             jobs += [j for j in (make(plan, data, b) for make in EVALUATIONS.values()) if j is not None]
-    return dict(jobs=jobs, plan=plan, sets=sets, backbones=backbones, preset=preset, sizes=sizes,
-                data_seconds=data_seconds)
-
-
-def _on_done(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dict], None]:
-    def report(job: Job, result: Dict) -> None:
-        text = None
-        if job.kind in ('test', 'pretext') and any('top1' in k for k in result):
-            key = next(k for k in result if k.endswith('/top1'))
-            text = f'{job.label}: {key} {result[key] * 100:.1f}%'
-        elif job.kind == 'frozen':
-            text = f'{job.label}: ' + '; '.join(f"{s} R@1 {m['retrieval_R_at_1'] * 100:.1f}%, probe "
-                                                f"{m['linear_probe_top1'] * 100:.1f}%" for s, m in result.items()
-                                                if s.startswith('split'))
-        elif job.kind == 'choose':
-            text = f'{job.name}: chose AdamW lr {result["chosen"]["lr"]:g}, backbone x{result["chosen"]["backbone_lr_mult"]:g}'
-        elif job.kind in ('pretrain', 'select') and result.get('val'):
-            text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%' for k, v in result['val'].items()
-                                                           if k.endswith('top1'))
-        if text:
-            s = scheduler_ref[0]
-            progress.say(text, len(s.results), s.total, s.eta())
-    return report
+    return dict(jobs=jobs, plan=plan, sets=sets, backbones=backbones, preset=preset, sizes=sizes if preset else None,
+                data_seconds=data_seconds, evaluations=[name for name in EVALUATIONS if name != 'frozen'])
 
 
 def run(o: Options) -> Dict:
@@ -194,56 +158,15 @@ def run(o: Options) -> Dict:
     if o.dry_run:
         return print_commands(jobs, launcher, resources, workers)
     ref: List = []
-    scheduler = Scheduler(launcher, progress, resources, worker_options=workers, on_done=_on_done(progress, ref))
+    scheduler = Scheduler(launcher, progress, resources, worker_options=workers, on_done=progress_line(progress, ref))
     ref.append(scheduler)
     results = scheduler.run(jobs)
-    return write_results(o, built, results, resources, time.monotonic() - start, say)
+    res = summarise(built, results, dict(command=' '.join(sys.argv), cfg_options=o.cfg_options, launcher=o.launcher,
+                                         gpus=o.gpus), resources, time.monotonic() - start)
+    write_results(res, Path(o.work_dir), say)
+    return res
 
 
 def _cuda() -> bool:
     import torch
     return torch.cuda.is_available()
-
-
-def print_commands(jobs: List[Job], launcher: Launcher, resources, workers) -> Dict:
-    """``--dry-run``: every job's command (placeholders where a value comes from an earlier job)."""
-    out = {}
-    for job in jobs:
-        state = 'done' if job.finished() else 'resume' if job.resumable and job.started_before() else 'todo'
-        if job.tool is None:
-            line = f'(in the benchmark process: {job.kind} {job.name})'
-        else:
-            argv = job.argv({}, dry_run=True) + (workers(resources.workers, job.loaders) if workers else [])
-            line = shell_line(launcher.command(job.tool, argv, job.name), launcher.env(resources.threads))
-        out[job.name] = dict(state=state, command=line)
-        print(f'# {job.name} [{state}]\n{line}')
-    return out
-
-
-def write_results(o: Options, built: Dict, results: Dict, resources, seconds: float, say) -> Dict:
-    sets, preset = built['sets'], built['preset']
-    res = dict(command=' '.join(sys.argv), datasets=[d.name for d in sets],
-               dataset_titles={d.name: d.title for d in sets}, backbone_order=[b.name for b in built['backbones']],
-               settings=dict(splits=o.splits, seeds=built['plan'].seeds, labels=[asdict(x) for x in built['plan'].labels],
-                             cfg_options=o.cfg_options, launcher=o.launcher, gpus=o.gpus,
-                             sizes=asdict(built['sizes']) if preset else None),
-               resources=asdict(resources),
-               backbones={b.name: asdict(b) for b in built['backbones']},
-               finetune=aggregate.finetune_table(results), frozen=aggregate.frozen_table(results),
-               pretraining=aggregate.pretraining_table(results), selection=aggregate.selection_table(results),
-               evaluations={name: {k: {kk: vv for kk, vv in v.items() if kk != 'job'} for k, v in results.items()
-                                   if k.startswith(name + '/')} for name in EVALUATIONS if name != 'frozen'},
-               jobs={k: v['job'] for k, v in results.items() if 'job' in v})
-    if preset == 'synthetic' and {'scratch', 'rotnet3d'} <= set(res['backbone_order']):
-        res['bar'] = synthetic.check_bar(res['finetune']['synthetic'], res['frozen']['synthetic'], sets[0].num_classes)
-    res['timing'] = dict(total_seconds=round(seconds, 1), data_seconds=round(built['data_seconds'], 1),
-                         jobs=aggregate.job_timings(results))
-    work = Path(o.work_dir)
-    write_json_atomic(work / 'results.json', res)
-    text = markdown(res)
-    (work / 'results.md').write_text(text)
-    write_figure(res, work / 'results.png')
-    print(text, flush=True)
-    say(f'wrote {work / "results.json"}, {work / "results.md"} and {work / "results.png"}')
-    return res
-

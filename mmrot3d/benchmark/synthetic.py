@@ -7,7 +7,6 @@ and budget, one random rotation per clip at equal compute, the rotation set {0, 
 length -- each pretraining variant a config in ``configs/demo/``.
 """
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from .backbones import Backbone, export_pretrained
@@ -26,7 +25,7 @@ PAPER_VARIANTS = {  # row name -> pretraining config (equal compute: 32 clips th
     'rotnet3d-0-180deg': _DEMO.format('rotnet3d-0-180deg', '1xb16-16x2x1-800it'),
     'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-16x2x1-200it'),
     'rotnet3d-400it': _DEMO.format('rotnet3d', '1xb8-16x2x1-400it'),
-    'rotnet3d-1600it': _DEMO.format('rotnet3d', '1xb8-16x2x1-1600it'),
+    'rotnet3d-1200it': _DEMO.format('rotnet3d', '1xb8-16x2x1-1200it'),
 }
 
 
@@ -59,8 +58,9 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, data_root: str, finetune_confi
     on the held-out clips' actor-free twins (must be chance: the actor is the only orientation cue)."""
     name, config = backbone.name, backbone.pretrain_config
     kin = synthetic_pretraining(data_root)
-    data = [f'train_dataloader.dataset.ann_file={kin["train"]}', f'train_dataloader.dataset.data_prefix.video={kin["videos"]}',
-            f'val_dataloader.dataset.ann_file={kin["val"]}', f'val_dataloader.dataset.data_prefix.video={kin["videos"]}']
+    data = [f'{loader}_dataloader.dataset.{key}={value}'
+            for loader, lst in (('train', kin['train']), ('val', kin['val']))
+            for key, value in (('ann_file', lst), ('data_prefix.video', kin['videos']))]
     budget = iteration_options(sizes.pretrain_iters) if sizes.pretrain_iters else []
     options = [f'randomness.seed={seed}', *data, *budget, *backbone.pretrain_options]
     iters = int(merged_config(config, options).train_cfg.max_iters)

@@ -1,0 +1,80 @@
+"""The benchmark's outputs: a progress line per finished job, the ``--dry-run`` listing, and ``results.json``
+(every number, every command, the timings), ``results.md`` and ``results.png``."""
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Dict, List
+
+from . import aggregate, synthetic
+from .figure import write_figure
+from .jobs import Job, shell_line, write_json_atomic
+from .launch import Launcher
+from .progress import Progress
+from .report import markdown
+
+
+def progress_line(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dict], None]:
+    """What a finished job found, as one progress line (``scheduler_ref[0]`` is the scheduler, for the counts)."""
+
+    def report(job: Job, result: Dict) -> None:
+        text = None
+        if job.kind in ('test', 'pretext') and any('top1' in k for k in result):
+            key = next(k for k in result if k.endswith('/top1'))
+            text = f'{job.label}: {key} {result[key] * 100:.1f}%'
+        elif job.kind == 'frozen':
+            text = f'{job.label}: ' + '; '.join(f"{s} R@1 {m['retrieval_R_at_1'] * 100:.1f}%, probe "
+                                                f"{m['linear_probe_top1'] * 100:.1f}%" for s, m in result.items()
+                                                if s.startswith('split'))
+        elif job.kind == 'choose':
+            chosen = result['chosen']
+            text = f'{job.name}: chose AdamW lr {chosen["lr"]:g}, backbone x{chosen["backbone_lr_mult"]:g}'
+        elif job.kind in ('pretrain', 'select') and result.get('val'):
+            text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%' for k, v in result['val'].items()
+                                                           if k.endswith('top1'))
+        if text:
+            s = scheduler_ref[0]
+            progress.say(text, len(s.results), s.total, s.eta())
+    return report
+
+
+def print_commands(jobs: List[Job], launcher: Launcher, resources, workers) -> Dict:
+    """``--dry-run``: every job's command (placeholders where a value comes from an earlier job)."""
+    out = {}
+    for job in jobs:
+        state = 'done' if job.finished() else 'resume' if job.resumable and job.started_before() else 'todo'
+        if job.tool is None:
+            line = f'(in the benchmark process: {job.kind} {job.name})'
+        else:
+            argv = job.argv({}, dry_run=True) + (workers(resources.workers, job.loaders) if workers else [])
+            line = shell_line(launcher.command(job.tool, argv, job.name), launcher.env(resources.threads))
+        out[job.name] = dict(state=state, command=line)
+        print(f'# {job.name} [{state}]\n{line}')
+    return out
+
+
+def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: float) -> Dict:
+    """The results document from the jobs' results (``built``: what ``run.build`` planned)."""
+    sets, plan = built['sets'], built['plan']
+    res = dict(command=settings.pop('command'), datasets=[d.name for d in sets],
+               dataset_titles={d.name: d.title for d in sets}, backbone_order=[b.name for b in built['backbones']],
+               settings=dict(splits=list(plan.splits), seeds=list(plan.seeds), labels=[asdict(x) for x in plan.labels],
+                             sizes=asdict(built['sizes']) if built['sizes'] else None, **settings),
+               resources=asdict(resources), backbones={b.name: asdict(b) for b in built['backbones']},
+               finetune=aggregate.finetune_table(results), frozen=aggregate.frozen_table(results),
+               pretraining=aggregate.pretraining_table(results), selection=aggregate.selection_table(results),
+               evaluations={name: {k: {kk: vv for kk, vv in v.items() if kk != 'job'} for k, v in results.items()
+                                   if k.startswith(name + '/')} for name in built['evaluations']},
+               jobs={k: v['job'] for k, v in results.items() if 'job' in v})
+    if built['preset'] == 'synthetic' and {'scratch', 'rotnet3d'} <= set(res['backbone_order']):
+        res['bar'] = synthetic.check_bar(res['finetune']['synthetic'], res['frozen']['synthetic'], sets[0].num_classes)
+    res['timing'] = dict(total_seconds=round(seconds, 1), data_seconds=round(built['data_seconds'], 1),
+                         jobs=aggregate.job_timings(results))
+    return res
+
+
+def write_results(res: Dict, work: Path, say: Callable[[str], None]) -> None:
+    write_json_atomic(work / 'results.json', res)
+    text = markdown(res)
+    (work / 'results.md').write_text(text)
+    write_figure(res, work / 'results.png')
+    print(text, flush=True)
+    say(f'wrote {work / "results.json"}, {work / "results.md"} and {work / "results.png"}')
