@@ -186,7 +186,7 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
     against the fine-tuning backbone (the UCF101/HMDB51 presets; the synthetic ones: synthetic.py)."""
     work, out = plan.jobs_dir() / 'pretrain' / backbone.name, plan.work_dir / 'backbones' / f'{backbone.name}.pth'
     cfg = merged_config(backbone.pretrain_config, [])
-    units = int(cfg.train_cfg.get('max_iters') or cfg.train_cfg.get('max_epochs', 1))
+    units = train_units(cfg, lambda: videos_in(cfg.train_dataloader.dataset.ann_file))
     plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
     return [Job(f'pretrain/{backbone.name}', 'pretrain', work, 'tools/train.py',
                 [backbone.pretrain_config, '--work-dir', str(work)], units=units, collect=collect_training,

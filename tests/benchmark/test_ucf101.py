@@ -128,3 +128,17 @@ def test_dry_run_prints_torchrun_and_slurm_commands(tmp_path, capsys):
     assert line.startswith('srun -p gpu') and '--gres=gpu:4 --ntasks=4' in line and '--qos high' in line
     assert not (tmp_path / 'jobs').exists()
     assert 'tools/train.py' in capsys.readouterr().out
+
+
+def test_pretrain_config_is_checked_and_planned_before_its_backbone_is_used(tmp_path):
+    root, pretrain = official_tree('ucf101'), 'configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'
+    printed = benchmark(['ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--seeds', '0',
+                         '--pretrain-config', f'mine={pretrain}', '--no-scratch', '--dry-run'])
+    assert list(printed)[:2] == ['pretrain/mine', 'export/mine']
+    assert re.search(r'tools/train\.py \S*/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb\.py --work-dir',
+                     printed['pretrain/mine']['command'])
+    assert f'pretrained_backbone.checkpoint={tmp_path}/backbones/mine.pth' in \
+        printed['finetune/ucf101/mine/full/split1/seed0']['command']
+    with pytest.raises(SystemExit, match='builds a backbone that does not fit'):
+        benchmark(['ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--dry-run',
+                   '--pretrain-config', 'x3d=configs/rotnet3d/rotnet3d_x3d-s_1xb32-16x2x1-50e_kinetics400-rgb.py'])

@@ -82,3 +82,26 @@ def test_name_value_pairs():
         parse_pairs(['x.pth'], '--backbone')
     with pytest.raises(ValueError, match='a given twice'):
         parse_pairs(['a=1', 'a=2'], '--prefix')
+
+
+def test_results_md_is_laid_out_like_the_papers_table():
+    from mmrot3d.benchmark.aggregate import frozen_table
+    from mmrot3d.benchmark.report import markdown
+    results = {}
+    for d in ('ucf101', 'hmdb51'):
+        for b, base in (('scratch', 0.4), ('rotnet3d', 0.6)):
+            for s in (1, 2, 3):
+                results[f'test/{d}/{b}/full/split{s}/seed0'] = {'acc/top1': base + 0.01 * s, 'acc/top5': 0.9,
+                                                               'acc/mean1': base}
+            results[f'test/{d}/{b}/frac0.1/split1/seed0'] = {'acc/top1': base / 2, 'acc/top5': 0.5, 'acc/mean1': 0.2}
+            results[f'frozen/{d}/{b}'] = {f'split{s}': {**{f'retrieval_R_at_{k}': base for k in (1, 5, 10, 20, 50)},
+                                                         'linear_probe_top1': base} for s in (1, 2, 3)}
+    res = dict(dataset_titles={'ucf101': 'UCF101', 'hmdb51': 'HMDB51'}, backbone_order=['scratch', 'rotnet3d'],
+               settings=dict(splits=[1, 2, 3], seeds=[0]), finetune=finetune_table(results),
+               frozen=frozen_table(results), resources=dict(cores=2),
+               timing=dict(total_seconds=60, data_seconds=0, jobs={}))
+    md = markdown(res).splitlines()
+    top = md.index('| backbone | UCF101 | HMDB51 |')
+    assert md[top + 2:top + 4] == ['| scratch | 42.0 ± 1.0 | 42.0 ± 1.0 |', '| rotnet3d | 62.0 ± 1.0 | 62.0 ± 1.0 |']
+    assert '| rotnet3d | HMDB51 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 |' in md
+    assert '| backbone | frac0.1 | full |' in md and '| rotnet3d | 30.0 | 62.0 ± 1.0 |' in md
