@@ -128,6 +128,21 @@ def synthetic_lines(res: Dict) -> List[str]:
     return lines
 
 
+def evaluation_lines(res: Dict) -> List[str]:
+    """One table per extra evaluation (``run.EVALUATIONS``): its numeric results per backbone and dataset."""
+    lines = []
+    for name, found in (res.get('evaluations') or {}).items():
+        rows = {job: {k: v for k, v in r.items() if isinstance(v, (int, float))} for job, r in sorted(found.items())}
+        keys = sorted({k for r in rows.values() for k in r})
+        if not keys:
+            continue
+        lines += [f'## {name}', '']
+        lines += _table(['dataset / backbone', *keys],
+                        [[job.split('/', 1)[1], *(f'{r[k]:.4g}' if k in r else '–' for k in keys)]
+                         for job, r in rows.items()])
+    return lines
+
+
 def timing_line(res: Dict) -> str:
     t = res['timing']
     kinds = ', '.join(f"{k} {v['jobs']} job(s) {v['seconds'] / 60:.1f} min" for k, v in t['jobs'].items())
@@ -137,7 +152,7 @@ def timing_line(res: Dict) -> str:
 
 def markdown(res: Dict) -> str:
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (finetune_lines, frozen_lines, label_lines, synthetic_lines):
+    for part in (finetune_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines):
         lines += part(res)
     lines.append(timing_line(res))
     return '\n'.join(lines) + '\n'

@@ -12,8 +12,8 @@ from .progress import Progress
 from .report import markdown
 
 
-def progress_line(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dict], None]:
-    """What a finished job found, as one progress line (``scheduler_ref[0]`` is the scheduler, for the counts)."""
+def progress_line(progress: Progress, scheduler) -> Callable[[Job, Dict], None]:
+    """What a finished job found, as one progress line (with the scheduler's job counts and ETA)."""
 
     def report(job: Job, result: Dict) -> None:
         text = None
@@ -31,8 +31,7 @@ def progress_line(progress: Progress, scheduler_ref: List) -> Callable[[Job, Dic
             text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%' for k, v in result['val'].items()
                                                            if k.endswith('top1'))
         if text:
-            s = scheduler_ref[0]
-            progress.say(text, len(s.results), s.total, s.eta())
+            progress.say(text, len(scheduler.results), scheduler.total, scheduler.eta())
     return report
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import datasets, synthetic
 from .backbones import SCRATCH, Backbone, preflight, resolve_config
@@ -84,13 +84,9 @@ def _worker_options(workers: int, loaders: Sequence[str]) -> List[str]:
     return words
 
 
-def build(o: Options, say: Callable[[str], None]) -> Dict:
-    """Everything up to the job list: data, checks, plan. Returns dict(jobs, plan, sets, backbones, ...)."""
-    preset = o.datasets[0] if o.datasets[0] in SYNTHETIC_PRESETS else None
-    if preset and len(o.datasets) > 1:
-        raise ValueError(f'{preset} is a preset of its own; run it alone')
-    sizes = synthetic.TINY if o.tiny else synthetic.DEMO
-    work = Path(o.work_dir).resolve()
+def _labelled_sets(o: Options, preset: Optional[str], sizes: synthetic.Sizes,
+                   say: Callable[[str], None]) -> Tuple[List[datasets.LabelledSet], float]:
+    """The datasets (the synthetic one generated first if missing), their lists checked; data seconds."""
     data_seconds = 0.0
     if preset:
         root = o.data_roots.get(preset, 'data/synthetic')
@@ -108,11 +104,22 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         missing = data.missing_lists(o.splits)
         if missing and not (preset and o.dry_run):
             raise FileNotFoundError(missing)
+    return sets, data_seconds
+
+
+def build(o: Options, say: Callable[[str], None]) -> Dict:
+    """Everything up to the job list: data, checks, plan. Returns dict(jobs, plan, sets, backbones, ...)."""
+    preset = o.datasets[0] if o.datasets[0] in SYNTHETIC_PRESETS else None
+    if preset and len(o.datasets) > 1:
+        raise ValueError(f'{preset} is a preset of its own; run it alone')
+    sizes = synthetic.TINY if o.tiny else synthetic.DEMO
+    sets, data_seconds = _labelled_sets(o, preset, sizes, say)
     backbones = _backbones(o, preset)
     seeds = o.seeds if o.seeds is not None else ([0, 1, 2] if preset == 'synthetic-paper' or not preset else [0])
     # fewer labels first; all labels always (the main table's column)
     labels = [LabelSetting(fraction=f) for f in sorted(set(o.fractions)) if f < 1] + \
         [LabelSetting(samples=n) for n in sorted(set(o.samples))] + [LabelSetting()]
+    work = Path(o.work_dir).resolve()
     plan = Plan(work, o.splits, seeds, labels, list(o.cfg_options), dry_run=o.dry_run,
                 frozen_clips=sizes.test_clips if preset else None)
     configs = [d.config_path(s) for d in sets for s in o.splits]
@@ -157,9 +164,8 @@ def run(o: Options) -> Dict:
     workers = None if on_gpus else _worker_options
     if o.dry_run:
         return print_commands(jobs, launcher, resources, workers)
-    ref: List = []
-    scheduler = Scheduler(launcher, progress, resources, worker_options=workers, on_done=progress_line(progress, ref))
-    ref.append(scheduler)
+    scheduler = Scheduler(launcher, progress, resources, worker_options=workers)
+    scheduler.on_done = progress_line(progress, scheduler)
     results = scheduler.run(jobs)
     res = summarise(built, results, dict(command=' '.join(sys.argv), cfg_options=o.cfg_options, launcher=o.launcher,
                                          gpus=o.gpus), resources, time.monotonic() - start)

@@ -105,3 +105,11 @@ def test_results_md_is_laid_out_like_the_papers_table():
     assert md[top + 2:top + 4] == ['| scratch | 42.0 ± 1.0 | 42.0 ± 1.0 |', '| rotnet3d | 62.0 ± 1.0 | 62.0 ± 1.0 |']
     assert '| rotnet3d | HMDB51 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 | 60.0 ± 0.0 |' in md
     assert '| backbone | frac0.1 | full |' in md and '| rotnet3d | 30.0 | 62.0 ± 1.0 |' in md
+
+
+def test_extra_evaluations_get_a_table():
+    from mmrot3d.benchmark.report import evaluation_lines
+    res = dict(evaluations={'actor_share': {'actor_share/synthetic/rotnet3d': {'share': 0.61, 'note': 'x'},
+                                            'actor_share/synthetic/scratch': {'share': 0.2}}})
+    assert evaluation_lines(res)[:6] == ['## actor_share', '', '| dataset / backbone | share |', '| --- | --- |',
+                                         '| synthetic/rotnet3d | 0.61 |', '| synthetic/scratch | 0.2 |']
