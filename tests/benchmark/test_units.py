@@ -113,3 +113,19 @@ def test_extra_evaluations_get_a_table():
                                             'actor_share/synthetic/scratch': {'share': 0.2}}})
     assert evaluation_lines(res)[:6] == ['## actor_share', '', '| dataset / backbone | share |', '| --- | --- |',
                                          '| synthetic/rotnet3d | 0.61 |', '| synthetic/scratch | 0.2 |']
+
+
+def test_critical_path_goes_first(tmp_path):
+    from mmrot3d.benchmark.launch import Launcher
+    from mmrot3d.benchmark.resources import plan_resources
+    from mmrot3d.benchmark.scheduler import Scheduler
+    jobs = [Job('select/scratch', 'select', tmp_path / 'a', 'tools/train.py', units=300),
+            Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
+            Job('select/rotnet3d', 'select', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
+            Job('finetune/scratch', 'finetune', tmp_path / 'd', 'tools/train.py', units=600, after=['select/scratch'])]
+    s = Scheduler(Launcher(), Progress('t', priors=dict(pretrain=0.6, select=0.25, finetune=0.25), stream=io.StringIO()),
+                  plan_resources(1))
+    s.chain = s._chain_lengths(jobs)
+    s.pending, s.results = list(jobs), {}
+    assert [j.name for j in s._ready()] == ['pretrain/rotnet3d', 'select/scratch']
+    assert s.chain['pretrain/rotnet3d'] == pytest.approx(800 * 0.6 + 300 * 0.25)
