@@ -123,8 +123,8 @@ def test_critical_path_goes_first(tmp_path):
             Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
             Job('select/rotnet3d', 'select', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
             Job('finetune/scratch', 'finetune', tmp_path / 'd', 'tools/train.py', units=600, after=['select/scratch'])]
-    s = Scheduler(Launcher(), Progress('t', priors=dict(pretrain=0.6, select=0.25, finetune=0.25), stream=io.StringIO()),
-                  plan_resources(1))
+    progress = Progress('t', priors=dict(pretrain=0.6, select=0.25, finetune=0.25), stream=io.StringIO())
+    s = Scheduler(Launcher(), progress, plan_resources(1))
     s.chain = s._chain_lengths(jobs)
     s.pending, s.results = list(jobs), {}
     assert [j.name for j in s._ready()] == ['pretrain/rotnet3d', 'select/scratch']
