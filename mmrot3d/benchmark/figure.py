@@ -1,5 +1,6 @@
-"""``results.png``: fine-tuned top-1 per backbone and dataset, frozen linear probe and R@1, and a curve --
-top-1 vs training labels when several label settings ran, else the fine-tuning loss curves."""
+"""``results.png``: fine-tuned top-1 per backbone and dataset, frozen linear probe and R@1, a curve -- top-1
+vs training labels when several label settings ran, vs pretraining steps for the length variants, else the
+fine-tuning losses -- and the pretext losses of the backbones the benchmark pretrained."""
 from pathlib import Path
 from typing import Dict
 
@@ -78,11 +79,25 @@ def _loss_curves(ax, res: Dict) -> None:
         ax.legend(fontsize=7)
 
 
+def _pretraining(ax, res: Dict) -> None:
+    for b, p in res['pretraining'].items():
+        curve = p.get('loss_curve') or {}
+        held = next((f'{v * 100:.0f}%' for k, v in (p.get('held_out') or {}).items() if k.endswith('/top1')), '?')
+        if curve.get('loss'):
+            ax.plot(curve['iter'], curve['loss'], label=f'{b} (held-out {held})')
+    ax.set_xlabel('iteration')
+    ax.set_ylabel('pretext loss')
+    ax.set_title('Pretraining')
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
+
+
 def write_figure(res: Dict, path: Path) -> Path:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(17, 4.8))
+    panels = 4 if res.get('pretraining') else 3
+    fig, axes = plt.subplots(1, panels, figsize=(5.7 * panels, 4.8))
     titles, order = res['dataset_titles'], res['backbone_order']
     ft = res['finetune']
     datasets = [d for d in titles if d in ft]
@@ -95,6 +110,8 @@ def write_figure(res: Dict, path: Path) -> Path:
           {b: [fz[d].get(b, {}).get('summary', {}).get(m) for d, m in groups] for b in order}, 'Frozen backbone')
     if not (_label_curve(axes[2], res) or _length_curve(axes[2], res)):
         _loss_curves(axes[2], res)
+    if panels == 4:
+        _pretraining(axes[3], res)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=100)
