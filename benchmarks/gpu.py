@@ -32,8 +32,10 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -162,6 +164,8 @@ class Context:
         self.args, self.plan, self.log, self.device = args, plan, progress, args.device
         self.cuda = args.device.startswith('cuda')
         self.out = Path(args.out)
+        # videos (~300 MiB on a GPU run) and the train run's work dir stay out of --out, which is copied back
+        self.scratch = Path(args.scratch) if args.scratch else Path(tempfile.mkdtemp(prefix='mmrot3d_gpu_'))
         self.fastest: Tuple[str, bool] = ('fp32', False)
         self.rates: Dict[str, float] = {}   # rotated clips/s per throughput variant
         self.videos: Optional[Tuple[Path, Path]] = None
@@ -417,6 +421,9 @@ def main(argv=None) -> Dict:
     parser.add_argument('--only', default=','.join(SECTIONS), help=f'comma-separated subset of {",".join(SECTIONS)}')
     parser.add_argument('--workers', type=int, default=None,
                         help='DataLoader workers of the train run (default: cores - 2)')
+    parser.add_argument('--scratch', default=None,
+                        help='folder for the generated videos and the train work dir (default: a temporary '
+                             'folder, removed at the end)')
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(',') if s.strip()]
     if set(only) - set(SECTIONS):
@@ -459,6 +466,8 @@ def main(argv=None) -> Dict:
         report['seconds']['total'] = round(progress.elapsed(), 1)
         write_report(out, report)
         progress(f'=== {name} done in {report["seconds"][name]} s; wrote {out / "gpu.json"}, {out / "gpu.md"} ===')
+    if not args.scratch:
+        shutil.rmtree(ctx.scratch, ignore_errors=True)
     return report
 
 

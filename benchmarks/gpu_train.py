@@ -184,7 +184,7 @@ def summarize_train(records: List[Dict], steady_after: int, batch: int) -> Dict:
 
 def section_train(ctx) -> Dict:
     p = ctx.plan
-    folder, list_file = ctx.videos = make_videos(ctx.out / 'videos', p.videos, p.video_size, p.video_frames,
+    folder, list_file = ctx.videos = make_videos(ctx.scratch / 'videos', p.videos, p.video_size, p.video_frames,
                                                  len(os.sched_getaffinity(0)), ctx.log)
     workers = choose_workers(ctx.args.workers)
     # the config's own setting: fp16 (--amp) on a GPU, fp32 on CPU; no channels_last_3d
@@ -196,7 +196,7 @@ def section_train(ctx) -> Dict:
     wall_s = min(p.train_wall_s, ctx.time_left() - p.budgets.get('loader_cpu', 0) - 10)
     if wall_s < 20:
         raise TimeoutError(f'skipped: {ctx.time_left():.0f} s left of the run\'s time limit, too little for a train run')
-    work_dir = ctx.out / 'train_work_dir'
+    work_dir = ctx.scratch / 'train_work_dir'
     shutil.rmtree(work_dir, ignore_errors=True)
     cmd = train_command(ctx, folder, list_file, work_dir, workers, iters)
     ctx.log(f'train: {iters} iterations x {p.train_batch} clips x 4 rotations, {workers} loader workers, '
@@ -234,7 +234,7 @@ def section_loader_cpu(ctx) -> Dict:
     flip, format, pack), and the cores a GPU needs at the measured training rates."""
     p = ctx.plan
     if ctx.videos is None:
-        ctx.videos = make_videos(ctx.out / 'videos', min(p.videos, 16), p.video_size, p.video_frames,
+        ctx.videos = make_videos(ctx.scratch / 'videos', min(p.videos, 16), p.video_size, p.video_frames,
                                  len(os.sched_getaffinity(0)), ctx.log)
     t, h, _ = p.shape
     pipeline = common.recipe_pipeline(clip_len=t, crop=h, short_side=round(h * 128 / 112))
