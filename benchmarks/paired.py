@@ -43,6 +43,14 @@ def ratio_stats(ratios: Sequence[float]) -> Dict:
                 min=min(ratios), max=max(ratios), repeats=len(ratios), ratios=list(ratios))
 
 
+def chance_median_below(ratios: Sequence[float], threshold: float, k: int = 5) -> float:
+    """Probability that the median of ``k`` (odd) of these repeats, drawn without replacement, is below
+    ``threshold``: how often a ``k``-repeat measurement with this noise would misread (hypergeometric)."""
+    n, below = len(ratios), sum(r < threshold for r in ratios)
+    need = k // 2 + 1
+    return sum(math.comb(below, j) * math.comb(n - below, k - j) for j in range(need, k + 1)) / math.comb(n, k)
+
+
 def paired_repeats(variants: Dict[str, Callable[[], None]], baseline: str, key: str, *, min_repeats: int = 8,
                    max_repeats: int = 40, tolerance: float = 0.03, budget_s: float = float('inf'),
                    use_cpu: bool = False, label: str = '') -> Dict:
