@@ -321,7 +321,8 @@ def section_ratio(ctx: Context) -> Dict:
         stats = run['ratios'][run['clock']]['rotation']
         rows.append(dict(setting=name, clips_per_step=4 * p.clips, steps_per_call=k, clock=run['clock'],
                          ratio=stats, holds=run['holds'], bar=BAR, bar_met=stats['median'] >= BAR,
-                         clips_per_s={key: 4 * p.clips * k / statistics.median(v) for key, v in run['seconds'].items()}))
+                         clips_per_s={key: 4 * p.clips * k / statistics.median(v)
+                                      for key, v in run['seconds'].items()}))
         del models, one, calls
         ctx.free()
     return dict(description='rotation (B clips x 4 rotations, in the model) / supervised (Recognizer3D + I3DHead, '

@@ -195,7 +195,7 @@ def section_train(ctx) -> Dict:
     # what is left of the run's time limit, keeping the last section's budget and a margin
     wall_s = min(p.train_wall_s, ctx.time_left() - p.budgets.get('loader_cpu', 0) - 10)
     if wall_s < 20:
-        raise TimeoutError(f'skipped: {ctx.time_left():.0f} s left of the run\'s time limit, too little for a train run')
+        raise TimeoutError(f'skipped: {ctx.time_left():.0f} s left of the time limit, too little for a train run')
     work_dir = ctx.scratch / 'train_work_dir'
     shutil.rmtree(work_dir, ignore_errors=True)
     cmd = train_command(ctx, folder, list_file, work_dir, workers, iters)

@@ -84,7 +84,7 @@ def paired_repeats(variants: Dict[str, Callable[[], None]], baseline: str, key: 
         elapsed = time.perf_counter() - start
         log(f'  [{label}] repeat {r + 1}: {key}/{baseline} ratio {decisive["ratios"][-1]:.3f}, median '
             f'{decisive["median"]:.3f} +-{"?" if half is None else f"{100 * half:.1f}"} % (95 % CI), '
-            f'{elapsed:.0f} s')
+            f'{elapsed:.0f} s, at most {min(budget_s - elapsed, elapsed / (r + 1) * (max_repeats - r - 1)):.0f} s more')
         if r + 1 >= min_repeats and half is not None and half <= tolerance:
             break
         if elapsed + elapsed / (r + 1) > budget_s:

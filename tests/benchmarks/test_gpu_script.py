@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_gpu_script_cpu_fallback_measures_every_section(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, '-m', 'benchmarks.gpu', '--device', 'cpu', '--smoke', '--out', str(tmp_path)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, '-m', 'benchmarks.gpu', '--device', 'cpu', '--smoke', '--out', str(tmp_path)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert 'ETA' in proc.stdout
     report = json.loads((tmp_path / 'gpu.json').read_text())
