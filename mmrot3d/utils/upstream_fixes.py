@@ -91,12 +91,16 @@ def allow_cpu_distributed_training() -> None:
 def provide_distutils() -> None:
     # Python 3.12 removed distutils, and MMEngine's Runner imports it on every run (collect_env:
     # `from distutils import errors`). setuptools ships a copy, but only its site-packages .pth file
-    # makes it importable by that name; packages put on PYTHONPATH (`pip install --target`) get none.
-    # Importing setuptools registers its copy as `distutils`.
+    # installs the finder that serves it by that name; packages put on PYTHONPATH (`pip install
+    # --target`) get none. Importing setuptools registers its copy as `distutils`.
+    if any(type(finder).__name__ == 'DistutilsMetaFinder' for finder in sys.meta_path):
+        return  # setuptools' .pth finder serves it on demand
     try:
-        import distutils  # noqa: F401
+        if importlib.util.find_spec('distutils') is not None:
+            return  # the standard library's (Python < 3.12)
     except ImportError:
-        import setuptools  # noqa: F401
+        pass
+    import setuptools  # noqa: F401
 
 
 def silence_mmcv_lite_ops_warning() -> None:
