@@ -89,8 +89,8 @@ GPU = Plan(backbone=common.r3d18(), channels=512, shape=(16, 112, 112), clips=32
            budgets=dict(throughput=60, ratio=60, memory=45, train=120, loader_cpu=15), time_limit_s=320)
 SMOKE = Plan(backbone=common.narrow_r3d(4), channels=32, shape=(4, 32, 32), clips=1, warmup=1, repeats=2, block_s=0.05,
              ratio_repeats=(2, 3), ratio_budget_s=5, batch_sizes=(1, 2), videos=8, video_size=(80, 64),
-             video_frames=40, train_batch=2, train_iters=(8, 8), train_wall_s=40, log_interval=2, steady_after=4,
-             loader_clips=4, budgets=dict(throughput=5, ratio=5, memory=3, train=25, loader_cpu=2), time_limit_s=120,
+             video_frames=40, train_batch=2, train_iters=(8, 8), train_wall_s=90, log_interval=2, steady_after=4,
+             loader_clips=4, budgets=dict(throughput=5, ratio=5, memory=3, train=25, loader_cpu=2), time_limit_s=150,
              train_options=['model.backbone.base_channels=4', 'model.backbone.conv1_kernel=(3,7,7)',
                             'model.backbone.pool1_stride_t=1', 'model.cls_head.in_channels=32',
                             'train_dataloader.dataset.pipeline.1.clip_len=4',

@@ -43,10 +43,13 @@ def ratio_stats(ratios: Sequence[float]) -> Dict:
                 min=min(ratios), max=max(ratios), repeats=len(ratios), ratios=list(ratios))
 
 
-def chance_median_below(ratios: Sequence[float], threshold: float, k: int = 5) -> float:
+def chance_median_below(ratios: Sequence[float], threshold: float, k: int = 5) -> Optional[float]:
     """Probability that the median of ``k`` (odd) of these repeats, drawn without replacement, is below
-    ``threshold``: how often a ``k``-repeat measurement with this noise would misread (hypergeometric)."""
+    ``threshold``: how often a ``k``-repeat measurement with this noise would misread (hypergeometric).
+    ``None`` with fewer than ``k`` repeats."""
     n, below = len(ratios), sum(r < threshold for r in ratios)
+    if n < k:
+        return None
     need = k // 2 + 1
     return sum(math.comb(below, j) * math.comb(n - below, k - j) for j in range(need, k + 1)) / math.comb(n, k)
 

@@ -11,11 +11,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_overhead_reports_per_repeat_ratios(tmp_path):
     out = tmp_path / 'overhead.json'
-    proc = subprocess.run([sys.executable, '-m', 'benchmarks.overhead', '--quick', '--backbones', 'R3D-18-narrow',
-                           '--json', str(out)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                          capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, '-m', 'benchmarks.overhead', '--quick', '--backbones', 'R3D-18', 'R3D-18-narrow',
+           '--json', str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
+                          timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    [row] = json.loads(out.read_text())['overhead']['rows']
+    r3d18, row = json.loads(out.read_text())['overhead']['rows']
+    assert r3d18['backbone'] == 'R3D-18' and isinstance(r3d18['bar_met'], bool)
+    assert r3d18['five_repeat_median_below_bar'] is None  # --quick: fewer than 5 repeats
     assert row['backbone'] == 'R3D-18-narrow' and row['clock'] == 'cpu'  # CPU time decides on a CPU
     stats = row['ratio_in_model']
     assert stats['repeats'] == row['repeats'] == len(stats['ratios']) >= 2

@@ -34,6 +34,7 @@ def test_paired_repeats_stops_once_the_interval_is_narrow(monkeypatch):
 
 
 def test_chance_median_below_counts_draws_whose_majority_is_below():
+    assert paired.chance_median_below([0.9, 1.0, 1.1], 0.97) is None  # fewer repeats than a draw needs
     assert paired.chance_median_below([0.9, 1.0, 1.1, 1.2, 1.3], 0.97) == 0.0  # one value below: never a majority
     assert paired.chance_median_below([0.9, 0.9, 0.9, 1.1, 1.1], 0.97) == 1.0  # the only draw has 3 below
     # 6 values, 3 below: draws of 5 leave out one value; 3 of the 6 draws keep all three below
