@@ -308,25 +308,31 @@ def section_ratio(ctx: Context) -> Dict:
         if time.perf_counter() + p.ratio_budget_s / 2 > ctx.section_deadline:
             ctx.log(f'ratio: no time left for {variant_name(prec, cl)}')
             break
-        name = variant_name(prec, cl)
-        models = dict(rotation=ctx.model(cl), supervised=ctx.model(cl, supervised=True))
-        one = {k: step_fn(m, batches[k], make_wrapper(m, prec, ctx.device), []) for k, m in models.items()}
-        step_s = max(warm_up(fn, p.warmup) for fn in one.values())
-        k = steps_per_block(step_s, p.block_s / 2)
-        calls = {key: (lambda fn=fn: [fn() for _ in range(k)]) for key, fn in one.items()}
-        ctx.log(f'ratio: {name}, {k} step(s) per timed call')
-        run = paired_repeats(calls, 'supervised', 'rotation', min_repeats=p.ratio_repeats[0],
-                             max_repeats=p.ratio_repeats[1], budget_s=p.ratio_budget_s, use_cpu=not ctx.cuda,
-                             label=f'ratio {name}')
-        stats = run['ratios'][run['clock']]['rotation']
-        rows.append(dict(setting=name, clips_per_step=4 * p.clips, steps_per_call=k, clock=run['clock'],
-                         ratio=stats, holds=run['holds'], bar=BAR, bar_met=stats['median'] >= BAR,
-                         clips_per_s={key: 4 * p.clips * k / statistics.median(v)
-                                      for key, v in run['seconds'].items()}))
-        del models, one, calls
+        try:
+            rows.append(ratio_row(ctx, prec, cl, batches))
+        except Exception as err:  # keep the other settings' rows
+            rows.append(dict(setting=variant_name(prec, cl), error=f'{type(err).__name__}: {err}'[:300]))
+            ctx.log(f'ratio: {variant_name(prec, cl)} failed: {rows[-1]["error"]}')
         ctx.free()
     return dict(description='rotation (B clips x 4 rotations, in the model) / supervised (Recognizer3D + I3DHead, '
                             '4B clips) clips/s; median of per-repeat ratios with its 95 % CI', rows=rows)
+
+
+def ratio_row(ctx: Context, prec: str, cl: bool, batches: Dict) -> Dict:
+    p, name = ctx.plan, variant_name(prec, cl)
+    models = dict(rotation=ctx.model(cl), supervised=ctx.model(cl, supervised=True))
+    one = {k: step_fn(m, batches[k], make_wrapper(m, prec, ctx.device), []) for k, m in models.items()}
+    step_s = max(warm_up(fn, p.warmup) for fn in one.values())
+    k = steps_per_block(step_s, p.block_s / 2)
+    calls = {key: (lambda fn=fn: [fn() for _ in range(k)]) for key, fn in one.items()}
+    ctx.log(f'ratio: {name}, {k} step(s) per timed call')
+    run = paired_repeats(calls, 'supervised', 'rotation', min_repeats=p.ratio_repeats[0],
+                         max_repeats=p.ratio_repeats[1], budget_s=p.ratio_budget_s, use_cpu=not ctx.cuda,
+                         label=f'ratio {name}')
+    stats = run['ratios'][run['clock']]['rotation']
+    return dict(setting=name, clips_per_step=4 * p.clips, steps_per_call=k, clock=run['clock'],
+                ratio=stats, holds=run['holds'], bar=BAR, bar_met=stats['median'] >= BAR,
+                clips_per_s={key: 4 * p.clips * k / statistics.median(v) for key, v in run['seconds'].items()})
 
 
 # ---- c. memory per batch size -----------------------------------------------------------------
@@ -354,10 +360,10 @@ def section_memory(ctx: Context) -> Dict:
                        peak_mib=peak, peak_reserved_mib=torch.cuda.max_memory_reserved() / 2**20 if ctx.cuda else None,
                        activation_mib_per_rotated_clip=(peak - resident) / (4 * clips) if peak and resident else None)
             ctx.log(f'memory: {clips} clips x 4: peak {peak:.0f} MiB, {row["clips_per_s"]:.0f} clips/s')
-        except torch.cuda.OutOfMemoryError as err:
-            row['error'] = f'OutOfMemoryError: {str(err).splitlines()[0][:200]}'
+        except Exception as err:  # out of memory, typically: keep the smaller batches' rows
+            row['error'] = f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
             rows.append(row)
-            ctx.log(f'memory: {clips} clips x 4: out of memory; larger batches skipped')
+            ctx.log(f'memory: {clips} clips x 4: {row["error"]}; larger batches skipped')
             break
         finally:
             batch = fn = None
@@ -384,6 +390,9 @@ def environment(device: str) -> Dict:
     for pkg in ('mmengine', 'mmaction', 'mmcv', 'decord', 'cv2'):
         with contextlib.suppress(Exception):
             info[pkg] = __import__(pkg).__version__
+    with contextlib.suppress(Exception):  # MMEngine's Runner imports it if present; not imported here
+        import importlib.metadata
+        info['torchvision'] = importlib.metadata.version('torchvision')
     if device.startswith('cuda'):
         queries = dict(gpu=lambda: torch.cuda.get_device_name(0),
                        gpu_memory_gib=lambda: round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1),

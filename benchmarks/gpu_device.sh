@@ -9,6 +9,11 @@ shift
 SITE="${SITE:-/tmp/site}"
 mkdir -p "$OUT"
 nvidia-smi 2>&1 | tee "$OUT/nvidia-smi.txt" || echo "(no nvidia-smi)"
+if ! ls .whl/*.whl >/dev/null 2>&1; then
+    echo "error: no wheels in $PWD/.whl/: run 'bash benchmarks/gpu_wheels.sh' where PyPI is reachable" \
+         "and bring .whl/ along" >&2
+    exit 2
+fi
 rm -rf "$SITE"
 python3 -m pip install -q --no-index --no-deps --no-compile --target "$SITE" .whl/*.whl
 export PYTHONPATH="$SITE:$PWD" PYTHONUNBUFFERED=1

@@ -32,13 +32,14 @@ def throughput(s: Dict) -> str:
 
 
 def ratio(s: Dict) -> str:
-    rows = [dict(setting=r['setting'], clips=r['clips_per_step'], ratio=r['ratio']['median'], ci95=_ci(r['ratio']),
+    rows = [dict(setting=r['setting'], error=r['error']) if 'error' in r else
+            dict(setting=r['setting'], clips=r['clips_per_step'], ratio=r['ratio']['median'], ci95=_ci(r['ratio']),
                  iqr=f'{r["ratio"]["q1"]:.3f}-{r["ratio"]["q3"]:.3f}', repeats=r['ratio']['repeats'],
                  rotation=r['clips_per_s']['rotation'], supervised=r['clips_per_s']['supervised'],
                  holds=r['holds'], bar_met=r['bar_met']) for r in s['rows']]
     return (s['description'] + f'; bar {0.97}. `holds`: the CI is within +-3 % of the median.\n\n'
             + table(rows, ['setting', 'clips', 'ratio', 'ci95', 'iqr', 'repeats', 'rotation', 'supervised',
-                           'holds', 'bar_met']))
+                           'holds', 'bar_met', 'error']))
 
 
 def memory(s: Dict) -> str:
@@ -94,7 +95,8 @@ def markdown(report: Dict) -> str:
         out += [f'## {name}', '']
         if 'error' in section:
             out += [f'FAILED: `{section["error"][:500]}`', '']
-            continue
+            if set(section) <= {'error', 'traceback'}:
+                continue
         try:
             out += [RENDER[name](section), '']
         except Exception as err:  # a summary must never lose the JSON's numbers

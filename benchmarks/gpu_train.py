@@ -222,10 +222,15 @@ def section_train(ctx) -> Dict:
         summary['synthetic_variant'] = synthetic
     ctx.log(f'train: data wait share (steady) {summary.get("data_wait_share_steady")}, '
             f'{summary.get("rotated_clips_per_s_steady")} rotated clips/s')
-    return dict(config=str(CONFIG.relative_to(ROOT)), amp=ctx.cuda, command=' '.join(cmd), workers=workers,
-                cores=len(os.sched_getaffinity(0)), max_iters=iters, batch_clips=p.train_batch,
-                videos=dict(count=p.videos, size=list(p.video_size), frames=p.video_frames, codec='mp4v'),
-                run=run, summary=summary, log='train.log', scalars='train_scalars.json')
+    result = dict(config=str(CONFIG.relative_to(ROOT)), amp=ctx.cuda, command=' '.join(cmd), workers=workers,
+                  cores=len(os.sched_getaffinity(0)), max_iters=iters, batch_clips=p.train_batch,
+                  videos=dict(count=p.videos, size=list(p.video_size), frames=p.video_frames, codec='mp4v'),
+                  run=run, summary=summary, log='train.log', scalars='train_scalars.json')
+    if not records or (run['returncode'] != 0 and not run['stopped_at_wall_cap']):
+        # the report marks the section failed (and the script exits 1); what was measured stays beside it
+        result['error'] = (f'tools/train.py exited with {run["returncode"]} after {len(records)} logged windows; '
+                           f'see train.log')
+    return result
 
 
 # ---- e. CPU per decoded clip ------------------------------------------------------------------
