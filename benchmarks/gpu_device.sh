@@ -15,6 +15,10 @@ if ! ls .whl/*.whl >/dev/null 2>&1; then
     exit 2
 fi
 rm -rf "$SITE"
+# configs/ and tools/ are found through mmrot3d/.mim, which installing the package creates (setup.py);
+# this bare checkout is used through PYTHONPATH, so link them the way an editable install does.
+mkdir -p mmrot3d/.mim
+for name in configs tools model-index.yml; do ln -sfn "../../$name" "mmrot3d/.mim/$name"; done
 python3 -m pip install -q --no-index --no-deps --no-compile --target "$SITE" .whl/*.whl
 export PYTHONPATH="$SITE:$PWD" PYTHONUNBUFFERED=1
 python3 -m benchmarks.gpu --out "$OUT" "$@"
