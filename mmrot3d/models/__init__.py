@@ -1,4 +1,5 @@
+from .data_preprocessors import CropFlipDataPreprocessor
 from .heads import RotationHead
 from .recognizers import RotationRecognizer
 
-__all__ = ['RotationHead', 'RotationRecognizer']
+__all__ = ['CropFlipDataPreprocessor', 'RotationHead', 'RotationRecognizer']
