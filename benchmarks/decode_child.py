@@ -45,10 +45,6 @@ def loader(decoder: str):
         return _mmaction_loader('DecordInit', 'DecordDecode')
     if decoder == 'pyav':
         return _mmaction_loader('PyAVInit', 'PyAVDecode')
-    if decoder == 'opencv':
-        import cv2
-        cv2.setNumThreads(1)
-        return _mmaction_loader('OpenCVInit', 'OpenCVDecode')
     if decoder == 'torchcodec':
         from torchcodec.decoders import VideoDecoder
 

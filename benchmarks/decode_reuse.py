@@ -37,6 +37,12 @@ from . import common
 from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random
+# R3D-18 16x112x112 rotated clips per second that one GPU trains on (forward + backward + SGD), until a
+# measured figure replaces it: torchvision's r3d_18 costs 40.7 GFLOPS (multiply-adds) per 16x112x112
+# clip forward (pytorch.org/vision/stable/models/generated/torchvision.models.video.r3d_18.html), so
+# ~3 x 2 x 40.7 = 244 GFLOP per trained clip; an A100's 312 TFLOP/s dense fp16 at an assumed 35 % use
+# gives ~450 clips/s. Replace with benchmarks/gpu.py's measured clips/s via --gpu-clips-per-s.
+GPU_CLIPS_PER_S = 450
 _TICKS = os.sysconf('SC_CLK_TCK')
 
 
@@ -133,6 +139,12 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
     return {v: {k: 1000 * s / (rounds * clips) for k, s in c.items()} for v, c in cost.items()}
 
 
+def cores_per_gpu(loader_ms_per_sample: dict, gpu_clips_per_s: float) -> list:
+    """Cores whose whole time goes to the loader at ``gpu_clips_per_s`` rotated clips per second."""
+    return [dict(variant=v, loader_ms_per_sample=ms, gpu_clips_per_s=gpu_clips_per_s,
+                 cores_per_gpu=gpu_clips_per_s * ms / 1000) for v, ms in loader_ms_per_sample.items()]
+
+
 def measure(args) -> dict:
     device, quick = args.device, args.quick
     wh = (170, 128) if quick else (340, 256)
@@ -226,6 +238,12 @@ def measure(args) -> dict:
         f'one rotation per decode (goal >= {GOAL_RANDOM}: '
         f'{"met" if best["x_less_than_random"] >= GOAL_RANDOM else "NOT met"})')
 
+    gpu_rate = getattr(args, 'gpu_clips_per_s', None) or GPU_CLIPS_PER_S
+    cores = cores_per_gpu({r['variant']: r['loader_ms'] for r in rows if r['variant'] != 'decode_floor'}, gpu_rate)
+    print_table(f'CPU cores per GPU to keep R3D-18 16x112x112 rotation pretraining fed at {gpu_rate:g} rotated '
+                'clips/s per GPU (loader CPU per sample measured above x GPU rate; this machine\'s cores)', cores,
+                ['variant', 'loader_ms_per_sample', 'gpu_clips_per_s', 'cores_per_gpu'])
+
     stages = stage_costs(folder, list_file, built, table, clips, rounds=2 if quick else 6)
     stage_rows = [dict(stage=k, **{v: stages[v].get(k) for v in table})
                   for k in dict.fromkeys(k for v in table for k in stages[v])]
@@ -239,7 +257,7 @@ def measure(args) -> dict:
         'processes and the consumer share the cores)')
     return dict(description=__doc__.strip(), video_size=size, clips_decoded_per_step=clips,
                 samples_per_step=4 * clips, steps_per_pass=batches, num_workers=workers, repeats=repeats,
-                rows=rows, floor_ms_per_sample=floor, worker_thread_settings=threads, best=best['variant'],
+                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads, best=best['variant'],
                 goal_floor=GOAL_FLOOR, goal_random=GOAL_RANDOM, goal_floor_met=best['x_floor'] <= GOAL_FLOOR,
                 goal_random_met=best['x_less_than_random'] >= GOAL_RANDOM, stages_ms_per_decoded_clip=stages,
                 one_process_loader_ms_per_decoded_clip=loader_one, loader_inflation_vs_one_process=inflation)

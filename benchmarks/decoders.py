@@ -1,5 +1,5 @@
-"""6. Decoders: decord 0.6.0 (the default), decord2, PyAV (MMAction2's ``PyAVInit/PyAVDecode``),
-OpenCV (``OpenCVInit/OpenCVDecode``) and torchcodec, on the same files and sampling.
+"""6. Decoders: decord 0.6.0 (the default), decord2, PyAV (MMAction2's ``PyAVInit/PyAVDecode``) and
+torchcodec, on the same files and sampling.
 
 The files are written with PyAV's encoders in the containers/codecs a scraped dataset holds: H.264
 in mp4 and mkv, MPEG-4 part 2 in avi and mp4, VP9 in webm, MPEG-1 in mpg; 10 s at 25 fps (250 frames,
@@ -9,7 +9,9 @@ sampling) from three windows: the start, the middle and the end of the video; th
 for a decoder that has to decode (or seek) its way there -- the random-access cost.
 
 Each decoder runs in its own process (``benchmarks/decode_child.py``, 1 thread): CPU time per clip,
-peak memory rise while decoding, and its frames of the first window compared with decord's.
+peak memory rise while decoding, and its frames of the first window compared with decord's. The
+processes run one after another, twice, the second time in reverse order (the two medians are
+averaged), so a change of the machine's load does not favour one decoder.
 decord2 installs under the module name ``decord`` and torchcodec needs its own torch build, so
 both are measured only from a folder given with ``--decoder-site decord2=DIR`` (made by
 ``pip install --no-deps --target DIR decord2``); without it they are reported as not measured.
@@ -36,7 +38,7 @@ FILES = {  # name: (codec, encoder options)
     'mpeg1.mpg': ('mpeg1video', {}),
 }
 QUICK_FILES = ('h264.mp4', 'mpeg4.avi')  # --quick: a smoke run of every decoder on two files
-DECODERS = ('decord', 'decord2', 'pyav', 'opencv', 'torchcodec')
+DECODERS = ('decord', 'decord2', 'pyav', 'torchcodec')
 QUICK_DECODERS = ('decord', 'pyav')
 CLIP_LEN, STRIDE = 16, 2
 
@@ -112,6 +114,19 @@ def run_child(decoder: str, files: list, spec: dict, sites: dict) -> dict:
     return json.loads(lines[-1])
 
 
+def merge_rounds(runs: list) -> dict:
+    """One decoder's result over the rounds: per file and window the mean of the rounds' medians."""
+    if any('failed' in r for r in runs):
+        return next(r for r in runs if 'failed' in r)
+    merged = runs[0]
+    for f, result in merged['files'].items():
+        if result.get('ok'):
+            result['ms_per_window'] = [statistics.mean(r['files'][f]['ms_per_window'][w] for r in runs)
+                                       for w in range(len(result['ms_per_window']))]
+    merged['peak_rise_mib'] = max(r['peak_rise_mib'] for r in runs)
+    return merged
+
+
 def measure(args) -> dict:
     width, height, frames = (170, 128, 48) if args.quick else (340, 256, 250)
     repeats = args.repeats or (1 if args.quick else 5)
@@ -122,16 +137,15 @@ def measure(args) -> dict:
     spec = dict(windows=windows(frames), repeats=repeats, frames_dir=str(folder))
     log(f'[decoders] {width}x{height}, {frames} frames, files {list(written)}, 3 windows x {repeats} repeats, '
         'one process per decoder')
-    results, missing = {}, {}
-    for decoder in QUICK_DECODERS if args.quick else DECODERS:
-        why = availability(decoder, sites)
-        if why:
-            missing[decoder] = why
-            continue
-        results[decoder] = run_child(decoder, files, spec, sites)
-        if 'failed' in results[decoder]:
-            missing[decoder] = f'cannot run here: {results[decoder]["failed"]}'
-        log(f'  [decoders] {decoder} done')
+    missing = {d: availability(d, sites) for d in (QUICK_DECODERS if args.quick else DECODERS)}
+    runnable = [d for d, why in missing.items() if why is None]
+    rounds = []
+    for order in ([runnable] if args.quick else [runnable, runnable[::-1]]):
+        rounds.append({d: run_child(d, files, spec, sites) for d in order})
+        log(f'  [decoders] round {len(rounds)} done')
+    results = {d: merge_rounds([r[d] for r in rounds]) for d in runnable}
+    missing.update({d: f'cannot run here: {r["failed"]}' for d, r in results.items() if 'failed' in r})
+    missing = {d: why for d, why in missing.items() if why}
     reference = results.get('decord', {}).get('files', {})
     rows, opens = [], []
     for decoder, res in results.items():
