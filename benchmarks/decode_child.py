@@ -1,11 +1,12 @@
-"""One decoder, measured in a process of its own (``benchmarks/decoders.py`` starts it): its CPU time
-per clip, peak memory and first frames do not mix with another decoder's, and a decoder that installs
-under another's module name (decord2 is imported as ``decord``) can run beside the venv's.
+"""Decoders measured in a process apart from the suite (``benchmarks/decoders.py`` starts it), so a
+decoder that installs under another's module name (decord2 is imported as ``decord``) runs with its
+own folder first on the path, and a decoder that cannot load fails alone.
 
-    python -m benchmarks.decode_child '{"decoder": "decord", "files": [...], "windows": [[0, 2, ...]], ...}'
+    python -m benchmarks.decode_child '{"decoders": ["decord", "pyav"], "files": [...], "windows": [[0, 2, ...]], ...}'
 
-Prints one JSON line: per file ``ok``/``error``, CPU ms per clip for every window, and the path of
-the first window's frames saved as ``.npy`` (for the pixel comparison).
+Prints one JSON line: per decoder and file ``ok``/``error``, CPU ms per clip for every window, the path
+of the first window's frames saved as ``.npy`` (for the pixel comparison), and the peak memory rise
+while that decoder ran (the high-water mark is reset between decoders).
 """
 import json
 import sys
@@ -24,15 +25,14 @@ def _status_kib(key: str) -> int:
 
 
 def _mmaction_loader(init: str, decode: str):
-    import mmrot3d  # noqa: F401  (upstream fixes before mmaction)
-    from mmaction.utils import register_all_modules
-    from mmengine.dataset import Compose
-    register_all_modules(init_default_scope=True)
+    from mmaction.datasets.transforms import loading
+    steps = [getattr(loading, init)(), getattr(loading, decode)()]
 
     def load(filename, indices):
-        pipe = Compose([dict(type=init), dict(type=decode)])
-        return np.stack(pipe(dict(filename=filename, frame_inds=np.asarray(indices), start_index=0,
-                                  modality='RGB'))['imgs'])
+        results = dict(filename=filename, frame_inds=np.asarray(indices), start_index=0, modality='RGB')
+        for step in steps:
+            results = step(results)
+        return np.stack(results['imgs'])
     return load
 
 
@@ -40,8 +40,8 @@ def loader(decoder: str):
     """``load(filename, frame_indices) -> (T, H, W, 3) uint8 RGB`` for ``decoder``, single-threaded."""
     if decoder in ('decord', 'decord2'):  # decord2 is imported as decord (run with its site first on the path)
         import decord
-        if decoder == 'decord2' and int(decord.__version__.split('.')[0]) < 1:
-            raise ImportError(f'decord2 asked for but decord {decord.__version__} found first on the path')
+        if (decoder == 'decord2') != (int(decord.__version__.split('.')[0]) >= 1):
+            raise ImportError(f'{decoder} asked for but decord {decord.__version__} found first on the path')
         return _mmaction_loader('DecordInit', 'DecordDecode')
     if decoder == 'pyav':
         return _mmaction_loader('PyAVInit', 'PyAVDecode')
@@ -55,17 +55,21 @@ def loader(decoder: str):
     raise ValueError(f'unknown decoder {decoder!r}')
 
 
-def main(spec: dict) -> dict:
-    import torch
-    torch.set_num_threads(1)
-    load = loader(spec['decoder'])
+def _reset_peak_memory() -> None:
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # VmHWM := VmRSS
+
+
+def measure_decoder(decoder: str, spec: dict) -> dict:
+    load = loader(decoder)
+    _reset_peak_memory()
     base_kib = _status_kib('VmRSS')
-    out = dict(decoder=spec['decoder'], files={})
+    out = dict(decoder=decoder, files={})
     for f, filename in enumerate(spec['files']):
         result = out['files'][filename] = {}
         try:
             first = load(filename, spec['windows'][0])
-            npy = Path(spec['frames_dir']) / f'{spec["decoder"]}_{f}.npy'
+            npy = Path(spec['frames_dir']) / f'{decoder}_{f}.npy'
             np.save(npy, first)
             times = [[] for _ in spec['windows']]
             for _ in range(spec['repeats']):
@@ -79,6 +83,18 @@ def main(spec: dict) -> dict:
             continue
         result.update(ok=True, frames=str(npy), ms_per_window=[1000 * float(np.median(t)) for t in times])
     out['peak_rise_mib'] = (_status_kib('VmHWM') - base_kib) / 1024
+    return out
+
+
+def main(spec: dict) -> dict:
+    """``{decoder: result}`` for every decoder of ``spec['decoders']``, one after another."""
+    out = {}
+    for decoder in spec['decoders']:
+        try:
+            out[decoder] = measure_decoder(decoder, spec)
+        except Exception as err:  # noqa: BLE001 (a decoder that cannot even load is reported, not fatal)
+            text = str(err).strip().splitlines()
+            out[decoder] = dict(decoder=decoder, failed=f'{type(err).__name__}: {text[0][:200] if text else ""}')
     return out
 
 

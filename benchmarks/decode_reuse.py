@@ -8,12 +8,12 @@ the recipe's sampling (16 frames, stride 2):
 
 * ``decode_floor``: ``DecordInit + SampleFrames + DecordDecode`` only; the worker's collate drops
   the frames. Its CPU per decoded clip / 4 is the floor per sample.
-* ``in_model``: the paper's recipe (``configs/rotnet3d_kinetics.py``: decode, resize to short side 128,
+* ``in_model``: the paper's recipe (``configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py``: decode, resize to short side 128,
   random crop 112, flip on the CPU); ``RotationRecognizer.rotated_batch`` makes the 4 rotations.
 * ``in_model_resized_decode``: the same with ``ResizedDecordInit``: decord decodes straight to the
   resized size (no ``Resize`` step).
 * ``in_model_device_aug``: the pipeline decodes and resizes; ``CropFlipDataPreprocessor`` crops,
-  flips and normalises where the model runs (the ``...-device-aug_kinetics400-rgb.py`` config).
+  flips and normalises where the model runs (config ``rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py``).
 * ``in_model_device_aug_resized_decode``: both.
 * ``in_pipeline_random``: the recipe + ``VideoRotation(mode='random')``: one rotation per decoded
   clip (the re-implementations' recipe), so 4 decodes for the 4 samples of one clip.
@@ -152,7 +152,7 @@ def measure(args) -> dict:
     folder, list_file = common.get_videos(args, wh)
     clips, batches = (2, 3) if quick else (4, 12)  # clips decoded per step (x4 = samples per step)
     workers = 1 if quick else 2
-    repeats = 2 if quick else (args.repeats or 5)
+    repeats = 1 if quick else (args.repeats or 5)
     set_multi_processing(mp_start_method='fork', opencv_num_threads=0)  # what MMEngine's Runner sets
     table = variants()
     built = build_preprocessors(device)
@@ -244,7 +244,7 @@ def measure(args) -> dict:
                 'clips/s per GPU (loader CPU per sample measured above x GPU rate; this machine\'s cores)', cores,
                 ['variant', 'loader_ms_per_sample', 'gpu_clips_per_s', 'cores_per_gpu'])
 
-    stages = stage_costs(folder, list_file, built, table, clips, rounds=2 if quick else 6)
+    stages = stage_costs(folder, list_file, built, table, clips, rounds=1 if quick else 6)
     stage_rows = [dict(stage=k, **{v: stages[v].get(k) for v in table})
                   for k in dict.fromkeys(k for v in table for k in stages[v])]
     loader_one = {v: sum(ms_ for k, ms_ in c.items() if k != 'device side') for v, c in stages.items()}

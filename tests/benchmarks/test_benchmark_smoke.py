@@ -27,7 +27,7 @@ def test_quick_benchmark_subset_writes_json(tmp_path):
 
     decoders = report['results']['decoders']
     opened = {row['decoder']: row for row in decoders['opens']}
-    assert set(opened) == {'decord', 'pyav'} and opened['decord']['h264.mp4'] == 'ok'
+    assert set(opened) == {'decord', 'pyav'} and opened['decord']['h264.mp4'] == opened['pyav']['h264.mp4'] == 'ok'
     rows = {(r['decoder'], r['file']): r for r in decoders['rows']}
     assert rows[('decord', 'h264.mp4')]['mean_abs_diff_vs_decord'] == 0  # decord against itself
     assert all(r['ms_start'] > 0 and r['frames_per_cpu_s'] > 0 for r in rows.values())

@@ -99,14 +99,13 @@ def test_clips_smaller_than_the_crop_fail_with_the_fix():
 
 
 def test_device_aug_config_moves_exactly_the_crop_and_flip_of_its_base():
-    from pathlib import Path
-
     from mmengine.config import Config
 
     from mmrot3d.engine.hooks.config_check_hook import check_rotation_config, dummy_clip
-    configs = Path(__file__).resolve().parents[3] / 'configs'
-    base = Config.fromfile(configs / 'rotnet3d_kinetics.py')
-    cfg = Config.fromfile(configs / 'rotnet3d_r3d18_1xb32-16x2x1-50e-device-aug_kinetics400-rgb.py')
+    from mmrot3d.utils.shipped_files import shipped_path
+    configs = shipped_path('configs') / 'rotnet3d'
+    base = Config.fromfile(configs / 'rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py')
+    cfg = Config.fromfile(configs / 'rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py')
     moved = [s for s in base.train_pipeline if s['type'] in ('RandomCrop', 'Flip')]
     assert [s['type'] for s in moved] == ['RandomCrop', 'Flip']
     kept = [s for s in base.train_pipeline if s not in moved]

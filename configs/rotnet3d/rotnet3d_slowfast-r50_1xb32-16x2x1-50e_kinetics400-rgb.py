@@ -1,8 +1,8 @@
 # 3DRotNet pretraining with MMAction2's SlowFast-R50 instead of R3D-18: same data (16 frames at
 # stride 2, 112x112), same 4-rotations-per-clip recognizer, schedule and rotation metric.
-#   python tools/train.py configs/rotnet3d_slowfast_kinetics.py
+#   python tools/train.py configs/rotnet3d/rotnet3d_slowfast-r50_1xb32-16x2x1-50e_kinetics400-rgb.py
 # tau = alpha = 4 fits the 16-frame clip: the slow pathway sees 4 frames, the fast one all 16.
-_base_ = ['rotnet3d_kinetics.py']
+_base_ = ['rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py']
 model = dict(
     backbone=dict(
         _delete_=True,

@@ -11,12 +11,13 @@ import json
 import os.path as osp
 import pickle
 from datetime import datetime, timezone
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 
-from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file
+from ..utils.atomic_io import newest_complete_checkpoint
+from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file, save_checkpoint_file
 
 FORMAT = 'mmrot3d-backbone-v1'
 
@@ -27,7 +28,7 @@ class BackboneCheckpointError(ValueError):
 
 def resolve_checkpoint(path: PathLike) -> str:
     """A checkpoint file, or for a work dir its latest checkpoint (``last_checkpoint``, else the
-    highest ``epoch_N.pth`` / ``iter_N.pth``)."""
+    newest ``epoch_N.pth`` / ``iter_N.pth``)."""
     path = osp.expanduser(str(path))
     if osp.isfile(path):
         return path
@@ -40,17 +41,11 @@ def resolve_checkpoint(path: PathLike) -> str:
         for candidate in (recorded, osp.join(path, osp.basename(recorded))):
             if candidate and osp.isfile(candidate):
                 return candidate
-
-    def number(p):
-        stem = osp.splitext(osp.basename(p))[0]
-        return int(stem.split('_')[-1]) if stem.split('_')[-1].isdigit() else -1
-
-    found = sorted(glob.glob(osp.join(path, 'epoch_*.pth')), key=number) or \
-        sorted(glob.glob(osp.join(path, 'iter_*.pth')), key=number)
+    found = newest_complete_checkpoint(path)
     if not found:
         raise FileNotFoundError(f'{path}: work directory holds no checkpoint (no last_checkpoint, '
                                 f'epoch_*.pth or iter_*.pth)')
-    return found[-1]
+    return found
 
 
 def _plain(value):
@@ -103,50 +98,63 @@ def backbone_config_text(cfg_text: Optional[str]) -> str:
         return ''
 
 
-def export_backbone(source: PathLike, out: PathLike, prefix: str = 'backbone.') -> dict:
-    """Write the backbone of a training checkpoint (or a work dir's latest) as a plain tensor file.
-
-    Returns:
-        the ``meta`` dict written next to the tensors.
-    """
-    from ..utils.checkpoint import save_checkpoint_file
-
-    ckpt_path = resolve_checkpoint(source)
+def _checkpoint_source(path: PathLike) -> Tuple[dict, dict]:
+    """The state dict of a training checkpoint (or a work dir's latest) and the meta of its origin."""
+    ckpt_path = resolve_checkpoint(path)
     checkpoint = load_checkpoint_file(ckpt_path, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict):
         raise BackboneCheckpointError(f'{ckpt_path}: holds no state dict')
-    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
-    tensors = {k[len(prefix):]: v.detach().cpu().clone() for k, v in state.items()
-               if k.startswith(prefix) and isinstance(v, torch.Tensor)}
-    if not tensors:
-        heads = sorted({k.split('.')[0] for k in state})
-        raise BackboneCheckpointError(f'{ckpt_path}: no tensors under "{prefix}" (top-level modules: '
-                                      f'{", ".join(heads) or "none"})')
     meta_in = checkpoint.get('meta') or {}
-    epoch = meta_in.get('epoch')
-    cfg_text = meta_in.get('cfg') or ''
-    metrics = _val_metrics_from_scalars(osp.dirname(osp.abspath(ckpt_path)), epoch)
-    metrics_source = f'validation after epoch {epoch} (scalars.json)' if metrics else ''
-    if not metrics:
-        metrics = _val_metrics_from_message_hub(checkpoint)
-        metrics_source = 'last validation before this checkpoint was saved (message hub)' if metrics else ''
+    epoch, cfg_text = meta_in.get('epoch'), meta_in.get('cfg') or ''
     meta = {
-        'format': FORMAT,
         'source_checkpoint': osp.abspath(ckpt_path),
         'source_config': cfg_text,
         'backbone_config': backbone_config_text(cfg_text),
         'epoch': _plain(epoch) if epoch is not None else -1,
         'iter': _plain(meta_in.get('iter')) if meta_in.get('iter') is not None else -1,
+    }
+    metrics = _val_metrics_from_scalars(osp.dirname(osp.abspath(ckpt_path)), epoch)
+    if metrics:
+        meta['val_metrics_source'] = f'validation after epoch {epoch} (scalars.json)'
+    else:
+        metrics = _val_metrics_from_message_hub(checkpoint)
+        if metrics:
+            meta['val_metrics_source'] = 'last validation before this checkpoint was saved (message hub)'
+    meta.update({f'val/{key}': _plain(value) for key, value in metrics.items()})
+    return state, meta
+
+
+def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: str = 'backbone.') -> dict:
+    """Write the backbone of a training checkpoint, a work dir's latest checkpoint, or a model in
+    memory (``model.backbone``; wrappers such as DDP are looked through) as a plain tensor file.
+
+    Returns:
+        the ``meta`` dict written next to the tensors.
+    """
+    if isinstance(source, nn.Module):
+        model = getattr(source, 'module', source)
+        state = model.state_dict()
+        meta = {'source_checkpoint': '', 'source_model': type(model).__name__, 'epoch': -1, 'iter': -1}
+        where = f'model {type(model).__name__}'
+    else:
+        state, meta = _checkpoint_source(source)
+        where = meta['source_checkpoint']
+    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
+    tensors = {k[len(prefix):]: v.detach().cpu().clone() for k, v in state.items()
+               if k.startswith(prefix) and isinstance(v, torch.Tensor)}
+    if not tensors:
+        heads = sorted({k.split('.')[0] for k in state})
+        raise BackboneCheckpointError(f'{where}: no tensors under "{prefix}" (top-level modules: '
+                                      f'{", ".join(heads) or "none"})')
+    meta = {
+        'format': FORMAT,
+        **meta,
         'num_tensors': len(tensors),
         'num_parameters': int(sum(v.numel() for k, v in tensors.items() if v.is_floating_point()
                                   and not k.endswith(('running_mean', 'running_var')))),
         'exported_at': datetime.now(timezone.utc).isoformat(timespec='seconds'),
     }
-    for key, value in metrics.items():
-        meta[f'val/{key}'] = _plain(value)
-    if metrics_source:
-        meta['val_metrics_source'] = metrics_source
     save_checkpoint_file({'state_dict': tensors, 'meta': meta}, out)
     return meta
 
@@ -154,7 +162,8 @@ def export_backbone(source: PathLike, out: PathLike, prefix: str = 'backbone.') 
 def read_backbone_file(path: PathLike, prefix: str = 'backbone.') -> Tuple[Dict[str, torch.Tensor], dict]:
     """Read an export (or any plain ``{name: tensor}`` file) with ``torch.load(weights_only=True)``.
 
-    Names may carry ``prefix`` on every key (a recognizer's backbone part); it is removed.
+    In a file whose names carry ``prefix`` (a recognizer's state dict), only those tensors are the
+    backbone's; the prefix is removed.
     """
     path = osp.expanduser(str(path))
     if not osp.isfile(path):
@@ -175,8 +184,8 @@ def read_backbone_file(path: PathLike, prefix: str = 'backbone.') -> Tuple[Dict[
     if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise BackboneCheckpointError(f'{path}: expected a dict of tensors (or {{"state_dict": ...}}), '
                                       f'got {type(obj).__name__}')
-    if prefix and all(k.startswith(prefix) for k in obj):
-        obj = {k[len(prefix):]: v for k, v in obj.items()}
+    if prefix and any(k.startswith(prefix) for k in obj):
+        obj = {k[len(prefix):]: v for k, v in obj.items() if k.startswith(prefix)}
     return obj, meta
 
 
@@ -229,8 +238,5 @@ def describe_export(meta: dict) -> str:
     parts = [f'epoch {meta.get("epoch")}', f'iter {meta.get("iter")}']
     if 'val/rotation/top1' in meta:
         parts.append(f'val rotation/top1 {meta["val/rotation/top1"]:.4f}')
-    return f'{meta.get("source_checkpoint", "?")} ({", ".join(parts)})'
-
-
-__all__ = ['BackboneCheckpointError', 'export_backbone', 'read_backbone_file', 'load_backbone_weights',
-           'check_backbone_state', 'resolve_checkpoint', 'describe_export', 'FORMAT']
+    source = meta.get('source_checkpoint') or f'model {meta.get("source_model", "?")}'
+    return f'{source} ({", ".join(parts)})'

@@ -4,13 +4,11 @@
 # (what mmrot3d/benchmark/protocol.py does for the pretrained arm) and possibly a lower backbone lr:
 # optim_wrapper.paramwise_cfg.custom_keys['backbone'].lr_mult. The benchmark protocol overrides the
 # optimizer, lr, schedule and step budget per recipe (chosen on a carved validation split).
-_base_ = ['_base_/r3d_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']
+_base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']
 model = dict(
     type='Recognizer3D',
-    backbone={{_base_.backbone}},
-    cls_head=dict(type='I3DHead', num_classes=12, in_channels={{_base_.feat_dim}}, spatial_type='avg',
-                  dropout_ratio=0.5, init_std=0.01, average_clips='prob'),
-    data_preprocessor={{_base_.data_preprocessor}})
+    cls_head=dict(type='I3DHead', num_classes=12, in_channels=128, spatial_type='avg', dropout_ratio=0.5,
+                  init_std=0.01, average_clips='prob'))
 max_iters = 300
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100000)
 val_cfg = dict(type='ValLoop')

@@ -1,11 +1,11 @@
 from typing import Dict, List, Optional
 
 import torch
-from mmengine.model import BaseModel
 from mmaction.registry import MODELS
+from mmengine.model import BaseModel
 
-from ..models.heads.rotation_head import global_pool
-from .backbone import load_backbone
+from .backbone_io import load_backbone_weights
+from .heads.rotation_head import global_pool
 
 
 @MODELS.register_module()
@@ -18,9 +18,9 @@ class FeatureExtractor(BaseModel):
 
     Args:
         backbone / neck: model configs, as in a recognizer config.
-        checkpoint: a backbone to load strictly in :meth:`init_weights` (plain backbone state dict,
-            a recognizer's state dict or an MMEngine checkpoint); ``None`` keeps the random init
-            (the control every pretrained backbone must beat).
+        checkpoint: a backbone to load strictly in :meth:`init_weights` (an export of
+            ``tools/export_backbone.py``, or a plain backbone or recognizer state dict); ``None`` keeps
+            the random init (the control every pretrained backbone must beat).
         prefix: the backbone's key prefix in recognizer checkpoints.
     """
 
@@ -38,7 +38,7 @@ class FeatureExtractor(BaseModel):
         if self.neck is not None and hasattr(self.neck, 'init_weights'):
             self.neck.init_weights()
         if self.checkpoint:
-            load_backbone(self.backbone, self.checkpoint, self.prefix)
+            load_backbone_weights(self.backbone, self.checkpoint, self.prefix)
 
     @torch.no_grad()
     def extract(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -1,11 +1,9 @@
 # 3DRotNet pretraining of the narrow R3D-18 on the synthetic Kinetics-style set (demo size):
 #   python tools/demo.py   (or any MMEngine train tool with this config)
-_base_ = ['_base_/r3d_narrow.py', '_base_/synthetic_kinetics.py', '_base_/demo_runtime.py']
+_base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_kinetics.py', '_base_/demo_runtime.py']
 model = dict(
     type='RotationRecognizer', rotate_in_model=True, angles=(0, 90, 180, 270),  # all 4 rotations per clip
-    backbone={{_base_.backbone}},
-    cls_head=dict(type='RotationHead', num_classes=4, in_channels={{_base_.feat_dim}}, hidden_channels=64),
-    data_preprocessor={{_base_.data_preprocessor}})
+    cls_head=dict(type='RotationHead', num_classes=4, in_channels=128, hidden_channels=64))
 max_iters = 1200
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=400)
 val_cfg = dict(type='ValLoop')
