@@ -8,15 +8,16 @@ the recipe's sampling (16 frames, stride 2):
 
 * ``decode_floor``: ``DecordInit + SampleFrames + DecordDecode`` only; the worker's collate drops
   the frames. Its CPU per decoded clip / 4 is the floor per sample.
-* ``in_model``: the paper's recipe (``configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py``: decode, resize to short side 128,
-  random crop 112, flip on the CPU); ``RotationRecognizer.rotated_batch`` makes the 4 rotations.
-* ``in_model_resized_decode``: the same with ``ResizedDecordInit``: decord decodes straight to the
+* ``in_model``: the paper's recipe as MMAction2 packs it (decode, resize to short side 128, random crop
+  112, flip on the CPU; the class label packed as a tensor); the model makes the 4 rotations.
+* ``in_model_drop_label``: the same with ``DropKeys(keys=('label',))`` before packing, as
+  ``configs/_base_/datasets/kinetics400_rotation.py`` does (pretraining never reads the label).
+* ``in_model_resized_decode``: that, with ``ResizedDecordInit``: decord decodes straight to the
   resized size (no ``Resize`` step).
 * ``in_model_device_aug``: the pipeline decodes and resizes; ``CropFlipDataPreprocessor`` crops,
   flips and normalises where the model runs (config ``rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py``).
-* ``in_model_device_aug_resized_decode``: both.
-* ``in_pipeline_random``: the recipe + ``VideoRotation(mode='random')``: one rotation per decoded
-  clip (the re-implementations' recipe), so 4 decodes for the 4 samples of one clip.
+* ``in_pipeline_random``: the recipe (label dropped) + ``VideoRotation(mode='random')``: one rotation
+  per decoded clip (the re-implementations' recipe), so 4 decodes for the 4 samples of one clip.
 
 CPU per sample is split where it is spent: ``worker`` (the loader's worker processes,
 ``/proc/<pid>/stat``), ``receive`` (the training process inside ``next(iterator)``: unpickling the
@@ -26,8 +27,11 @@ GPU this work runs on the device; here it runs on the CPU). ``loader`` = worker 
 import os
 import statistics
 import time
+from multiprocessing import resource_sharer
+from multiprocessing.reduction import ForkingPickler
 
 import torch
+import torch.multiprocessing  # noqa: F401  (registers the tensor reductions ForkingPickler uses)
 from mmaction.registry import MODELS, TRANSFORMS
 from mmengine.dataset import pseudo_collate
 from mmengine.utils.dl_utils import set_multi_processing
@@ -49,16 +53,17 @@ _TICKS = os.sysconf('SC_CLK_TCK')
 def variants() -> dict:
     """name: (pipeline config, samples per decoded clip, preprocessor: None | 'plain' | 'crop_flip', rotates in model)."""
     recipe = common.recipe_pipeline()  # [init, sample, decode, resize, crop, flip, format, pack]
-    decode, resize, pack = recipe[:3], recipe[3:4], recipe[-2:]
+    decode, resize, fmt, pack = recipe[:3], recipe[3:4], recipe[-2:-1], recipe[-1:]
+    no_label = fmt + [dict(type='DropKeys', keys=('label', ))] + pack
     resized = [dict(type='ResizedDecordInit', scale=(-1, 128))] + recipe[1:3]
+    random = common.recipe_pipeline(rotation=dict(type='VideoRotation', mode='random'))
     return {
         'decode_floor': (decode, 4, None, False),
         'in_model': (recipe, 4, 'plain', True),
-        'in_model_resized_decode': (resized + recipe[4:], 4, 'plain', True),
-        'in_model_device_aug': (decode + resize + pack, 4, 'crop_flip', True),
-        'in_model_device_aug_resized_decode': (resized + pack, 4, 'crop_flip', True),
-        'in_pipeline_random': (common.recipe_pipeline(rotation=dict(type='VideoRotation', mode='random')), 1,
-                               'plain', False),
+        'in_model_drop_label': (recipe[:-2] + no_label, 4, 'plain', True),
+        'in_model_resized_decode': (resized + recipe[4:6] + no_label, 4, 'plain', True),
+        'in_model_device_aug': (decode + resize + no_label, 4, 'crop_flip', True),
+        'in_pipeline_random': (random[:-2] + no_label, 1, 'plain', False),
     }
 
 
@@ -104,8 +109,10 @@ def build_preprocessors(device: str) -> dict:
 
 def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds: int) -> dict:
     """CPU time (``time.process_time``) of every step in this one process, in ms per decoded clip:
-    each pipeline transform, collate + the copy into shared memory a worker makes to hand a batch
-    over, and the device side (data preprocessor (+ crop/flip) + ``rotated_batch``)."""
+    each pipeline transform, collate + pickling the batch as a worker does to hand it over (each tensor
+    copied into a shared-memory block of its own, its file descriptor registered), and the device side
+    (data preprocessor (+ crop/flip) + ``rotated_batch``). The consumer's unpickling is not here (it
+    needs a second process): the loader table's ``receive`` column has it."""
     names = [line.split()[0] for line in open(list_file) if line.strip()]
     steps = {v: [TRANSFORMS.build(t) for t in spec[0]] for v, spec in table.items()}
     cost = {v: {} for v in table}
@@ -127,8 +134,8 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
             if pre is not None:
                 start = time.process_time()
                 batch = pseudo_collate(results)
-                batch['inputs'] = [x.clone().share_memory_() for x in batch['inputs']]
-                add(v, 'collate + shared memory', start)
+                ForkingPickler.dumps(batch)  # what a worker does to put it on its queue: every tensor to shm
+                add(v, 'collate + pickle to shared memory', start)
                 start = time.process_time()
                 data = built[pre](batch, training=True)
                 if in_model:
@@ -136,6 +143,7 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
                 add(v, 'device side', start)
             if r == 0:
                 cost[v].clear()
+        resource_sharer.stop()  # close the file descriptors the pickling registered (nobody will fetch them)
     return {v: {k: 1000 * s / (rounds * clips) for k, s in c.items()} for v, c in cost.items()}
 
 
@@ -152,7 +160,7 @@ def measure(args) -> dict:
     folder, list_file = common.get_videos(args, wh)
     clips, batches = (2, 3) if quick else (4, 12)  # clips decoded per step (x4 = samples per step)
     workers = 1 if quick else 2
-    repeats = 1 if quick else (args.repeats or 5)
+    repeats = 1 if quick else (args.repeats or 7)
     set_multi_processing(mp_start_method='fork', opencv_num_threads=0)  # what MMEngine's Runner sets
     table = variants()
     built = build_preprocessors(device)

@@ -11,6 +11,7 @@ train_pipeline = [
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='DropKeys', keys=('label', )),
     dict(type='PackActionInputs')
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -35,8 +35,8 @@ def test_quick_benchmark_subset_writes_json(tmp_path):
 
     reuse = report['results']['decode_reuse']
     rows = {r['variant']: r for r in reuse['rows']}
-    assert list(rows) == ['decode_floor', 'in_model', 'in_model_resized_decode', 'in_model_device_aug',
-                          'in_model_device_aug_resized_decode', 'in_pipeline_random']
+    assert list(rows) == ['decode_floor', 'in_model', 'in_model_drop_label', 'in_model_resized_decode',
+                          'in_model_device_aug', 'in_pipeline_random']
     assert {v: r['decodes_per_sample'] for v, r in rows.items()} == {
         **{v: 0.25 for v in rows}, 'in_pipeline_random': 1.0}
     assert reuse['samples_per_step'] == 4 * reuse['clips_decoded_per_step']
@@ -48,9 +48,10 @@ def test_quick_benchmark_subset_writes_json(tmp_path):
     assert reuse['worker_thread_settings']['torch_threads'] == 1  # DataLoader workers run 1 torch thread
     stages = reuse['stages_ms_per_decoded_clip']
     assert set(stages['decode_floor']) == {'DecordInit', 'SampleFrames', 'DecordDecode'}
-    assert {'RandomCrop', 'Flip', 'collate + shared memory', 'device side'} <= set(stages['in_model'])
+    assert {'RandomCrop', 'Flip', 'collate + pickle to shared memory', 'device side'} <= set(stages['in_model'])
     assert 'ResizedDecordInit' in stages['in_model_resized_decode'] and 'Resize' not in stages['in_model_resized_decode']
     assert not {'RandomCrop', 'Flip'} & set(stages['in_model_device_aug'])
+    assert 'DropKeys' in stages['in_model_drop_label'] and 'DropKeys' not in stages['in_model']
     assert 'VideoRotation' in stages['in_pipeline_random'] and 'VideoRotation' not in stages['in_model']
     # CPU time is robust to the machine's load: one decode shared by 4 samples must cost less per
     # sample than one decode per sample (the margin measured is ~4x)
