@@ -80,22 +80,28 @@ class Plan:
     budgets: Dict[str, float]            # planned seconds per section (ETA; a section stops at 1.5x)
     time_limit_s: float                  # the whole run, imports excluded: later sections shrink or skip
     train_options: List[str] = field(default_factory=list)  # extra --cfg-options (smoke: tiny model/clips)
+    train_device_aug_options: List[str] = field(default_factory=list)  # the same for the device-aug config
 
 
+_TINY_MODEL = ['model.backbone.base_channels=4', 'model.backbone.conv1_kernel=(3,7,7)', 'model.backbone.pool1_stride_t=1',
+               'model.cls_head.in_channels=32']
 GPU = Plan(backbone=common.r3d18(), channels=512, shape=(16, 112, 112), clips=32, warmup=3, repeats=5, block_s=0.3,
            ratio_repeats=(10, 30), ratio_budget_s=20, batch_sizes=(8, 16, 32, 64, 128), videos=256,
-           video_size=(340, 256), video_frames=160, train_batch=32, train_iters=(150, 600), train_wall_s=90,
+           video_size=(340, 256), video_frames=160, train_batch=32, train_iters=(150, 600), train_wall_s=75,
            log_interval=10, steady_after=50, loader_clips=96,
-           budgets=dict(throughput=60, ratio=60, memory=45, train=120, loader_cpu=15), time_limit_s=320)
+           budgets=dict(throughput=60, ratio=60, memory=45, train=100, train_device_aug=100, loader_cpu=15),
+           time_limit_s=420)
 SMOKE = Plan(backbone=common.narrow_r3d(4), channels=32, shape=(4, 32, 32), clips=1, warmup=1, repeats=2, block_s=0.05,
              ratio_repeats=(2, 3), ratio_budget_s=5, batch_sizes=(1, 2), videos=8, video_size=(80, 64),
              video_frames=40, train_batch=2, train_iters=(8, 8), train_wall_s=90, log_interval=2, steady_after=4,
-             loader_clips=4, budgets=dict(throughput=5, ratio=5, memory=3, train=25, loader_cpu=2), time_limit_s=150,
-             train_options=['model.backbone.base_channels=4', 'model.backbone.conv1_kernel=(3,7,7)',
-                            'model.backbone.pool1_stride_t=1', 'model.cls_head.in_channels=32',
-                            'train_dataloader.dataset.pipeline.1.clip_len=4',
+             loader_clips=4, budgets=dict(throughput=5, ratio=5, memory=3, train=25, train_device_aug=25, loader_cpu=2),
+             time_limit_s=180,
+             train_options=[*_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
                             'train_dataloader.dataset.pipeline.3.scale=(-1,40)',
-                            'train_dataloader.dataset.pipeline.4.size=32'])
+                            'train_dataloader.dataset.pipeline.4.size=32'],
+             train_device_aug_options=[*_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
+                                       'train_dataloader.dataset.pipeline.3.scale=(-1,40)',
+                                       'model.data_preprocessor.crop_size=32'])
 
 
 class Progress:
@@ -373,13 +379,13 @@ def section_memory(ctx: Context) -> Dict:
                 memory_counter='torch.cuda.max_memory_allocated' if ctx.cuda else 'process VmHWM (CPU fallback)')
 
 
-SECTIONS = ('throughput', 'ratio', 'memory', 'train', 'loader_cpu')
+SECTIONS = ('throughput', 'ratio', 'memory', 'train', 'train_device_aug', 'loader_cpu')
 
 
 def section_functions():
-    from .gpu_train import section_loader_cpu, section_train
+    from .gpu_train import section_loader_cpu, section_train, section_train_device_aug
     return dict(throughput=section_throughput, ratio=section_ratio, memory=section_memory, train=section_train,
-                loader_cpu=section_loader_cpu)
+                train_device_aug=section_train_device_aug, loader_cpu=section_loader_cpu)
 
 
 def environment(device: str) -> Dict:
@@ -451,7 +457,8 @@ def main(argv=None) -> Dict:
     progress = Progress({k: v for k, v in plan.budgets.items() if k in only})
     report = dict(command=' '.join(['python -m benchmarks.gpu'] + list(argv if argv is not None else sys.argv[1:])),
                   smoke=args.smoke, environment=environment(args.device),
-                  plan={k: v for k, v in asdict(plan).items() if k not in ('backbone', 'train_options')},
+                  plan={k: v for k, v in asdict(plan).items()
+                        if k not in ('backbone', 'train_options', 'train_device_aug_options')},
                   sections={}, seconds={})
     progress(f'{report["environment"].get("gpu", "CPU")}; sections {only}; plan {sum(progress.budgets.values()):.0f} s')
     ctx = Context(args, plan, progress)

@@ -82,7 +82,8 @@ def loader_cpu(s: Dict) -> str:
                                          'cores_in_model_train_workers', 'cores_one_rotation_per_decode']))
 
 
-RENDER = dict(throughput=throughput, ratio=ratio, memory=memory, train=train, loader_cpu=loader_cpu)
+RENDER = dict(throughput=throughput, ratio=ratio, memory=memory, train=train, train_device_aug=train,
+              loader_cpu=loader_cpu)
 
 
 def markdown(report: Dict) -> str:

@@ -26,6 +26,8 @@ from . import common
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / 'configs' / 'rotnet3d_kinetics.py'
+# The same recipe with crop, flip and normalisation on the GPU (CropFlipDataPreprocessor): workers only decode.
+DEVICE_AUG_CONFIG = ROOT / 'configs' / 'rotnet3d' / 'rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py'
 TRAIN_TOOL = ROOT / 'tools' / 'train.py'
 
 
@@ -103,7 +105,8 @@ def choose_workers(requested) -> int:
     return requested if requested else max(1, len(os.sched_getaffinity(0)) - 2)
 
 
-def train_command(ctx, folder: Path, list_file: Path, work_dir: Path, workers: int, iters: int) -> List[str]:
+def train_command(ctx, config: Path, folder: Path, list_file: Path, work_dir: Path, workers: int, iters: int,
+                  extra_options: List[str]) -> List[str]:
     p = ctx.plan
     options = [f'train_dataloader.dataset.ann_file={list_file}', f'train_dataloader.dataset.data_prefix.video={folder}',
                f'train_dataloader.batch_size={p.train_batch}', f'train_dataloader.num_workers={workers}',
@@ -111,8 +114,8 @@ def train_command(ctx, folder: Path, list_file: Path, work_dir: Path, workers: i
                'train_cfg._delete_=True', 'train_cfg.type=IterBasedTrainLoop', f'train_cfg.max_iters={iters}',
                'default_hooks.checkpoint=None', f'default_hooks.logger.interval={p.log_interval}',
                f'log_processor.window_size={p.log_interval}', 'log_processor.by_epoch=False',
-               f'env_cfg.cudnn_benchmark={ctx.cuda}'] + p.train_options
-    cmd = [sys.executable, str(TRAIN_TOOL), str(CONFIG), '--work-dir', str(work_dir), '--no-validate', '--seed', '0']
+               f'env_cfg.cudnn_benchmark={ctx.cuda}'] + extra_options
+    cmd = [sys.executable, str(TRAIN_TOOL), str(config), '--work-dir', str(work_dir), '--no-validate', '--seed', '0']
     return cmd + (['--amp'] if ctx.cuda else []) + ['--cfg-options'] + options
 
 
@@ -183,9 +186,21 @@ def summarize_train(records: List[Dict], steady_after: int, batch: int) -> Dict:
 
 
 def section_train(ctx) -> Dict:
+    """The config's own pipeline: decode, resize, crop, flip in the loader's workers."""
+    return train_run(ctx, CONFIG, 'train', ctx.plan.train_options)
+
+
+def section_train_device_aug(ctx) -> Dict:
+    """The same run with crop, flip and normalisation on the device (the device-aug config)."""
+    return train_run(ctx, DEVICE_AUG_CONFIG, 'train_device_aug', ctx.plan.train_device_aug_options)
+
+
+def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
     p = ctx.plan
-    folder, list_file = ctx.videos = make_videos(ctx.scratch / 'videos', p.videos, p.video_size, p.video_frames,
-                                                 len(os.sched_getaffinity(0)), ctx.log)
+    if ctx.videos is None:
+        ctx.videos = make_videos(ctx.scratch / 'videos', p.videos, p.video_size, p.video_frames,
+                                 len(os.sched_getaffinity(0)), ctx.log)
+    folder, list_file = ctx.videos
     workers = choose_workers(ctx.args.workers)
     # the config's own setting: fp16 (--amp) on a GPU, fp32 on CPU; no channels_last_3d
     synthetic = 'fp16' if ctx.cuda else 'fp32'
@@ -196,15 +211,16 @@ def section_train(ctx) -> Dict:
     wall_s = min(p.train_wall_s, ctx.time_left() - p.budgets.get('loader_cpu', 0) - 10)
     if wall_s < 20:
         raise TimeoutError(f'skipped: {ctx.time_left():.0f} s left of the time limit, too little for a train run')
-    work_dir = ctx.scratch / 'train_work_dir'
+    work_dir = ctx.scratch / f'{name}_work_dir'
     shutil.rmtree(work_dir, ignore_errors=True)
-    cmd = train_command(ctx, folder, list_file, work_dir, workers, iters)
-    ctx.log(f'train: {iters} iterations x {p.train_batch} clips x 4 rotations, {workers} loader workers, '
-            f'wall cap {wall_s:.0f} s; log: {ctx.out / "train.log"}')
-    run = run_subprocess(cmd, ctx.out / 'train.log', wall_s, ctx.log)
+    cmd = train_command(ctx, config, folder, list_file, work_dir, workers, iters, extra_options)
+    log_file = ctx.out / f'{name}.log'
+    ctx.log(f'{name}: {iters} iterations x {p.train_batch} clips x 4 rotations, {workers} loader workers, '
+            f'wall cap {wall_s:.0f} s; log: {log_file}')
+    run = run_subprocess(cmd, log_file, wall_s, ctx.log)
     records = read_scalars(work_dir)
     if records:
-        shutil.copy(sorted(work_dir.glob('*/vis_data/scalars.json'))[-1], ctx.out / 'train_scalars.json')
+        shutil.copy(sorted(work_dir.glob('*/vis_data/scalars.json'))[-1], ctx.out / f'{name}_scalars.json')
     summary = summarize_train(records, p.steady_after, p.train_batch)
     clips = summary['iterations_logged'] * p.train_batch
     # workers also decode the batches still queued when the run ends (<= workers x prefetch 2), so
@@ -212,24 +228,25 @@ def section_train(ctx) -> Dict:
     run['worker_cpu_s_per_decoded_clip'] = run['worker_cpu_s'] / clips if clips else None
     busy_s = run['wall_s'] - (run['workers_started_after_s'] or 0)
     run['worker_busy_share'] = run['worker_cpu_s'] / (workers * busy_s) if busy_s > 0 else None
-    ctx.train_worker_cpu_per_clip = run['worker_cpu_s_per_decoded_clip']
+    if name == 'train':
+        ctx.train_worker_cpu_per_clip = run['worker_cpu_s_per_decoded_clip']
     if run['returncode'] not in (0, None) and not run['stopped_at_wall_cap']:
-        tail = (ctx.out / 'train.log').read_text()[-3000:]
-        ctx.log(f'train: tools/train.py exited with {run["returncode"]}; log tail:\n{tail}')
+        tail = log_file.read_text()[-3000:]
+        ctx.log(f'{name}: tools/train.py exited with {run["returncode"]}; log tail:\n{tail}')
     if rate and 'rotated_clips_per_s_steady' in summary:
         # the same step fed from memory (throughput section, B clips per step): what the loader leaves of it
         summary['fed_fraction_vs_synthetic'] = summary['rotated_clips_per_s_steady'] / rate
         summary['synthetic_variant'] = synthetic
-    ctx.log(f'train: data wait share (steady) {summary.get("data_wait_share_steady")}, '
+    ctx.log(f'{name}: data wait share (steady) {summary.get("data_wait_share_steady")}, '
             f'{summary.get("rotated_clips_per_s_steady")} rotated clips/s')
-    result = dict(config=str(CONFIG.relative_to(ROOT)), amp=ctx.cuda, command=' '.join(cmd), workers=workers,
+    result = dict(config=str(config.relative_to(ROOT)), amp=ctx.cuda, command=' '.join(cmd), workers=workers,
                   cores=len(os.sched_getaffinity(0)), max_iters=iters, batch_clips=p.train_batch,
                   videos=dict(count=p.videos, size=list(p.video_size), frames=p.video_frames, codec='mp4v'),
-                  run=run, summary=summary, log='train.log', scalars='train_scalars.json')
+                  run=run, summary=summary, log=log_file.name, scalars=f'{name}_scalars.json')
     if not records or (run['returncode'] != 0 and not run['stopped_at_wall_cap']):
         # the report marks the section failed (and the script exits 1); what was measured stays beside it
         result['error'] = (f'tools/train.py exited with {run["returncode"]} after {len(records)} logged windows; '
-                           f'see train.log')
+                           f'see {log_file.name}')
     return result
 
 

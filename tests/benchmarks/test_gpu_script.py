@@ -18,7 +18,7 @@ def test_gpu_script_cpu_fallback_measures_every_section(tmp_path):
     assert 'ETA' in proc.stdout
     report = json.loads((tmp_path / 'gpu.json').read_text())
     sections = report['sections']
-    assert list(sections) == ['throughput', 'ratio', 'memory', 'train', 'loader_cpu']
+    assert list(sections) == ['throughput', 'ratio', 'memory', 'train', 'train_device_aug', 'loader_cpu']
     for name, section in sections.items():
         assert 'error' not in section, f'{name}: {section.get("traceback")}'
     assert report['smoke'] is True and report['environment']['device'] == 'cpu'
@@ -48,6 +48,11 @@ def test_gpu_script_cpu_fallback_measures_every_section(tmp_path):
     assert train['run']['workers_seen'] >= 1 and train['run']['worker_cpu_s'] > 0  # the loader worker was read
     assert 'Iter(train)' in (tmp_path / 'train.log').read_text()
     assert (tmp_path / 'train_scalars.json').is_file()
+
+    device_aug = sections['train_device_aug']
+    assert 'device-aug' in device_aug['command'] and device_aug['run']['returncode'] == 0
+    assert device_aug['summary']['iterations_logged'] == device_aug['max_iters']
+    assert (tmp_path / 'train_device_aug_scalars.json').is_file()
 
     loader = sections['loader_cpu']
     assert loader['cpu_ms_per_decoded_clip'] > 0
