@@ -1,5 +1,8 @@
-"""Each upstream breakage of the pinned stack, shown, and shown fixed by `import mmrot3d`."""
-import pickle
+"""Each upstream breakage of the pinned stack, shown, and shown fixed by `import mmrot3d`; and each fix
+checks for its breakage: where the breakage is absent, MMEngine and MMAction2 stay as they are."""
+import importlib.util
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -9,11 +12,11 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
+from mmrot3d.utils import upstream_fixes
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError, save_checkpoint_file
 
 
 def run_python(code, **env):
-    import os
     return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **env})
 
@@ -92,3 +95,83 @@ print(get_backend())
                         MASTER_PORT=str(free_port()))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith('gloo')
+
+
+# ---- each fix checks for its breakage ----------------------------------------------------------------
+
+def test_every_breakage_is_found_on_this_stack():
+    assert torch.__version__ >= '2.6' and not torch.cuda.is_available()  # the stack these tests run on
+    assert upstream_fixes.apply_upstream_fixes() == [fix.name for fix in upstream_fixes.FIXES]
+
+
+def test_the_drn_check_is_false_for_a_wheel_that_ships_drn(tmp_path, monkeypatch):
+    fake = tmp_path / 'mmaction'
+    (fake / 'models' / 'localizers' / 'drn').mkdir(parents=True)
+    (fake / 'models' / 'localizers' / '__init__.py').write_text('from .drn.drn import DRN\n')
+    (fake / 'models' / 'localizers' / 'drn' / 'drn.py').write_text('class DRN: ...\n')
+    spec, find_spec = importlib.machinery.ModuleSpec('mmaction', None, is_package=True), importlib.util.find_spec
+    spec.submodule_search_locations.append(str(fake))
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: spec if name == 'mmaction' else find_spec(name, *a))
+    monkeypatch.delitem(sys.modules, 'mmaction.models.localizers.drn')
+    assert not upstream_fixes.drn_module_missing()
+    (fake / 'models' / 'localizers' / 'drn' / 'drn.py').unlink()
+    assert upstream_fixes.drn_module_missing()
+
+
+def test_the_checkpoint_check_is_false_when_torch_unpickles_by_default(monkeypatch):
+    assert upstream_fixes.full_checkpoints_refused()
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')  # torch's own switch back to the old default
+    assert not upstream_fixes.full_checkpoints_refused()
+
+
+def test_the_distributed_check_is_false_with_cuda(monkeypatch):
+    assert upstream_fixes.cpu_torch_breaks_distributed_launch()
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    assert not upstream_fixes.cpu_torch_breaks_distributed_launch()
+
+
+UNTOUCHED = '''
+import json
+import mmengine.dist.utils as dist_utils
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner import checkpoint, runner
+import mmrot3d
+print(json.dumps(dict(
+    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
+    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
+    save=runner.save_checkpoint is checkpoint.save_checkpoint,
+    find_latest=runner.find_latest_checkpoint.__module__,
+    init_dist=dist_utils._init_dist_pytorch.__module__,
+    ddp=MMDistributedDataParallel.__init__.__module__)))
+'''
+
+
+def untouched(**env):
+    result = run_python(UNTOUCHED, **env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_by_default():
+    found = untouched(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # torch's own switch back to the old default
+    assert not any('checkpoint' in name for name in found['applied']), found['applied']
+    assert found['loader'] == 'mmengine.runner.checkpoint'
+    assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'
+
+
+def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming():
+    found = untouched()  # this stack: torch 2.13 refuses full checkpoints, no CUDA
+    assert found['loader'] == 'mmrot3d.utils.upstream_fixes' and found['init_dist'] == 'mmrot3d.utils.upstream_fixes'
+    assert found['ddp'] == 'mmrot3d.utils.upstream_fixes'
+    assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'  # opt-in: SafeCheckpointRunner
+
+
+def test_only_the_fixes_whose_breakage_is_present_are_applied(monkeypatch):
+    applied = []
+    fixes = [upstream_fixes.UpstreamFix(name, lambda present=present: present, lambda name=name: applied.append(name))
+             for name, present in (('a', True), ('b', False), ('c', True))]
+    monkeypatch.setattr(upstream_fixes, 'FIXES', fixes)
+    monkeypatch.setattr(upstream_fixes, '_applied', None)
+    assert upstream_fixes.apply_upstream_fixes() == applied == ['a', 'c']
+    assert upstream_fixes.apply_upstream_fixes() == ['a', 'c'] and applied == ['a', 'c']  # once per process
+    assert upstream_fixes.applied_fixes_message() == 'mmrot3d: upstream fixes applied: a; c'
