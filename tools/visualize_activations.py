@@ -35,6 +35,8 @@ def parse_args(argv=None):
                         'predicted class)')
     p.add_argument('--reduce', choices=['sum', 'max'], default='sum', help='activation: channel sum or max')
     p.add_argument('--columns', type=int, default=8, help='frames per row of the contact sheet')
+    p.add_argument('--combined', default=None,
+                   help='also write all videos\' sheets stacked into this PNG (256 colours, small enough for docs)')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     return p.parse_args(argv)
 
@@ -47,7 +49,7 @@ def main(argv=None) -> None:
         sys.exit(f'error: no such file: {", ".join(missing)}')
     import torch
     from mmrot3d.apis import init_model, load_config
-    from mmrot3d.visualization import resolve_stage, single_clip_pipeline, visualize_video
+    from mmrot3d.visualization import resolve_stage, single_clip_pipeline, stack_pngs, visualize_video
     if a.threads:
         torch.set_num_threads(a.threads)
     try:
@@ -59,12 +61,16 @@ def main(argv=None) -> None:
             raise ValueError(f'Grad-CAM explains a logit of the trained head, which {held} does not have; give the '
                              "whole model's checkpoint (the run's iter_N.pth / epoch_N.pth)")
         stage, _ = resolve_stage(model, a.stage)
+        sheets = []
         for i, video in enumerate(a.videos, 1):
             t0 = time.monotonic()
             result = visualize_video(model, video, pipeline, a.out, a.method, stage, a.reduce, a.target, a.index,
                                      a.columns)
+            sheets.append(result.sheet)
             print(f'[{i}/{len(a.videos)}] {video}: {result.caption}; {result.frames} frames -> {result.sheet}, '
                   f'{result.animation} ({time.monotonic() - t0:.1f} s)', flush=True)
+        if a.combined:
+            print(f'wrote {stack_pngs(sheets, a.combined)}')
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
         sys.exit(f'error: {err}')
 

@@ -80,7 +80,8 @@ def build_extractor(cfg, backbone: Optional[str], seed: int = 0) -> torch.nn.Mod
     model.init_weights()
     if backbone:
         load_weights(model, backbone)
-    return model.eval()
+    model.eval()
+    return model
 
 
 @torch.no_grad()
@@ -120,7 +121,9 @@ def _check_meta(out: Path, meta: Dict) -> None:
             raise ValueError(f'{out} holds features made with other settings ({", ".join(changed)} differ); '
                              'choose another --out or remove it')
     else:
-        path.write_text(json.dumps(meta, indent=1))
+        tmp = path.with_name(f'.meta.json.{os.getpid()}.tmp')
+        tmp.write_text(json.dumps(meta, indent=1))
+        os.replace(tmp, path)
 
 
 class _Videos(torch.utils.data.Dataset):
@@ -169,12 +172,11 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
     meta = dict(config=str(getattr(cfg, 'filename', config)), backbone=str(backbone), list=str(video_list),
                 data_root=data_root, seed=seed, **asdict(settings))
     meta.pop('batch_size')
-    if rank == 0:
-        out.mkdir(parents=True, exist_ok=True)
-        _check_meta(out, meta)
-    barrier()
-    if rank != 0:
-        _check_meta(out, meta)
+    for turn in (0, 1):  # rank 0 first: it writes meta.json, the others then check against it
+        if (rank == 0) == (turn == 0):
+            out.mkdir(parents=True, exist_ok=True)
+            _check_meta(out, meta)
+        barrier()
     dataset = RobustVideoDataset(video_list, extraction_pipeline(cfg, settings), data_prefix=dict(video=data_root),
                                  test_mode=True, require_label=False, max_bad_fraction=1.0)
     paths = [_feature_path(out, dataset.get_data_info(i)['filename'], data_root, settings.fmt)

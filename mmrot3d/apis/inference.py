@@ -66,4 +66,5 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
     finally:
         logger.setLevel(level)
     loaded = load_weights(model, checkpoint) if checkpoint else 'nothing'
-    return model.eval(), loaded
+    model.eval()
+    return model, loaded

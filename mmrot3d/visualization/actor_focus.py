@@ -6,6 +6,8 @@ actor's pixels against the actor's share of the frame (:func:`~mmrot3d.evaluatio
 Two readings: ``raw`` (the activation mass itself) and ``normalized`` (min-max per frame, what the
 pictures show; it discounts the activation every pixel gets).
 """
+import sys
+import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -85,13 +87,16 @@ def compare_backbones(config, checkpoints: Dict[str, Optional[str]], videos: Seq
 
     cfg = load_config(config)
     pipeline = single_clip_pipeline(cfg)
-    results, clips = {}, None
-    for name, checkpoint in checkpoints.items():
+    results, clips, start = {}, None, time.monotonic()
+    for i, (name, checkpoint) in enumerate(checkpoints.items()):
         model, _ = init_model(cfg, checkpoint, seed=seed)
         if clips is None:
             clips = load_clips_with_masks(videos, pipeline, model.data_preprocessor, masks_of)
         results[name] = dict(measure_actor_share(model.backbone, *clips, stages=stages, reduce=reduce),
                              clips=len(clips[0]))
+        elapsed = time.monotonic() - start
+        sys.stderr.write(f'[actor share] {i + 1}/{len(checkpoints)} {name}: {len(clips[0])} clips, {elapsed:.0f} s, '
+                         f'ETA {elapsed / (i + 1) * (len(checkpoints) - i - 1):.0f} s\n')
     return results
 
 

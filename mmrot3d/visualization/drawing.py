@@ -80,3 +80,14 @@ def write_gif(path: Union[str, Path], frames: np.ndarray, fps: float = 8.0) -> P
     images = [Image.fromarray(f) for f in frames]
     images[0].save(path, save_all=True, append_images=images[1:], duration=int(round(1000 / fps)), loop=0)
     return path
+
+
+def stack_pngs(paths: Sequence[Union[str, Path]], out: Union[str, Path], colors: int = 256) -> Path:
+    """Stack PNGs vertically (padded white to the widest) into one palette PNG of ``colors`` colours."""
+    images = [np.asarray(Image.open(p).convert('RGB')) for p in paths]
+    width = max(image.shape[1] for image in images)
+    padded = [np.pad(image, ((0, 0), (0, width - image.shape[1]), (0, 0)), constant_values=255) for image in images]
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.concatenate(padded)).quantize(colors, dither=Image.Dither.NONE).save(out, optimize=True)
+    return out

@@ -15,7 +15,9 @@ DEFAULT_STAGES = ('layer3', 'slow_path.layer3', 'conv4b')
 
 
 def backbone_of(model: nn.Module) -> nn.Module:
-    return getattr(model, 'backbone', model)
+    """A recognizer's backbone, or ``model`` itself (some backbones have a non-module ``backbone`` attribute)."""
+    backbone = getattr(model, 'backbone', None)
+    return backbone if isinstance(backbone, nn.Module) else model
 
 
 def _has(module: nn.Module, name: str) -> bool:
