@@ -85,10 +85,13 @@ def build_extractor(cfg, backbone: Optional[str], seed: int = 0) -> torch.nn.Mod
 
 
 @torch.no_grad()
-def video_features(model, inputs: torch.Tensor, s: ExtractionSettings) -> np.ndarray:
-    """``(1, V, ...)`` preprocessed views of one video -> pooled ``(D,)`` or per-snippet ``(S, D)`` float32."""
+def video_features(model, inputs: torch.Tensor, s: ExtractionSettings, window: int = 1) -> np.ndarray:
+    """``(1, V, ...)`` preprocessed views of one video -> pooled ``(D,)`` or per-snippet ``(S, D)`` float32.
+
+    ``window``: frames per snippet; 2D inputs ``(1, S·window, C, H, W)`` are split by it.
+    """
     if s.mode == 'snippets':
-        per_snippet = 1 if inputs.dim() == 6 else (s.window or 1)
+        per_snippet = 1 if inputs.dim() == 6 else window
         inputs = inputs.reshape((-1, per_snippet) + inputs.shape[2:])  # (S, views or frames of one snippet, ...)
         rows = [model.extract(inputs[i:i + s.batch_size]) for i in range(0, len(inputs), s.batch_size)]
         return torch.cat(rows).cpu().numpy().astype(np.float32)
@@ -145,8 +148,12 @@ class _Videos(torch.utils.data.Dataset):
 
 
 def _feature_path(out: Path, filename: str, root: str, fmt: str) -> Path:
-    rel = os.path.relpath(filename, root) if root else filename
-    return out / Path(rel).with_suffix('.' + fmt)
+    """``out/<path relative to root>.<fmt>``; a video outside ``root`` keeps its whole path under ``out``."""
+    rel = Path(os.path.relpath(filename, root or os.curdir))
+    if rel.parts and rel.parts[0] == '..':
+        absolute = Path(os.path.abspath(filename))
+        rel = absolute.relative_to(absolute.anchor)
+    return out / rel.with_suffix('.' + fmt)
 
 
 def extract_features(config, video_list: str, out: str, backbone: Optional[str] = None, data_root: str = '',
@@ -177,8 +184,10 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
             out.mkdir(parents=True, exist_ok=True)
             _check_meta(out, meta)
         barrier()
-    dataset = RobustVideoDataset(video_list, extraction_pipeline(cfg, settings), data_prefix=dict(video=data_root),
-                                 test_mode=True, require_label=False, max_bad_fraction=1.0)
+    pipeline = extraction_pipeline(cfg, settings)
+    window = next(step.get('clip_len', 1) for step in pipeline if 'SampleFrames' in step['type'])
+    dataset = RobustVideoDataset(video_list, pipeline, data_prefix=dict(video=data_root), test_mode=True,
+                                 require_label=False, max_bad_fraction=1.0)
     paths = [_feature_path(out, dataset.get_data_info(i)['filename'], data_root, settings.fmt)
              for i in range(len(dataset))]
     mine = list(range(rank, len(dataset), world))
@@ -195,7 +204,7 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
             print(f'\nskipped bad video {skipped[-1]}', flush=True)
         else:
             inputs = model.data_preprocessor(pseudo_collate([data]), False)['inputs']
-            _write(paths[idx], video_features(model, inputs, settings), settings.fmt)
+            _write(paths[idx], video_features(model, inputs, settings, window), settings.fmt)
         if bar:
             bar.update()
     (out / f'skipped.rank{rank}.txt').write_text(''.join(line + '\n' for line in skipped))

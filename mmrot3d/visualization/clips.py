@@ -24,15 +24,20 @@ class Clip:
 
 
 def single_clip_pipeline(cfg: Config) -> List[Dict]:
-    """The config's ``val_pipeline`` (else ``test_pipeline``) sampling one clip, deterministically."""
+    """The config's ``val_pipeline`` (else ``test_pipeline``) sampling one clip (3D) or one set of segments
+    (2D), deterministically."""
     pipeline = cfg.get('val_pipeline') or cfg.get('test_pipeline')
     if pipeline is None:
         raise ValueError(f'{cfg.filename}: defines no val_pipeline or test_pipeline to read clips with')
     pipeline = copy.deepcopy([dict(step) for step in pipeline])
+    # 3D models read one clip of clip_len frames; 2D models (TSN, TSM) read num_clips segments as one clip.
+    is_3d = any(step['type'] == 'FormatShape' and step.get('input_format') == 'NCTHW' for step in pipeline)
     for step in pipeline:
         if step['type'] in ('SampleFrames', 'UniformSample'):
-            step.update(num_clips=1 if step['type'] == 'SampleFrames' else step.get('num_clips', 1), test_mode=True)
+            step.update(test_mode=True)
             step.pop('twice_sample', None)
+            if is_3d and step['type'] == 'SampleFrames':
+                step['num_clips'] = 1
         if step['type'] in _RANDOM:
             raise ValueError(f'{cfg.filename}: the clip pipeline has {step["type"]}, a random transform; use a '
                              'deterministic one (e.g. CenterCrop) so maps and masks line up with the frames')

@@ -109,3 +109,16 @@ def test_gradcam_refuses_a_target_the_model_has_not():
         gradcam_maps(_recognizer('rotation'), _clips(), target='class')
     with pytest.raises(ValueError, match='not a logit'):
         gradcam_maps(_recognizer('rotation'), _clips(), target='rotation', index=4)
+
+
+def test_gradcam_of_a_2d_recognizer_explains_every_frame():
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='Recognizer2D', data_preprocessor=dict(type='ActionDataPreprocessor', format_shape='NCHW'),
+        backbone=dict(type='ResNetTSM', depth=18, num_segments=4, pretrained=None, pretrained2d=False),
+        cls_head=dict(type='TSMHead', num_classes=3, in_channels=512, num_segments=4)))
+    model.init_weights()
+    model.eval()
+    cam = gradcam_maps(model, torch.randn(1, 4, 3, 32, 32), 'layer3', target='class')
+    assert cam.maps.shape == (1, 4, 32, 32) and cam.logits.shape == (1, 3)
+    assert (cam.gradients.abs().sum(dim=(1, 3, 4)) > 0).all()  # every frame gets gradient
