@@ -176,8 +176,10 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
     cfg = load_config(config)
     rank, world = get_dist_info()
     out = Path(out)
-    meta = dict(config=str(getattr(cfg, 'filename', config)), backbone=str(backbone), list=str(video_list),
-                data_root=data_root, seed=seed, **asdict(settings))
+    where = {k: os.path.abspath(v) if v else v for k, v in
+             dict(config=getattr(cfg, 'filename', None) or str(config), backbone=backbone, list=str(video_list),
+                  data_root=data_root).items()}
+    meta = dict(where, seed=seed, **asdict(settings))
     meta.pop('batch_size')
     for turn in (0, 1):  # rank 0 first: it writes meta.json, the others then check against it
         if (rank == 0) == (turn == 0):

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
-import numpy as np
 import torch.nn as nn
 
 from .activation_maps import activation_maps, normalize_per_frame

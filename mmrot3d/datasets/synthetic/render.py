@@ -6,7 +6,7 @@ drift in a uniformly random direction, and the distractor shapes move and spin i
 directions. So the only consistent "up" in a clip is the actor (head above feet, gravity).
 """
 from dataclasses import dataclass, replace
-from typing import Optional, Tuple
+from typing import Tuple
 
 import cv2
 import numpy as np
