@@ -33,7 +33,8 @@ def parse_args(argv=None):
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--data-root', default='', help='folder the list paths are relative to')
     p.add_argument('--mode', choices=['pooled', 'snippets'], default='pooled')
-    p.add_argument('--num-clips', type=int, default=10, help='pooled: clips averaged per video')
+    p.add_argument('--num-clips', type=int, default=10,
+                   help='pooled: clips averaged per video (3D models; 2D models keep their test segments)')
     p.add_argument('--window', type=int, default=None,
                    help="snippets: frames per window (default: the config's clip_len)")
     p.add_argument('--stride', type=int, default=16, help='snippets: frames between window centres')

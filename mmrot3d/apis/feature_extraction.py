@@ -30,7 +30,8 @@ MODES = ('pooled', 'snippets')
 
 @dataclass
 class ExtractionSettings:
-    """``pooled``: ``num_clips`` clips spread over the video, features averaged. ``snippets``: windows of
+    """``pooled``: ``num_clips`` clips spread over the video, features averaged (2D configs: their own test
+    segments, averaged). ``snippets``: windows of
     ``window`` frames (default: the config's ``clip_len``) centred every ``stride`` frames (MMAction2's
     ``UntrimmedSampleFrames``), one feature row each."""
     mode: str = 'pooled'
@@ -57,8 +58,10 @@ def extraction_pipeline(cfg, s: ExtractionSettings) -> List[Dict]:
         raise ValueError(f'{cfg.filename}: its test_pipeline needs exactly one SampleFrames step to sample clips '
                          f'from (found {len(sampling)})')
     step = pipeline[sampling[0]]
+    is_3d = any(t['type'] == 'FormatShape' and t.get('input_format') == 'NCTHW' for t in pipeline)
     if s.mode == 'pooled':
-        step.update(num_clips=s.num_clips, test_mode=True)
+        # A 2D model's num_clips are the segments it was built for (TSM shifts across them): kept as configured.
+        step.update(num_clips=s.num_clips if is_3d else step.get('num_clips', 1), test_mode=True)
     else:
         if any(t['type'] in ('ThreeCrop', 'TenCrop') for t in pipeline):
             raise ValueError(f'{cfg.filename}: snippet features need one crop per window; the test_pipeline has '
