@@ -1,7 +1,8 @@
 """4b. Is bf16 autocast safe to adopt for training? (the CPU lever that is fastest in ``cpu_levers``)
 
 A few-step loss match says little about a whole run, so this trains the demo's model
-(``configs/demo/rotnet3d_r3d_narrow_synthetic.py``: narrow R3D-18, AdamW, clip_grad) on the demo's
+(``configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-1200it_synthetic-kinetics-rgb.py``: narrow R3D-18, AdamW,
+clip_grad) on the demo's
 kind of data — synthetic actor clips, generated here if ``--synthetic-root`` is not given — for
 ``trials`` independent short runs per variant from the same initial weights and the same batches,
 and counts the steps whose gradients contain NaN/inf (checked before the optimizer step: once
@@ -19,11 +20,12 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
+from mmrot3d.utils.shipped_files import shipped_path
+
 from . import common  # noqa: F401  (registries and the mmaction default scope)
 from .timing import log, print_table
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / 'configs/demo/rotnet3d_r3d_narrow_synthetic.py'
+CONFIG = shipped_path('configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-1200it_synthetic-kinetics-rgb.py')
 
 
 def _synthetic_lists(args) -> Path:

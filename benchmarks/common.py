@@ -12,7 +12,9 @@ import mmrot3d  # noqa: F401  (upstream fixes before mmaction.models)
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
+from mmengine.config import Config
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
+from mmrot3d.utils.shipped_files import shipped_path
 
 register_all_modules(init_default_scope=True)
 # init_weights logs one INFO line per parameter; the suite's output is its tables.
@@ -28,17 +30,18 @@ def preprocessor(format_shape: str = 'NCTHW') -> Dict:
     return dict(type='ActionDataPreprocessor', mean=MEAN, std=STD, format_shape=format_shape)
 
 
-def r3d18(base_channels: int = 64, conv1_t: int = 7, pool1_stride_t: int = 2) -> Dict:
-    """R3D-18 as in configs/_base_/models/rotnet3d_r3d18.py; ``base_channels=8`` narrows it."""
-    return dict(type='ResNet3d', depth=18, pretrained=None, pretrained2d=False, norm_eval=False,
-                inflate=(1, 1, 1, 1), conv1_kernel=(conv1_t, 7, 7), conv1_stride_t=1,
-                pool1_stride_t=pool1_stride_t, base_channels=base_channels,
-                spatial_strides=(1, 2, 2, 2), temporal_strides=(1, 2, 2, 2))
+def _backbone(config: str, **overrides) -> Dict:
+    return dict(Config.fromfile(shipped_path(f'configs/_base_/models/{config}')).model.backbone.to_dict(), **overrides)
+
+
+def r3d18() -> Dict:
+    """R3D-18 as the pretraining configs define it (configs/_base_/models/r3d18.py)."""
+    return _backbone('r3d18.py')
 
 
 def narrow_r3d(base_channels: int = 8) -> Dict:
-    """The tests' narrow R3D-18 (tests/conftest.py ``tiny_r3d``): the demo-like setting."""
-    return r3d18(base_channels, conv1_t=3, pool1_stride_t=1)
+    """The narrow R3D-18 of the demo (configs/_base_/models/r3d18_narrow.py), here with ``base_channels``."""
+    return _backbone('r3d18_narrow.py', base_channels=base_channels)
 
 
 # name: backbone cfg, pooled channels, supervised head cfg (MMAction2's own head for it), input

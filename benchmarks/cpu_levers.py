@@ -27,7 +27,7 @@ def measure(args) -> dict:
         scen = {'R3D-18 8x32x32': (common.r3d18(), 512, 1, (8, 32, 32))}
     else:
         scen = {'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
-                'demo R3D-18 (16 base channels) 16x56x56': (common.r3d18(16, conv1_t=3, pool1_stride_t=1), 128, 8,
+                'demo R3D-18 (16 base channels) 16x56x56': (common.narrow_r3d(16), 128, 8,
                                                              (16, 56, 56))}
     default_threads = torch.get_num_threads()
     out = {}

@@ -7,7 +7,9 @@ from .utils.upstream_fixes import apply_upstream_fixes
 
 apply_upstream_fixes()
 
-from . import datasets, evaluation, models  # noqa: E402,F401  (registers into MMAction2's registries)
-from . import engine  # noqa: E402,F401  (registers the hooks)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401  (registers into MMAction2's registries)
+from .registry import register_config_scope  # noqa: E402
+
+register_config_scope()
 
 __version__ = '0.1.0'

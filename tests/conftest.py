@@ -1,9 +1,13 @@
-"""Shared fixtures: tiny real video files, written once per test session and decoded by decord."""
+"""Shared fixtures: tiny real video files, written once per test session and decoded by decord; the
+narrow R3D-18; the shipped tools as modules."""
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+from mmengine.config import Config
 
+from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
 
 
@@ -46,10 +50,19 @@ def private_trust_store(tmp_path, monkeypatch):
 
 
 def tiny_r3d(base_channels: int = 8) -> dict:
-    """An R3D-18 config (the paper's backbone) narrowed for CPU tests; output ``8 * base_channels`` channels."""
-    return dict(type='ResNet3d', depth=18, pretrained=None, pretrained2d=False, norm_eval=False,
-                inflate=(1, 1, 1, 1), conv1_kernel=(3, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
-                base_channels=base_channels, spatial_strides=(1, 2, 2, 2), temporal_strides=(1, 2, 2, 2))
+    """The demo's narrow R3D-18 (configs/_base_/models/r3d18_narrow.py) with ``base_channels`` for CPU
+    tests; output ``8 * base_channels`` channels."""
+    cfg = Config.fromfile(shipped_path('configs/_base_/models/r3d18_narrow.py'))
+    return dict(cfg.model.backbone.to_dict(), base_channels=base_channels)
+
+
+def load_tool(relpath: str):
+    """A shipped tool script (e.g. ``'tools/train.py'``) imported as a module, to call its functions in-process."""
+    path = shipped_path(relpath)
+    spec = importlib.util.spec_from_file_location(f'mmrot3d_tool_{path.stem}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope='session', autouse=True)

@@ -1,22 +1,33 @@
 """Every shipped config builds; fine-tuning variants differ only where they must; other backbones run."""
 import re
-from pathlib import Path
 
 import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
-CONFIGS = Path(__file__).resolve().parents[1] / 'configs'
+from mmrot3d.utils.shipped_files import shipped_path
+
+CONFIGS = shipped_path('configs')
 ALL = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
-FINETUNE = sorted((CONFIGS / 'finetune').glob('r3d18_*_split*_*.py'))
+FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('r3d18_*.py'))
+# MMAction2's convention: [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
+NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-rgb$')
 
 
 def test_the_expected_configs_exist():
-    names = {p.stem for p in FINETUNE}
-    assert names == {f'r3d18_{d}_split{k}_{i}' for d in ('ucf101', 'hmdb51') for k in (1, 2, 3)
-                     for i in ('rotnet', 'scratch')}
-    assert {'rotnet3d_kinetics', 'rotnet3d_slowfast_kinetics', 'rotnet3d_x3d_kinetics'} <= {p.stem for p in ALL}
+    assert {p.stem for p in FINETUNE} == {
+        f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb' for d in ('ucf101', 'hmdb51') for k in (1, 2, 3)
+        for init in ('rotnet3d-pretrained', 'scratch')}
+    assert {p.stem for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
+        f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb' for backbone in ('r3d18', 'slowfast-r50', 'x3d-s')}
+    assert (CONFIGS / 'rotnet3d_kinetics.py').is_file()  # the README's entry point
+
+
+@pytest.mark.parametrize('path', [p for p in ALL if p.parent != CONFIGS and 'frozen-features' not in p.stem],
+                         ids=lambda p: p.stem)
+def test_config_names_follow_mmaction2(path):
+    assert NAME.match(path.stem), path.name
 
 
 _built = set()
@@ -40,7 +51,7 @@ def code_lines(path):
 
 @pytest.mark.parametrize('path', FINETUNE, ids=lambda p: p.stem)
 def test_finetune_variant_is_a_small_file_with_the_paper_protocol(path):
-    dataset, split, init = re.match(r'r3d18_(\w+)_split(\d)_(\w+)', path.stem).groups()
+    init, dataset, split = re.match(r'r3d18_([\w-]+)_1xb32-16x2x1-150e_(\w+)-split(\d)-rgb', path.stem).groups()
     assert len(code_lines(path)) <= 4  # split and init come from shared bases, not copies
     cfg = Config.fromfile(path)
     assert cfg.model.cls_head.num_classes == {'ucf101': 101, 'hmdb51': 51}[dataset]
@@ -55,7 +66,7 @@ def test_finetune_variant_is_a_small_file_with_the_paper_protocol(path):
     assert cfg.optim_wrapper.optimizer.lr == 0.01 and cfg.optim_wrapper.optimizer.weight_decay == 5e-4
     assert cfg.train_cfg.max_epochs == 150 and cfg.param_scheduler[0].milestones == [60, 120]
     hook = cfg.default_hooks.get('pretrained_backbone')
-    assert (hook is not None) == (init == 'rotnet')
+    assert (hook is not None) == (init == 'rotnet3d-pretrained')
     if hook:
         assert hook.type == 'PretrainedBackboneHook'
     # the reliability hooks of default_runtime survive
@@ -68,9 +79,9 @@ def test_finetune_backbone_is_the_pretraining_backbone():
     assert pretrain.to_dict() == finetune.to_dict()
 
 
-@pytest.mark.parametrize('name', ['rotnet3d_slowfast_kinetics', 'rotnet3d_x3d_kinetics'])
-def test_other_backbones_train_with_the_rotation_recognizer(name):
-    cfg = Config.fromfile(CONFIGS / f'{name}.py')
+@pytest.mark.parametrize('backbone', ['slowfast-r50', 'x3d-s'])
+def test_other_backbones_train_with_the_rotation_recognizer(backbone):
+    cfg = Config.fromfile(CONFIGS / 'rotnet3d' / f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb.py')
     assert cfg.model.type == 'RotationRecognizer' and cfg.model.rotate_in_model
     model = MODELS.build(cfg.model)
     clips = torch.randn(1, 1, 3, 16, 32, 32)  # 1 clip, real frame count, tiny frames

@@ -5,17 +5,13 @@ features (retrieval R@1/5/10/20/50, linear probe), report mean ± std, results.j
 
     python tools/benchmark.py synthetic --work-dir work_dirs/benchmark_synthetic          # generated data
     python tools/benchmark.py ucf101 --pretrain-config configs/rotnet3d_kinetics.py \\
-        --finetune-config configs/finetune/<config>.py --pretrain-iters ... --finetune-iters ...
+        --finetune-config configs/rotnet3d/benchmarks/<config>.py --pretrain-iters ... --finetune-iters ...
 
 Recipes are chosen per arm on a validation split carved by group from split 1's training list.
 """
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import mmrot3d  # noqa: E402,F401
+import mmrot3d  # noqa: F401
 
 
 def main(argv=None):

@@ -6,13 +6,8 @@ from the pretrained backbone and from scratch on 3 splits, evaluate, print a tab
     bash tools/run_demo.sh                 # ~20 min on 2 CPU cores
     python tools/demo.py --tiny --work-dir work_dirs/demo_tiny --data-root data/synthetic_tiny   # ~1 min
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import mmrot3d  # noqa: E402,F401  (upstream fixes before anything imports mmaction.models)
-from mmrot3d.benchmark.demo import main  # noqa: E402
+import mmrot3d  # noqa: F401  (upstream fixes before anything imports mmaction.models)
+from mmrot3d.benchmark.demo import main
 
 if __name__ == '__main__':
     main()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Source me: creates or reuses the project virtualenv at .venv/ and installs the pinned lock.
-# Re-installs only when requirements/lock.txt or setup.py changed since the last install.
+# Re-installs only when requirements/lock.txt or setup.py changed since the last install (or the
+# editable install's links mmrot3d/.mim/{configs,tools} are missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -10,7 +11,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     echo "[env] creating $VENV"
     python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
 fi
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || [ ! -e "$ROOT/mmrot3d/.mim/configs" ]; then
     echo "[env] installing pinned dependencies (requirements/lock.txt)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements/lock.txt"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT"

@@ -6,16 +6,14 @@
 
 CONFIG is any recognizer config with ``model.backbone`` and a ``test_pipeline`` (the lists default to
 its ``ann_file_train`` / ``ann_file_test`` or ``ann_file_val``); CHECKPOINT is a backbone state dict,
-a recognizer state dict or an MMEngine checkpoint, loaded strictly. Without it: random init.
+a recognizer state dict, or an export of tools/export_backbone.py, loaded strictly (export a training
+checkpoint's backbone first). Without it: random init.
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import mmrot3d  # noqa: E402,F401
+import mmrot3d  # noqa: F401
 
 
 def main(argv=None):
@@ -37,8 +35,9 @@ def main(argv=None):
     cfg.randomness = dict(seed=a.seed)
     cfg.setdefault('custom_imports', dict(imports=[]))
     imports = list(cfg.custom_imports.get('imports', []))
-    cfg.custom_imports = dict(imports=imports + [m for m in ('mmrot3d', 'mmrot3d.benchmark') if m not in imports],
-                              allow_failed_imports=False)
+    if 'mmrot3d' not in imports:
+        imports.append('mmrot3d')
+    cfg.custom_imports = dict(imports=imports, allow_failed_imports=False)
     train_list = a.train_list or cfg.get('ann_file_train')
     test_list = a.test_list or cfg.get('ann_file_test') or cfg.get('ann_file_val')
     root = a.data_root or cfg.get('data_root')

@@ -4,13 +4,13 @@ import sys
 from pathlib import Path
 from typing import Dict, Optional
 
-from .protocol import ROOT, DatasetSpec
+from ..utils.shipped_files import shipped_path
+from .protocol import DatasetSpec
 
 
-def _run_tool(args) -> None:
-    """Run one of the project's data tools as a separate process (the same CLI a user runs)."""
-    subprocess.run([sys.executable] + [str(a) for a in args], check=True, cwd=str(ROOT),
-                   stdout=subprocess.DEVNULL)
+def _run_tool(tool: str, *args) -> None:
+    """Run one of the shipped data tools (``tools/data/...``) as a separate process: the CLI a user runs."""
+    subprocess.run([sys.executable, str(shipped_path(tool)), *map(str, args)], check=True, stdout=subprocess.DEVNULL)
 
 
 def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4000, clips_per_class: int = 24,
@@ -25,19 +25,20 @@ def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4
     generated = not is_complete(params, root)
     # The generator's CLI in its own process: its worker pool must not fork a process that holds
     # torch/OpenMP thread pools (that can deadlock).
-    args = ['tools/data/synthetic/generate.py', '--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips,
-            '--clips-per-class', clips_per_class, '--groups', groups, '--frames', frames, '--size', size]
+    args = ['--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
+            '--groups', groups, '--frames', frames, '--size', size]
     if workers:
         args += ['--workers', workers]
     if actor_free:
         args.append('--actor-free-controls')
-    subprocess.run([sys.executable] + [str(a) for a in args], check=True, cwd=str(ROOT))
+    subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)],
+                   check=True)
     free_root = root / 'controls' / 'actor_free' / 'videos' if actor_free else None
     kin, ucf = root / 'kinetics_style', root / 'ucf_style'
     if generated or not (kin / 'kinetics400_val_list_videos.txt').is_file():
-        _run_tool(['tools/data/kinetics400/build_file_list.py', '--root', kin])
+        _run_tool('tools/data/kinetics400/build_file_list.py', '--root', kin)
     if generated or not (ucf / 'ucf101_val_split_3_videos.txt').is_file():
-        _run_tool(['tools/data/ucf101/build_file_list.py', '--root', ucf])
+        _run_tool('tools/data/ucf101/build_file_list.py', '--root', ucf)
     return dict(root=str(root), generated=generated, params=dict(params.__dict__),
                 actor_free_root=str(free_root) if free_root else None)
 

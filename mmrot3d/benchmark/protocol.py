@@ -23,7 +23,9 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.hooks import Hook
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..datasets.video_list import read_video_list, write_video_list
+from ..models.backbone_io import export_backbone
+from ..utils.shipped_files import shipped_path
 
 
 # ---------------------------------------------------------------- what to run
@@ -81,8 +83,10 @@ def default_recipes() -> Dict[str, List[Recipe]]:
 @dataclass
 class Settings:
     work_dir: str = 'work_dirs/demo'
-    pretrain_config: str = 'configs/demo/rotnet3d_r3d_narrow_synthetic.py'
-    finetune_config: str = 'configs/demo/r3d_narrow_synthetic_finetune.py'
+    pretrain_config: str = field(default_factory=lambda: str(shipped_path(
+        'configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-1200it_synthetic-kinetics-rgb.py')))
+    finetune_config: str = field(default_factory=lambda: str(shipped_path(
+        'configs/demo/r3d18-narrow_1xb8-16x2x1-300it_synthetic-ucf-split1-rgb.py')))
     pretrain_iters: int = 1200
     pretrain_val_every: int = 200
     pretrain_val_clips: int = 96        # clips for the periodic validation (the final one uses all)
@@ -214,8 +218,7 @@ def _with_clips(pipeline: List[Dict], num_clips: int) -> List[Dict]:
 
 def pretrain(spec: DatasetSpec, s: Settings, out: Path, banner: str, seed: int = 0) -> Dict:
     """Rotation pretraining; returns curves, the pretext's accuracies and the backbone path."""
-    cfg = _base_cfg(ROOT / s.pretrain_config if not Path(s.pretrain_config).is_absolute() else s.pretrain_config,
-                    out, seed, s)
+    cfg = _base_cfg(s.pretrain_config, out, seed, s)
     if not s.quiet_runners:
         cfg.log_level = 'INFO'
     cfg.train_dataloader = _loader(_dataset(spec.pretrain_train, spec.pretrain_root, cfg.train_pipeline),
@@ -235,8 +238,8 @@ def pretrain(spec: DatasetSpec, s: Settings, out: Path, banner: str, seed: int =
     t0 = time.monotonic()
     runner.train()
     train_s = time.monotonic() - t0
-    from .backbone import export_backbone
-    backbone = export_backbone(runner.model, out / 'backbone.pth')
+    backbone = out / 'backbone.pth'
+    export_backbone(runner.model, backbone)
     sys.stderr.write(f'{banner}: rotation accuracy on all {_count(spec.pretrain_val)} held-out clips\n')
     evaluator = dict(type='RotationAccuracy')
     held_out = _evaluate(runner, _loader(_dataset(spec.pretrain_val, spec.pretrain_root, cfg.val_pipeline,
@@ -275,8 +278,7 @@ def _count(ann_file: str) -> int:
 def finetune(spec: DatasetSpec, s: Settings, train_list: str, eval_list: str, recipe: Recipe, iters: int,
              out: Path, seed: int, backbone: Optional[str], banner: str, multi_clip: bool) -> Dict:
     """Fine-tune (``backbone`` = pretrained weights, or None for scratch) and evaluate on ``eval_list``."""
-    cfg = _base_cfg(ROOT / s.finetune_config if not Path(s.finetune_config).is_absolute() else s.finetune_config,
-                    out, seed, s)
+    cfg = _base_cfg(s.finetune_config, out, seed, s)
     cfg.model.cls_head.num_classes = spec.num_classes
     cfg.train_dataloader = _loader(_dataset(train_list, spec.labeled_root, cfg.train_pipeline), s.batch_size, True,
                                    s.loader_workers)
@@ -311,8 +313,8 @@ def carve_validation(train_list: str, out_dir: Path, fraction: float = 0.25) -> 
     """Split a training list into (sub-train, validation) by *group* when names carry UCF101's
     ``_gXX_`` (so the validation actors/scenes are unseen, like the test split), otherwise by
     interleaved index per class. Never touches the test list."""
-    lines = [ln for ln in Path(train_list).read_text().splitlines() if ln.strip()]
-    groups = [re.search(r'_g(\d+)_', ln.split()[0]) for ln in lines]
+    entries = read_video_list(train_list)
+    groups = [re.search(r'_g(\d+)_', e.path) for e in entries]
     if all(groups):
         ids = sorted({int(g.group(1)) for g in groups})
         n_val = max(1, int(round(len(ids) * fraction)))
@@ -322,21 +324,20 @@ def carve_validation(train_list: str, out_dir: Path, fraction: float = 0.25) -> 
         per_class: Dict[str, int] = {}
         is_val = []
         every = max(2, int(round(1 / fraction)))
-        for ln in lines:
-            label = ln.split()[-1]
+        for e in entries:
+            label = str(e.label)
             per_class[label] = per_class.get(label, 0) + 1
             is_val.append(per_class[label] % every == 0)
     out_dir.mkdir(parents=True, exist_ok=True)
     sub, val = out_dir / 'select_train.txt', out_dir / 'select_val.txt'
-    sub.write_text(''.join(ln + '\n' for ln, v in zip(lines, is_val) if not v))
-    val.write_text(''.join(ln + '\n' for ln, v in zip(lines, is_val) if v))
+    write_video_list(sub, [e for e, v in zip(entries, is_val) if not v])
+    write_video_list(val, [e for e, v in zip(entries, is_val) if v])
     return str(sub), str(val)
 
 
 def frozen_eval(spec: DatasetSpec, s: Settings, split: int, backbone: Optional[str], out: Path, seed: int) -> Dict:
     """Retrieval R@k and linear probe of a frozen backbone (``None`` = random init) on ``split``."""
-    cfg = _base_cfg(ROOT / s.finetune_config if not Path(s.finetune_config).is_absolute() else s.finetune_config,
-                    out, seed, s)
+    cfg = _base_cfg(s.finetune_config, out, seed, s)
     train_list, test_list = spec.splits[split]
     pipeline = _with_clips(cfg.test_pipeline, s.test_clips)
     return frozen_eval_cfg(cfg, train_list, test_list, spec.labeled_root, pipeline, backbone)

@@ -11,7 +11,8 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 from torch.utils.data import get_worker_info
 
-from .checks import ConfigError, check_rotation_crop, check_video, read_annotation_list, sampled_window
+from .checks import ConfigError, check_rotation_crop, check_video, sampled_window
+from .video_list import read_video_list
 
 
 class BadVideoError(Exception):
@@ -83,14 +84,14 @@ class RobustVideoDataset(VideoDataset):
         if remote:  # lists on object stores: keep upstream parsing, nothing local to check
             return super().load_data_list()
         data_list, malformed = [], []
-        for entry in read_annotation_list(self.ann_file, self.delimiter, self.multi_class, self.num_classes,
-                                          self.require_label):
+        for entry in read_video_list(self.ann_file, self.delimiter, self.multi_class, self.num_classes,
+                                     self.require_label):
             if entry.error:
                 malformed.append(entry)
-                print_log(f'{self.ann_file}:{entry.lineno}: {entry.error}: {entry.line[:200]!r} (line skipped)',
+                print_log(f'{self.ann_file}:{entry.lineno}: {entry.error}: {entry.text[:200]!r} (line skipped)',
                           logger='current', level=logging.WARNING)
                 continue
-            data_list.append(dict(filename=osp.join(prefix, entry.filename), label=entry.label))
+            data_list.append(dict(filename=osp.join(prefix, entry.path), label=entry.label))
         self.malformed_lines = len(malformed)
         total = len(data_list) + len(malformed)
         if malformed and len(malformed) > self.max_bad_fraction * total:

@@ -1,4 +1,7 @@
+from .backbone_io import BackboneCheckpointError, export_backbone, load_backbone_weights, read_backbone_file
+from .feature_extractor import FeatureExtractor
 from .heads import RotationHead
 from .recognizers import RotationRecognizer
 
-__all__ = ['RotationHead', 'RotationRecognizer']
+__all__ = ['BackboneCheckpointError', 'FeatureExtractor', 'RotationHead', 'RotationRecognizer', 'export_backbone',
+           'load_backbone_weights', 'read_backbone_file']

@@ -88,6 +88,21 @@ def allow_cpu_distributed_training() -> None:
     MMDistributedDataParallel.__init__ = ddp_init_cpu_aware
 
 
+def provide_distutils() -> None:
+    # Python 3.12 removed distutils, and MMEngine's Runner imports it on every run (collect_env:
+    # `from distutils import errors`). setuptools ships a copy, but only its site-packages .pth file
+    # installs the finder that serves it by that name; packages put on PYTHONPATH (`pip install
+    # --target`) get none. Importing setuptools registers its copy as `distutils`.
+    if any(type(finder).__name__ == 'DistutilsMetaFinder' for finder in sys.meta_path):
+        return  # setuptools' .pth finder serves it on demand
+    try:
+        if importlib.util.find_spec('distutils') is not None:
+            return  # the standard library's (Python < 3.12)
+    except ImportError:
+        pass
+    import setuptools  # noqa: F401
+
+
 def silence_mmcv_lite_ops_warning() -> None:
     # mmcv-lite ships no compiled ops by design (see README); none of our models use the
     # deformable attention it warns about on every import.
@@ -102,6 +117,7 @@ def apply_upstream_fixes() -> None:
     if _applied:
         return
     silence_mmcv_lite_ops_warning()
+    provide_distutils()
     provide_missing_drn_module()
     route_checkpoint_loading_through_trust_check()
     allow_cpu_distributed_training()

@@ -33,7 +33,7 @@ def test_feature_extractor_averages_views(tmp_path):
     from mmaction.registry import MODELS
 
     from conftest import tiny_r3d
-    from mmrot3d.benchmark.backbone import export_backbone
+    from mmrot3d.models import export_backbone
     m = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(4)))
     m.init_weights()
     m.eval()
@@ -44,7 +44,8 @@ def test_feature_extractor_averages_views(tmp_path):
     assert not torch.allclose(f, one)
     assert torch.allclose(f[0], torch.stack([m.extract(x[:1, v:v + 1])[0] for v in range(3)]).mean(0), atol=1e-5)
     # A strict reload reproduces the features; a mismatched backbone is refused.
-    path = export_backbone(m, tmp_path / 'bb.pth')
+    path = tmp_path / 'bb.pth'
+    export_backbone(m, path)
     m2 = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(4), checkpoint=str(path)))
     m2.init_weights()
     m2.eval()

@@ -11,12 +11,12 @@ import pytest
 from mmrot3d.datasets.preparation import (AnnotationError, build_hmdb51_lists, build_kinetics400_lists,
                                           build_ucf101_lists)
 from mmrot3d.datasets.preparation.common import find_missing
+from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
 
-REPO = Path(__file__).resolve().parents[2]
-UCF_CLI = REPO / 'tools/data/ucf101/build_file_list.py'
-HMDB_CLI = REPO / 'tools/data/hmdb51/build_file_list.py'
-K400_CLI = REPO / 'tools/data/kinetics400/build_file_list.py'
+UCF_CLI = shipped_path('tools/data/ucf101/build_file_list.py')
+HMDB_CLI = shipped_path('tools/data/hmdb51/build_file_list.py')
+K400_CLI = shipped_path('tools/data/kinetics400/build_file_list.py')
 
 # classInd order (alphabetical as in the release). The HandstandPushups files are really named
 # v_HandStandPushups_gXX_cYY.avi in the release: the folder, not the file prefix, is the class.
@@ -115,9 +115,8 @@ def read_list(path: Path):
     return [(line.rsplit(' ', 1)[0], int(line.rsplit(' ', 1)[1])) for line in path.read_text().splitlines()]
 
 
-def run_cli(script, *args, cwd=None):
-    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd or REPO)
+def run_cli(script, *args):
+    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True)
 
 
 def assert_cli_error(proc, *fragments):

@@ -8,8 +8,7 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from conftest import tiny_r3d
-from mmrot3d.engine.cli import merge_train_args, parse_train_args
+from conftest import load_tool, tiny_r3d
 from mmrot3d.engine.hooks import ChannelsLast3dHook
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75] * 3, std=[57.375] * 3)
@@ -32,13 +31,14 @@ def batch(num=2):
 def test_amp_on_a_machine_without_gpu_is_one_clear_error(tmp_path):
     from mmengine.config import Config
     cfg = Config(dict(optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)), work_dir=str(tmp_path)))
-    args = parse_train_args(['some_config.py', '--amp'])
+    train = load_tool('tools/train.py')
+    args = train.parse_args(['some_config.py', '--amp'])
     if torch.cuda.is_available():
-        merge_train_args(cfg, args)
+        train.merge_args(cfg, args)
         assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     else:
         with pytest.raises(SystemExit, match=r'^error: --amp needs a CUDA GPU'):
-            merge_train_args(cfg, args)
+            train.merge_args(cfg, args)
 
 
 def test_channels_last_hook_changes_the_layout_not_the_outputs():

@@ -12,10 +12,11 @@ from torch.utils.data import DataLoader
 from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
+from mmrot3d.utils.shipped_files import shipped_path
 
 from bad_data import BAD_FILES, MALFORMED, NUM_CLASSES, make_mixed_list  # noqa: E402  (tests/reliability/)
 
-ROOT = Path(__file__).parents[2]
+CHECK_DATASET = shipped_path('tools/check_dataset.py')
 PIPELINE = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
             dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 40)), dict(type='CenterCrop', crop_size=32),
             dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs', meta_keys=('filename', ))]
@@ -104,7 +105,7 @@ def test_missing_list_or_video_folder_is_named_at_build(mixed_list, tmp_path):
 def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_list, tmp_path):
     root, ann_file, good = mixed_list
     clean = tmp_path / 'clean.txt'
-    result = subprocess.run([sys.executable, str(ROOT / 'tools' / 'check_dataset.py'), str(ann_file),
+    result = subprocess.run([sys.executable, str(CHECK_DATASET), str(ann_file),
                              '--data-prefix', str(root), '--workers', '2', '--clip-len', '8', '--frame-interval', '2',
                              '--num-classes', str(NUM_CLASSES), '--write-clean', str(clean)],
                             capture_output=True, text=True, timeout=120)
@@ -121,6 +122,6 @@ def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_li
     assert f'checked 19/19' in result.stderr  # the progress line
     assert [line.split()[0] for line in clean.read_text().splitlines()] == good
 
-    again = subprocess.run([sys.executable, str(ROOT / 'tools' / 'check_dataset.py'), str(clean), '--data-prefix',
+    again = subprocess.run([sys.executable, str(CHECK_DATASET), str(clean), '--data-prefix',
                             str(root), '--clip-len', '8', '--workers', '1'], capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and again.stdout.startswith(f'{len(good)} good, 0 bad'), again.stdout + again.stderr

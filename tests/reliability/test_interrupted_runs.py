@@ -10,10 +10,10 @@ import torch
 
 from mmrot3d.utils.atomic_io import find_latest_checkpoint
 from mmrot3d.utils.checkpoint import load_checkpoint_file
+from mmrot3d.utils.shipped_files import shipped_path
 
 HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
-CONFIG = ROOT / 'tests' / 'data' / 'configs' / 'rotnet3d_tiny.py'
+CONFIG = HERE.parent / 'data' / 'configs' / 'rotnet3d_tiny.py'
 
 
 def command(video_dir, work_dir, *extra):
@@ -24,7 +24,7 @@ def command(video_dir, work_dir, *extra):
         # with seed + worker id), so an epoch's augmentations do not depend on what ran before it.
         'train_dataloader.num_workers=1', 'train_dataloader.persistent_workers=False',
     ]
-    return [sys.executable, str(ROOT / 'tools' / 'train.py'), str(CONFIG), '--work-dir', str(work_dir),
+    return [sys.executable, str(shipped_path('tools/train.py')), str(CONFIG), '--work-dir', str(work_dir),
             '--seed', '0', '--deterministic', *extra, '--cfg-options', *options]
 
 

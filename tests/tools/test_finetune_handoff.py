@@ -15,13 +15,15 @@ from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from mmrot3d.engine import BackboneCheckpointError, PretrainedBackboneHook, load_backbone_weights
-from mmrot3d.engine.cli import export_backbone_main, trust_checkpoint_main
+from conftest import load_tool
+from mmrot3d.engine import PretrainedBackboneHook
+from mmrot3d.models import BackboneCheckpointError, load_backbone_weights
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError, load_checkpoint_file
+from mmrot3d.utils.shipped_files import shipped_path
 
-REPO = Path(__file__).resolve().parents[2]
-PRETRAIN = REPO / 'tests/data/configs/rotnet3d_tiny.py'
-FINETUNE = REPO / 'tests/data/configs/r3d18_finetune_tiny.py'
+CONFIGS = Path(__file__).resolve().parents[1] / 'data' / 'configs'
+PRETRAIN = CONFIGS / 'rotnet3d_tiny.py'
+FINETUNE = CONFIGS / 'r3d18_finetune_tiny.py'
 
 
 def data_options(video_dir, loaders):
@@ -30,8 +32,8 @@ def data_options(video_dir, loaders):
 
 
 def tool(name, *args):
-    return subprocess.run([sys.executable, str(REPO / 'tools' / name), *map(str, args)], capture_output=True,
-                          text=True, timeout=300, cwd=REPO)
+    return subprocess.run([sys.executable, str(shipped_path(f'tools/{name}')), *map(str, args)], capture_output=True,
+                          text=True, timeout=300)
 
 
 @pytest.fixture(scope='module')
@@ -44,7 +46,7 @@ def pretrained(video_dir, tmp_path_factory):
                    *data_options(video_dir, ('train', 'val')), 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1')
         assert run.returncode == 0, run.stderr[-3000:]
         # tools/export_backbone.py WORK_DIR --out FILE, in-process (the script only calls this)
-        export_backbone_main([str(root / 'work'), '--out', str(root / 'backbone.pth')])
+        load_tool('tools/export_backbone.py').main([str(root / 'work'), '--out', str(root / 'backbone.pth')])
         checkpoint = torch.load(root / 'work' / 'epoch_1.pth', weights_only=False)
     return SimpleNamespace(backbone=root / 'backbone.pth', checkpoint=checkpoint, trust_store=root / 'trusted.txt')
 
@@ -61,7 +63,8 @@ def test_export_is_a_plain_tensor_file_with_its_origin(pretrained, capsys, monke
     assert 0.0 <= meta['val/rotation/top1'] <= 1.0 and 'val/rotation/acc_90deg' in meta
     assert 'RotationRecognizer' in meta['source_config'] and "'depth': 18" in meta['backbone_config']
     monkeypatch.setenv('MMROT3D_TRUST_STORE', str(pretrained.trust_store))  # the run that wrote it
-    export_backbone_main([meta['source_checkpoint'], '--out', str(pretrained.backbone.with_name('again.pth'))])
+    load_tool('tools/export_backbone.py').main([meta['source_checkpoint'], '--out',
+                                                str(pretrained.backbone.with_name('again.pth'))])
     assert f'again.pth: {len(state)} tensors' in capsys.readouterr().out  # a checkpoint file works too
 
 
@@ -170,6 +173,6 @@ def test_trust_checkpoint_tool_lets_a_full_checkpoint_load(tmp_path, capsys):
     torch.save({'state_dict': {}, 'meta': {'when': SimpleNamespace(note=1)}}, path)
     with pytest.raises(UntrustedCheckpointError, match='python tools/trust_checkpoint.py'):
         load_checkpoint_file(path)
-    trust_checkpoint_main([str(path)])
+    load_tool('tools/trust_checkpoint.py').main([str(path)])
     assert f'trusted {path}' in capsys.readouterr().out
     assert load_checkpoint_file(path)['state_dict'] == {}

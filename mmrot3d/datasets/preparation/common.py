@@ -1,16 +1,15 @@
 """Helpers shared by the UCF101 / HMDB51 / Kinetics-400 list builders.
 
-An MMAction2 video list has one ``relative/path.ext <label>`` line per video, labels 0-based.
-Parsers return :class:`Entry` objects that remember which annotation line produced them, so that
-any later problem (e.g. the video is missing on disk) can be reported as ``file:line: message``.
+The builders turn official annotation files into :class:`~mmrot3d.datasets.video_list.Entry` lists
+that remember which annotation line produced them, so that any later problem (e.g. the video is
+missing on disk) can be reported as ``file:line: message``.
 """
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-PathLike = Union[str, Path]
+from ..video_list import Entry, PathLike, write_lines, write_video_list
 
 
 class AnnotationError(ValueError):
@@ -25,19 +24,6 @@ class AnnotationError(ValueError):
         self.message = message
         where = self.path if lineno is None else f'{self.path}:{lineno}'
         super().__init__(f'{where}: {message}')
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One video of a list: ``path`` relative to the video root (``/`` separators), 0-based ``label``,
-    and the annotation file and line (1-based) it came from."""
-    path: str
-    label: int
-    source: str = ''
-    lineno: int = 0
-
-    def line(self) -> str:
-        return f'{self.path} {self.label}'
 
 
 def read_text_lines(path: PathLike) -> List[Tuple[int, str]]:
@@ -95,20 +81,6 @@ def missing_error(missing: Sequence[Entry], video_root: PathLike) -> AnnotationE
         f'({len({e.path for e in missing})} listed video(s) missing in total)', first.lineno)
 
 
-def write_lines(path: PathLike, lines: Iterable[str]) -> Path:
-    """Write ``lines`` (one per line, trailing newline) to ``path``, creating parent folders."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = ''.join(f'{line}\n' for line in lines)
-    path.write_text(text, encoding='utf-8')
-    return path
-
-
-def write_list(path: PathLike, entries: Sequence[Entry]) -> Path:
-    """Write an MMAction2 video list (``relative/path.ext <label>`` per line)."""
-    return write_lines(path, (e.line() for e in entries))
-
-
 def write_outputs(out_path: PathLike, entries: Sequence[Entry], missing: Sequence[Entry],
                   missing_path: Optional[PathLike] = None,
                   log: Callable[[str], None] = print) -> None:
@@ -117,7 +89,7 @@ def write_outputs(out_path: PathLike, entries: Sequence[Entry], missing: Sequenc
     If ``missing`` is non-empty its entries go to ``missing_path`` (same format) and a summary line
     is printed; otherwise a stale ``missing_path`` from an earlier run is removed.
     """
-    write_list(out_path, entries)
+    write_video_list(out_path, entries)
     num_classes = len({e.label for e in entries})
     log(f'wrote {out_path}: {len(entries)} videos, {num_classes} classes')
     if missing_path is not None:

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from .common import AnnotationError, Entry, PathLike, read_text_lines, require_dir
+from ..video_list import Entry, PathLike
+from .common import AnnotationError, read_text_lines, require_dir
 
 SPLITS = (1, 2, 3)
 SPLIT_FILE = re.compile(r'^(?P<name>.+)_test_split(?P<split>\d+)\.txt$')

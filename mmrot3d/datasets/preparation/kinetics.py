@@ -19,7 +19,8 @@ import math
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
-from .common import AnnotationError, Entry, PathLike, require_dir
+from ..video_list import Entry, PathLike
+from .common import AnnotationError, require_dir
 
 REQUIRED_COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end')
 EXPECTED_HEADER = 'label,youtube_id,time_start,time_end,split'

@@ -14,7 +14,8 @@ the folder is checked against ``classInd.txt``.
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from .common import AnnotationError, Entry, PathLike, read_text_lines
+from ..video_list import Entry, PathLike
+from .common import AnnotationError, read_text_lines
 
 CLASS_IND = 'classInd.txt'
 SPLITS = (1, 2, 3)

@@ -4,7 +4,7 @@ from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from ..backbone_io import describe_export, load_backbone_weights
+from ...models.backbone_io import describe_export, load_backbone_weights
 
 
 @HOOKS.register_module()
@@ -18,7 +18,7 @@ class PretrainedBackboneHook(Hook):
     * when the run resumed or loaded a checkpoint, it does nothing (the checkpoint wins);
     * otherwise it loads ``checkpoint`` with ``torch.load(weights_only=True)`` into
       ``model.<module>``, logs ``loaded N tensors into backbone from PATH``, and raises
-      :class:`~mmrot3d.engine.BackboneCheckpointError` -- before the first iteration -- if a
+      :class:`~mmrot3d.models.BackboneCheckpointError` -- before the first iteration -- if a
       tensor is missing, unexpected or of another shape. Nothing is loaded in that case.
 
     Config (a ``default_hooks`` entry merges with the base config's hooks, and

@@ -5,13 +5,17 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmaction.registry import METRICS
 
+from ...datasets.video_list import read_video_list
 from ..functional import linear_probe_accuracy, retrieval_recall
 
 
-def read_list_paths(ann_file: str, data_prefix: str = '') -> List[str]:
-    """Normalised video paths of an MMAction2 list file (``path label`` per line)."""
-    with open(ann_file) as f:
-        return [osp.normpath(osp.join(data_prefix, line.split()[0])) for line in f if line.strip()]
+def list_video_paths(ann_file: str, data_prefix: str = '') -> List[str]:
+    """Normalised paths of the videos of a list, as the dataset joins them with its ``data_prefix``."""
+    entries = read_video_list(ann_file, require_label=False)
+    bad = next((e for e in entries if e.error), None)
+    if bad:
+        raise ValueError(f'{ann_file}:{bad.lineno}: {bad.error}: {bad.text[:200]!r}')
+    return [osp.normpath(osp.join(data_prefix, e.path)) for e in entries]
 
 
 @METRICS.register_module()
@@ -19,7 +23,7 @@ class FrozenFeatureMetric(BaseMetric):
     """Judges frozen video features: nearest-neighbour retrieval (recall at k) and a linear probe.
 
     Evaluate a dataset that lists the training *and* the test videos of a split (e.g. with
-    :class:`~mmrot3d.benchmark.FeatureExtractor` and a 10-clip test pipeline whose
+    :class:`~mmrot3d.models.FeatureExtractor` and a 10-clip test pipeline whose
     ``PackActionInputs`` keeps ``filename`` in ``meta_keys``); the videos listed in
     ``gallery_ann_file`` are the training set (retrieval gallery, probe training data), all the
     others are the queries / test set.
@@ -35,7 +39,7 @@ class FrozenFeatureMetric(BaseMetric):
                  linear_probe: bool = True, weight_decays: Sequence[float] = (1e-3, 1e-2, 1e-1),
                  collect_device: str = 'cpu', prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.gallery = set(read_list_paths(gallery_ann_file, data_prefix))
+        self.gallery = set(list_video_paths(gallery_ann_file, data_prefix))
         self.ks, self.linear_probe, self.weight_decays = tuple(ks), linear_probe, tuple(weight_decays)
 
     def process(self, data_batch, data_samples: Sequence[Dict]) -> None:

@@ -24,8 +24,9 @@ stderr, exit status 2.
 import argparse
 from pathlib import Path
 
-from mmrot3d.datasets.preparation.common import run_cli, write_lines, write_outputs
+from mmrot3d.datasets.preparation.common import run_cli, write_outputs
 from mmrot3d.datasets.preparation.kinetics import build_kinetics400_lists
+from mmrot3d.datasets.video_list import write_lines
 
 
 def parse_args(argv=None):

@@ -1,0 +1,22 @@
+# Action recognition on the synthetic UCF101-style set with the narrow R3D-18 (Recognizer3D + I3DHead).
+# Fine-tuning from a pretrained backbone adds the strict loader
+#   default_hooks = dict(pretrained_backbone=dict(type='PretrainedBackboneHook', checkpoint='.../backbone.pth'))
+# (what mmrot3d/benchmark/protocol.py does for the pretrained arm) and possibly a lower backbone lr:
+# optim_wrapper.paramwise_cfg.custom_keys['backbone'].lr_mult. The benchmark protocol overrides the
+# optimizer, lr, schedule and step budget per recipe (chosen on a carved validation split).
+_base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']
+model = dict(
+    type='Recognizer3D',
+    cls_head=dict(type='I3DHead', num_classes=12, in_channels=128, spatial_type='avg', dropout_ratio=0.5,
+                  init_std=0.01, average_clips='prob'))
+max_iters = 300
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-2), clip_grad=dict(max_norm=40),
+                     paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=30),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=30, end=max_iters, eta_min=1e-5)]

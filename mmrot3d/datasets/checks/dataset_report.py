@@ -1,0 +1,57 @@
+"""The preflight of a video list before a long run (what ``tools/check_dataset.py`` prints)."""
+import sys
+import time
+from typing import Optional, TextIO
+
+from ..video_list import read_video_list
+from .video_files import scan_entries
+
+
+def _progress_printer(stream: TextIO):
+    started, last = time.monotonic(), [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] > 0.5:
+            last[0] = now
+            rate = done / max(now - started, 1e-6)
+            eta = (total - done) / rate if rate > 0 else 0
+            print(f'\rchecked {done}/{total} ({rate:.0f}/s, eta {eta:.0f}s)', end='\n' if done == total else '',
+                  file=stream, flush=True)
+    return progress
+
+
+def check_dataset(ann_file: str, data_prefix: str = '', min_frames: int = 1, workers: int = 1,
+                  num_classes: Optional[int] = None, delimiter: str = ' ', require_label: bool = True,
+                  write_clean: Optional[str] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Check every line and video of ``ann_file``; print each bad one as ``LIST:LINE: path: reason`` and a summary.
+
+    Args:
+        min_frames: frames a video needs (``clip_len * frame_interval``, as SampleFrames counts them).
+        write_clean: also write the good lines, unchanged, to this file.
+
+    Returns:
+        the exit status: 0 all good, 1 some entries bad.
+    """
+    entries = read_video_list(ann_file, delimiter, num_classes=num_classes, require_label=require_label)
+    good, bad = [], []
+    for entry, reason in scan_entries(entries, data_prefix, min_frames, max(1, workers), _progress_printer(err)):
+        if reason is None:
+            good.append(entry)
+        else:
+            bad.append((entry, reason))
+    for entry, reason in bad:
+        where = f'{ann_file}:{entry.lineno}'
+        print(f'{where}: {entry.path}: {reason}' if entry.error is None else
+              f'{where}: malformed line {entry.text!r}: {reason}', file=out)
+    if write_clean:
+        with open(write_clean, 'w') as f:
+            f.writelines(entry.text + '\n' for entry in good)
+    kinds = {}
+    for _, reason in bad:
+        kind = reason.split(' (')[0].split(':')[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    summary = ', '.join(f'{n} {k}' for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    print(f'{len(good)} good, {len(bad)} bad of {len(entries)} entries' + (f' ({summary})' if bad else '')
+          + (f'; good lines written to {write_clean}' if write_clean else ''), file=out)
+    return 1 if bad else 0

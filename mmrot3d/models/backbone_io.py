@@ -1,0 +1,242 @@
+"""The pretraining -> fine-tuning handoff: export a backbone as a plain tensor file, load it strictly.
+
+An export is ``{'state_dict': {name: tensor}, 'meta': {str: str | int | float}}`` with the names
+relative to the backbone (``conv1.conv.weight``, not ``backbone.conv1.conv.weight``), so it loads
+with ``torch.load(weights_only=True)`` and cannot carry code. :func:`load_backbone_weights` is the
+only way back in: every tensor must fit, or nothing is loaded and one clear error is raised --
+fine-tuning can never silently start from random weights.
+"""
+import glob
+import json
+import os.path as osp
+import pickle
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+import torch.nn as nn
+
+from ..utils.atomic_io import newest_complete_checkpoint
+from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file, save_checkpoint_file
+
+FORMAT = 'mmrot3d-backbone-v1'
+
+
+class BackboneCheckpointError(ValueError):
+    """A pretrained backbone file that cannot initialise the model's backbone as it is."""
+
+
+def resolve_checkpoint(path: PathLike) -> str:
+    """A checkpoint file, or for a work dir its latest checkpoint (``last_checkpoint``, else the
+    newest ``epoch_N.pth`` / ``iter_N.pth``)."""
+    path = osp.expanduser(str(path))
+    if osp.isfile(path):
+        return path
+    if not osp.isdir(path):
+        raise FileNotFoundError(f'{path}: no such checkpoint file or work directory')
+    last = osp.join(path, 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            recorded = f.read().strip()
+        for candidate in (recorded, osp.join(path, osp.basename(recorded))):
+            if candidate and osp.isfile(candidate):
+                return candidate
+    found = newest_complete_checkpoint(path)
+    if not found:
+        raise FileNotFoundError(f'{path}: work directory holds no checkpoint (no last_checkpoint, '
+                                f'epoch_*.pth or iter_*.pth)')
+    return found
+
+
+def _plain(value):
+    """A JSON-like scalar that ``torch.load(weights_only=True)`` accepts."""
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, 'item'):
+        return value.item()
+    return str(value)
+
+
+def _val_metrics_from_scalars(work_dir: str, epoch: Optional[int]) -> Dict[str, float]:
+    """Validation metrics logged after ``epoch`` (i.e. of exactly that checkpoint's weights)."""
+    if epoch is None:
+        return {}
+    found = {}
+    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(log) as f:
+            for line in f:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                if row.get('step') == epoch and any(k.startswith('rotation/') for k in row):
+                    found = {k: float(v) for k, v in row.items() if k.startswith('rotation/')}
+    return found
+
+
+def _val_metrics_from_message_hub(checkpoint: dict) -> Dict[str, float]:
+    scalars = (checkpoint.get('message_hub') or {}).get('log_scalars') or {}
+    metrics = {}
+    for key, buffer in scalars.items():
+        if key.startswith('val/rotation/') and hasattr(buffer, 'current'):
+            try:
+                metrics[key[len('val/'):]] = float(buffer.current())
+            except (ValueError, TypeError):
+                continue
+    return metrics
+
+
+def backbone_config_text(cfg_text: Optional[str]) -> str:
+    """The ``model.backbone`` part of a config text, for error messages ('' if unknown)."""
+    if not cfg_text:
+        return ''
+    try:
+        from mmengine.config import Config
+        backbone = Config.fromstring(cfg_text, '.py').model.backbone
+        return str(dict(backbone.to_dict() if hasattr(backbone, 'to_dict') else backbone))
+    except Exception:  # an unparsable config must not stop the export
+        return ''
+
+
+def _checkpoint_source(path: PathLike) -> Tuple[dict, dict]:
+    """The state dict of a training checkpoint (or a work dir's latest) and the meta of its origin."""
+    ckpt_path = resolve_checkpoint(path)
+    checkpoint = load_checkpoint_file(ckpt_path, map_location='cpu')
+    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict):
+        raise BackboneCheckpointError(f'{ckpt_path}: holds no state dict')
+    meta_in = checkpoint.get('meta') or {}
+    epoch, cfg_text = meta_in.get('epoch'), meta_in.get('cfg') or ''
+    meta = {
+        'source_checkpoint': osp.abspath(ckpt_path),
+        'source_config': cfg_text,
+        'backbone_config': backbone_config_text(cfg_text),
+        'epoch': _plain(epoch) if epoch is not None else -1,
+        'iter': _plain(meta_in.get('iter')) if meta_in.get('iter') is not None else -1,
+    }
+    metrics = _val_metrics_from_scalars(osp.dirname(osp.abspath(ckpt_path)), epoch)
+    if metrics:
+        meta['val_metrics_source'] = f'validation after epoch {epoch} (scalars.json)'
+    else:
+        metrics = _val_metrics_from_message_hub(checkpoint)
+        if metrics:
+            meta['val_metrics_source'] = 'last validation before this checkpoint was saved (message hub)'
+    meta.update({f'val/{key}': _plain(value) for key, value in metrics.items()})
+    return state, meta
+
+
+def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: str = 'backbone.') -> dict:
+    """Write the backbone of a training checkpoint, a work dir's latest checkpoint, or a model in
+    memory (``model.backbone``; wrappers such as DDP are looked through) as a plain tensor file.
+
+    Returns:
+        the ``meta`` dict written next to the tensors.
+    """
+    if isinstance(source, nn.Module):
+        model = getattr(source, 'module', source)
+        state = model.state_dict()
+        meta = {'source_checkpoint': '', 'source_model': type(model).__name__, 'epoch': -1, 'iter': -1}
+        where = f'model {type(model).__name__}'
+    else:
+        state, meta = _checkpoint_source(source)
+        where = meta['source_checkpoint']
+    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
+    tensors = {k[len(prefix):]: v.detach().cpu().clone() for k, v in state.items()
+               if k.startswith(prefix) and isinstance(v, torch.Tensor)}
+    if not tensors:
+        heads = sorted({k.split('.')[0] for k in state})
+        raise BackboneCheckpointError(f'{where}: no tensors under "{prefix}" (top-level modules: '
+                                      f'{", ".join(heads) or "none"})')
+    meta = {
+        'format': FORMAT,
+        **meta,
+        'num_tensors': len(tensors),
+        'num_parameters': int(sum(v.numel() for k, v in tensors.items() if v.is_floating_point()
+                                  and not k.endswith(('running_mean', 'running_var')))),
+        'exported_at': datetime.now(timezone.utc).isoformat(timespec='seconds'),
+    }
+    save_checkpoint_file({'state_dict': tensors, 'meta': meta}, out)
+    return meta
+
+
+def read_backbone_file(path: PathLike, prefix: str = 'backbone.') -> Tuple[Dict[str, torch.Tensor], dict]:
+    """Read an export (or any plain ``{name: tensor}`` file) with ``torch.load(weights_only=True)``.
+
+    In a file whose names carry ``prefix`` (a recognizer's state dict), only those tensors are the
+    backbone's; the prefix is removed.
+    """
+    path = osp.expanduser(str(path))
+    if not osp.isfile(path):
+        raise BackboneCheckpointError(
+            f'{path}: pretrained backbone file not found; make it from a pretraining run with: '
+            f'python tools/export_backbone.py WORK_DIR --out {path}')
+    try:
+        obj = load_state_dict_file(path)
+    except pickle.UnpicklingError:
+        raise BackboneCheckpointError(
+            f'{path}: not a plain tensor state dict (it pickles Python objects, like a full training '
+            f'checkpoint); export its backbone first: python tools/export_backbone.py {path} '
+            f'--out backbone.pth') from None
+    meta = {}
+    if isinstance(obj, dict) and isinstance(obj.get('state_dict'), dict):
+        meta = obj.get('meta') or {}
+        obj = obj['state_dict']
+    if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise BackboneCheckpointError(f'{path}: expected a dict of tensors (or {{"state_dict": ...}}), '
+                                      f'got {type(obj).__name__}')
+    if prefix and any(k.startswith(prefix) for k in obj):
+        obj = {k[len(prefix):]: v for k, v in obj.items() if k.startswith(prefix)}
+    return obj, meta
+
+
+def _some(names: List[str], limit: int = 3) -> str:
+    shown = ', '.join(names[:limit])
+    return shown + (f', ... (+{len(names) - limit})' if len(names) > limit else '')
+
+
+def check_backbone_state(module: nn.Module, state: Dict[str, torch.Tensor]) -> List[str]:
+    """The problems (missing / unexpected / mis-shaped tensors) that keep ``state`` from loading."""
+    expected = module.state_dict()
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    mismatched = [f'{k}: file {list(state[k].shape)} vs model {list(v.shape)}'
+                  for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    problems = []
+    if missing:
+        problems.append(f'{len(missing)} missing tensors ({_some(missing)})')
+    if unexpected:
+        problems.append(f'{len(unexpected)} unexpected tensors ({_some(unexpected)})')
+    if mismatched:
+        problems.append(f'{len(mismatched)} shape mismatches ({_some(mismatched)})')
+    return problems
+
+
+def load_backbone_weights(module: nn.Module, path: PathLike, prefix: str = 'backbone.') -> Tuple[int, dict]:
+    """Load an exported backbone into ``module``: all tensors or none.
+
+    Returns:
+        the number of tensors loaded (every tensor of ``module.state_dict()``) and the file's meta.
+
+    Raises:
+        BackboneCheckpointError: the file is missing, is not a plain tensor file, or does not fit
+            ``module`` exactly (missing keys, unexpected keys, or different shapes).
+    """
+    state, meta = read_backbone_file(path, prefix)
+    problems = check_backbone_state(module, state)
+    if problems:
+        origin = f'; the file was exported from backbone {meta["backbone_config"]}' \
+            if meta.get('backbone_config') else ''
+        raise BackboneCheckpointError(
+            f'{path} does not fit model.{prefix.rstrip(".") or "backbone"} ({type(module).__name__}): '
+            f'{"; ".join(problems)}{origin}')
+    module.load_state_dict(state, strict=True)
+    return len(state), meta
+
+
+def describe_export(meta: dict) -> str:
+    """One line about an export's origin."""
+    parts = [f'epoch {meta.get("epoch")}', f'iter {meta.get("iter")}']
+    if 'val/rotation/top1' in meta:
+        parts.append(f'val rotation/top1 {meta["val/rotation/top1"]:.4f}')
+    source = meta.get('source_checkpoint') or f'model {meta.get("source_model", "?")}'
+    return f'{source} ({", ".join(parts)})'
