@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
-from mmrot3d.engine.backbone_io import BackboneCheckpointError
+from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
 
@@ -52,8 +52,12 @@ def main(argv=None) -> dict:
     for path in (a.config, a.list):
         if not os.path.isfile(path):
             sys.exit(f'error: no such file: {path}')
-    with open(a.list) as f:
-        listed = [os.path.join(a.data_root, line.split()[0]) for line in f if line.strip()]
+    from mmrot3d.datasets.video_list import read_video_list
+    entries = read_video_list(a.list, require_label=False)
+    bad = [e for e in entries if e.error]
+    if bad:
+        sys.exit(f'error: {a.list}:{bad[0].lineno}: {bad[0].error}')
+    listed = [os.path.join(a.data_root, e.path) for e in entries]
     videos = listed[::max(1, len(listed) // a.num_videos)][:a.num_videos]
     missing = [v for v in videos if not os.path.isfile(v)]
     if not videos or missing:

@@ -21,7 +21,7 @@ import os
 import sys
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack: e.g. gloo for torchrun on CPU)
-from mmrot3d.engine.backbone_io import BackboneCheckpointError
+from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
 

@@ -16,7 +16,7 @@ import sys
 import time
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
-from mmrot3d.engine.backbone_io import BackboneCheckpointError
+from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
 

@@ -75,8 +75,6 @@ def build_extractor(cfg, backbone: Optional[str], seed: int = 0) -> torch.nn.Mod
     """A ``FeatureExtractor`` (by registry name) with ``cfg``'s backbone and neck; ``backbone`` loaded strictly,
     or the seeded random init without it."""
     from mmaction.registry import MODELS
-    if MODELS.get('FeatureExtractor') is None:
-        import mmrot3d.benchmark  # noqa: F401  (registers FeatureExtractor)
     torch.manual_seed(seed)
     model = MODELS.build(dict(type='FeatureExtractor', backbone=cfg.model.backbone, neck=cfg.model.get('neck'),
                               data_preprocessor=cfg.model.get('data_preprocessor')))

@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
-from ..engine.backbone_io import BackboneCheckpointError, check_backbone_state, load_backbone_weights
+from ..models.backbone_io import BackboneCheckpointError, check_backbone_state, load_backbone_weights
 from ..utils.checkpoint import load_checkpoint_file
 
 
