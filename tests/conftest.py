@@ -71,3 +71,13 @@ def mmaction_scope():
     import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
     from mmaction.utils import register_all_modules
     register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session')
+def synthetic_dataset(tmp_path_factory) -> Path:
+    """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style)."""
+    from mmrot3d.datasets.synthetic import Params, generate
+    root = tmp_path_factory.mktemp('synthetic')
+    generate(root, Params(seed=5, pretrain_clips=4, pretrain_val_clips=2, clips_per_class=3, groups=3, frames=16,
+                          size=64), workers=1)
+    return root
