@@ -23,6 +23,8 @@ from typing import Callable, List, Optional
 
 import torch
 
+MMROT3D_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
 
 @dataclass(frozen=True)
 class UpstreamFix:
@@ -156,6 +158,29 @@ def skip_multimodal_models() -> None:
     dependency.WITH_MULTIMODAL = False
 
 
+def editable_install_hides_configs() -> bool:
+    """MMEngine looks for a package's shipped configs (``mmrot3d::<path>``) beside the package's install
+    record; for an editable install (PEP 660) that record lies in site-packages while the package, and
+    its ``.mim/configs``, stay in the checkout."""
+    try:
+        beside_record = str(importlib.metadata.distribution('mmrot3d').locate_file('mmrot3d'))
+    except importlib.metadata.PackageNotFoundError:
+        return False  # not installed (PYTHONPATH): MMEngine then finds the package by importing it
+    return not (osp.isdir(beside_record) and osp.samefile(beside_record, MMROT3D_DIR))
+
+
+def find_editable_mmrot3d() -> None:
+    """MMEngine's package lookup answers for mmrot3d with the package's own folder; other packages
+    are looked up as before."""
+    from mmengine.config import config
+    find_installed = config.get_installed_path
+
+    def get_installed_path(package: str) -> str:
+        return MMROT3D_DIR if package == 'mmrot3d' else find_installed(package)
+
+    config.get_installed_path = get_installed_path
+
+
 def mmcv_without_compiled_ops() -> bool:
     """mmcv-lite ships no compiled ops by design, and warns about it on every import."""
     return importlib.util.find_spec('mmcv._ext') is None
@@ -192,6 +217,8 @@ FIXES = (
                 load_local_checkpoints_through_trust_check),
     UpstreamFix('torchrun on CPU: gloo, DDP without device_ids (no CUDA)', cpu_torch_breaks_distributed_launch,
                 launch_distributed_on_cpu),
+    UpstreamFix('mmrot3d:: configs of an editable install found', editable_install_hides_configs,
+                find_editable_mmrot3d),
     UpstreamFix("mmcv-lite's missing-ops warning silenced", mmcv_without_compiled_ops, silence_mmcv_lite_ops_warning),
     UpstreamFix("setuptools' pkg_resources warning silenced", setuptools_deprecates_pkg_resources,
                 silence_pkg_resources_warning),

@@ -127,8 +127,20 @@ def test_every_breakage_of_this_stack_is_found():
     assert torch.__version__ >= '2.6' and not torch.cuda.is_available()  # the stack these tests run on
     assert sys.version_info < (3, 12) and importlib.util.find_spec('transformers') is None
     absent = {upstream_fixes.distutils_missing, upstream_fixes.transformers_5_breaks_multimodal}
+    if not installed_editable():
+        absent.add(upstream_fixes.editable_install_hides_configs)
     assert upstream_fixes.apply_upstream_fixes() == [fix.name for fix in upstream_fixes.FIXES
                                                      if fix.present not in absent]
+
+
+def installed_editable() -> bool:
+    import importlib.metadata
+    direct_url = importlib.metadata.distribution('mmrot3d').read_text('direct_url.json') or '{}'
+    return json.loads(direct_url).get('dir_info', {}).get('editable', False)
+
+
+def test_the_editable_install_check_matches_how_mmrot3d_is_installed():
+    assert upstream_fixes.editable_install_hides_configs() == installed_editable()
 
 
 def test_the_transformers_check_is_true_only_for_transformers_5(monkeypatch):
