@@ -5,6 +5,7 @@ Applied once, on ``import mmrot3d``, which a config's ``custom_imports`` does be
 ``mmaction.registry`` first). Each fix is one function; ``tests/utils/test_upstream_fixes.py``
 shows the breakage it removes.
 """
+import importlib.metadata
 import importlib.util
 import os.path as osp
 import sys
@@ -88,6 +89,37 @@ def allow_cpu_distributed_training() -> None:
     MMDistributedDataParallel.__init__ = ddp_init_cpu_aware
 
 
+def provide_distutils() -> None:
+    # Python 3.12 removed distutils, and MMEngine's Runner imports it on every run (collect_env:
+    # `from distutils import errors`). setuptools ships a copy, but only its site-packages .pth file
+    # installs the finder that serves it by that name; packages put on PYTHONPATH (`pip install
+    # --target`) get none. Importing setuptools registers its copy as `distutils`.
+    if any(type(finder).__name__ == 'DistutilsMetaFinder' for finder in sys.meta_path):
+        return  # setuptools' .pth finder serves it on demand
+    try:
+        if importlib.util.find_spec('distutils') is not None:
+            return  # the standard library's (Python < 3.12)
+    except ImportError:
+        pass
+    import setuptools  # noqa: F401
+
+
+def skip_multimodal_models_on_transformers_5() -> None:
+    # mmaction2 1.2.0 imports its VindLU models whenever transformers >= 4.28 is installed, and they
+    # import `apply_chunking_to_forward` from transformers.modeling_utils, which transformers 5 removed:
+    # `import mmaction.models` then fails. Declaring the multimodal extra absent makes mmaction2 register
+    # its placeholders instead (VindLU stays unavailable; nothing else changes).
+    if 'mmaction.models' in sys.modules:
+        return
+    try:
+        major = int(importlib.metadata.version('transformers').split('.')[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return
+    if major >= 5:
+        from mmaction.utils import dependency
+        dependency.WITH_MULTIMODAL = False
+
+
 def silence_mmcv_lite_ops_warning() -> None:
     # mmcv-lite ships no compiled ops by design (see README); none of our models use the
     # deformable attention it warns about on every import.
@@ -102,7 +134,9 @@ def apply_upstream_fixes() -> None:
     if _applied:
         return
     silence_mmcv_lite_ops_warning()
+    provide_distutils()
     provide_missing_drn_module()
+    skip_multimodal_models_on_transformers_5()
     route_checkpoint_loading_through_trust_check()
     allow_cpu_distributed_training()
     make_resume_robust()  # a torn last_checkpoint pointer must not break --resume (atomic_io.py)

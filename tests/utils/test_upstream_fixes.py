@@ -92,3 +92,27 @@ print(get_backend())
                         MASTER_PORT=str(free_port()))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith('gloo')
+
+
+def test_distutils_is_importable_where_python_has_none(tmp_path):
+    # Python 3.12 without setuptools' .pth shim (packages on PYTHONPATH, site off): MMEngine's Runner
+    # imports distutils on every run.
+    import os
+    import site
+    from pathlib import Path
+    hide = ('import importlib.abc, sys\n'
+            'class NoDistutils(importlib.abc.MetaPathFinder):\n'
+            '    def find_spec(self, name, path=None, target=None):\n'
+            '        if name == "distutils":\n'
+            '            raise ModuleNotFoundError(f"No module named {name!r}", name=name)\n'
+            'sys.meta_path.insert(0, NoDistutils())\n')
+    path = os.pathsep.join([str(Path(__file__).resolve().parents[2])] + site.getsitepackages())
+    env = {**os.environ, 'PYTHONPATH': path}
+
+    def run(code):
+        return subprocess.run([sys.executable, '-S', '-c', hide + code], capture_output=True, text=True,
+                              timeout=120, env=env)
+    broken = run('from distutils import errors')
+    assert broken.returncode != 0 and "No module named 'distutils'" in broken.stderr
+    fixed = run('import mmrot3d\nfrom distutils import errors\nprint(errors.__name__)')
+    assert fixed.returncode == 0, fixed.stderr[-2000:]
