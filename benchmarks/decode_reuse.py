@@ -41,12 +41,10 @@ from . import common
 from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random
-# R3D-18 16x112x112 rotated clips per second that one GPU trains on (forward + backward + SGD), until a
-# measured figure replaces it: torchvision's r3d_18 costs 40.7 GFLOPS (multiply-adds) per 16x112x112
-# clip forward (pytorch.org/vision/stable/models/generated/torchvision.models.video.r3d_18.html), so
-# ~3 x 2 x 40.7 = 244 GFLOP per trained clip; an A100's 312 TFLOP/s dense fp16 at an assumed 35 % use
-# gives ~450 clips/s. Replace with benchmarks/gpu.py's measured clips/s via --gpu-clips-per-s.
-GPU_CLIPS_PER_S = 450
+# R3D-18 16x112x112 rotated clips per second that one GPU trains on (32 clips x 4 rotations per step):
+# measured by benchmarks/gpu.py on an NVIDIA H200 with AMP fp16 (docs/gpu/gpu.json; 2463 with
+# channels_last_3d as well). --gpu-clips-per-s gives another GPU's rate.
+GPU_CLIPS_PER_S = 1713
 _TICKS = os.sysconf('SC_CLK_TCK')
 
 
