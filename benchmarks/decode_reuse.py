@@ -49,7 +49,8 @@ _TICKS = os.sysconf('SC_CLK_TCK')
 
 
 def variants() -> dict:
-    """name: (pipeline config, samples per decoded clip, preprocessor: None | 'plain' | 'crop_flip', rotates in model)."""
+    """name: (pipeline config, samples per decoded clip, preprocessor None | 'plain' | 'crop_flip',
+    rotations made in the model)."""
     recipe = common.recipe_pipeline()  # [init, sample, decode, resize, crop, flip, format, pack]
     decode, resize, fmt, pack = recipe[:3], recipe[3:4], recipe[-2:-1], recipe[-1:]
     no_label = fmt + [dict(type='DropKeys', keys=('label', ))] + pack
@@ -263,7 +264,8 @@ def measure(args) -> dict:
         'processes and the consumer share the cores)')
     return dict(description=__doc__.strip(), video_size=size, clips_decoded_per_step=clips,
                 samples_per_step=4 * clips, steps_per_pass=batches, num_workers=workers, repeats=repeats,
-                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads, best=best['variant'],
+                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads,
+                best=best['variant'],
                 goal_floor=GOAL_FLOOR, goal_random=GOAL_RANDOM, goal_floor_met=best['x_floor'] <= GOAL_FLOOR,
                 goal_random_met=best['x_less_than_random'] >= GOAL_RANDOM, stages_ms_per_decoded_clip=stages,
                 one_process_loader_ms_per_decoded_clip=loader_one, loader_inflation_vs_one_process=inflation)
