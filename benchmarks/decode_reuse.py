@@ -41,17 +41,16 @@ from . import common
 from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random
-# R3D-18 16x112x112 rotated clips per second that one GPU trains on (forward + backward + SGD), until a
-# measured figure replaces it: torchvision's r3d_18 costs 40.7 GFLOPS (multiply-adds) per 16x112x112
-# clip forward (pytorch.org/vision/stable/models/generated/torchvision.models.video.r3d_18.html), so
-# ~3 x 2 x 40.7 = 244 GFLOP per trained clip; an A100's 312 TFLOP/s dense fp16 at an assumed 35 % use
-# gives ~450 clips/s. Replace with benchmarks/gpu.py's measured clips/s via --gpu-clips-per-s.
-GPU_CLIPS_PER_S = 450
+# R3D-18 16x112x112 rotated clips per second that one GPU trains on (32 clips x 4 rotations per step):
+# measured by benchmarks/gpu.py on an NVIDIA H200 with AMP fp16 (docs/gpu/gpu.json; 2463 with
+# channels_last_3d as well). --gpu-clips-per-s gives another GPU's rate.
+GPU_CLIPS_PER_S = 1713
 _TICKS = os.sysconf('SC_CLK_TCK')
 
 
 def variants() -> dict:
-    """name: (pipeline config, samples per decoded clip, preprocessor: None | 'plain' | 'crop_flip', rotates in model)."""
+    """name: (pipeline config, samples per decoded clip, preprocessor None | 'plain' | 'crop_flip',
+    rotations made in the model)."""
     recipe = common.recipe_pipeline()  # [init, sample, decode, resize, crop, flip, format, pack]
     decode, resize, fmt, pack = recipe[:3], recipe[3:4], recipe[-2:-1], recipe[-1:]
     no_label = fmt + [dict(type='DropKeys', keys=('label', ))] + pack
@@ -265,7 +264,8 @@ def measure(args) -> dict:
         'processes and the consumer share the cores)')
     return dict(description=__doc__.strip(), video_size=size, clips_decoded_per_step=clips,
                 samples_per_step=4 * clips, steps_per_pass=batches, num_workers=workers, repeats=repeats,
-                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads, best=best['variant'],
+                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads,
+                best=best['variant'],
                 goal_floor=GOAL_FLOOR, goal_random=GOAL_RANDOM, goal_floor_met=best['x_floor'] <= GOAL_FLOOR,
                 goal_random_met=best['x_less_than_random'] >= GOAL_RANDOM, stages_ms_per_decoded_clip=stages,
                 one_process_loader_ms_per_decoded_clip=loader_one, loader_inflation_vs_one_process=inflation)

@@ -148,9 +148,9 @@ def measure(args) -> dict:
     files = [str(p) for p in written.values() if isinstance(p, Path)]
     spec = dict(windows=windows(frames), repeats=repeats, frames_dir=str(folder))
     log(f'[decoders] {width}x{height}, {frames} frames, files {list(written)}, 3 windows x {repeats} repeats, '
-        'one process per decoder')
-    missing = {d: availability(d, sites) for d in (QUICK_DECODERS if args.quick else DECODERS)}
-    runnable = [d for d, why in missing.items() if why is None]
+        'decoders in child processes')
+    missing = {d: availability(d, sites) for d in DECODERS}
+    runnable = [d for d in (QUICK_DECODERS if args.quick else DECODERS) if missing[d] is None]
     rounds = []
     for order in ([runnable] if args.quick else [runnable, runnable[::-1]]):
         rounds.append(run_round(order, files, spec, sites))

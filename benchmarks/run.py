@@ -42,7 +42,7 @@ def main(argv=None) -> dict:
                              '(also torchcodec=DIR)')
     parser.add_argument('--gpu-clips-per-s', type=float, default=None,
                         help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
-                             '(default: the estimate in benchmarks/decode_reuse.py; give a measured one)')
+                             '(default: the H200 AMP fp16 rate measured by benchmarks/gpu.py)')
     parser.add_argument('--synthetic-root', default=None,
                         help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
                              'instead of generating a small one')

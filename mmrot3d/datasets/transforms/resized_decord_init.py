@@ -25,7 +25,8 @@ class ResizedDecordInit(DecordInit):
     converting it at full size and resizing it with OpenCV (bilinear) afterwards: the pipeline needs
     no ``Resize`` step and decoding itself gets cheaper (``benchmarks/decode_reuse.py``). The size is
     ``Resize(scale, keep_ratio=True)``'s, computed from the size in the container header (read with
-    PyAV, ~0.5 ms). Pixels differ from DecordInit + Resize by the interpolation (a few grey levels).
+    PyAV; this step costs 0.6-0.7 ms more than ``DecordInit``). Pixels differ from DecordInit + Resize
+    by the interpolation (a few grey levels).
 
     Args:
         scale: as ``Resize``'s ``scale`` with ``keep_ratio=True``, e.g. ``(-1, 128)``: short side 128.

@@ -60,7 +60,8 @@ def test_crop_positions_and_flip_rate_have_the_pipelines_distribution():
     theirs = []
     for _ in range(draws):
         res = random_crop(dict(img_shape=(48, 80)))
-        theirs.append((res['crop_bbox'][1], res['crop_bbox'][0], flip(dict(imgs=[], img_shape=(48, 80), modality='RGB'))['flip']))
+        flipped = flip(dict(imgs=[], img_shape=(48, 80), modality='RGB'))['flip']
+        theirs.append((res['crop_bbox'][1], res['crop_bbox'][0], flipped))
     theirs = np.array(theirs)
     for axis, span in ((0, 48 - CROP), (1, 80 - CROP)):
         for values in (mine[:, axis], theirs[:, axis]):
