@@ -435,6 +435,8 @@ def main(argv=None) -> Dict:
     parser.add_argument('--device', default='cuda', help='cuda (default) or cpu (the fallback; use with --smoke)')
     parser.add_argument('--smoke', action='store_true', help='tiny sizes: checks the code paths, measures nothing')
     parser.add_argument('--only', default=','.join(SECTIONS), help=f'comma-separated subset of {",".join(SECTIONS)}')
+    parser.add_argument('--train-cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+                        help='more --cfg-options for the train runs, e.g. train_dataloader.pin_memory=True')
     parser.add_argument('--workers', type=int, default=None,
                         help='DataLoader workers of the train run (default: cores - 2)')
     parser.add_argument('--scratch', default=None,

@@ -187,12 +187,13 @@ def summarize_train(records: List[Dict], steady_after: int, batch: int) -> Dict:
 
 def section_train(ctx) -> Dict:
     """The config's own pipeline: decode, resize, crop, flip in the loader's workers."""
-    return train_run(ctx, CONFIG, 'train', ctx.plan.train_options)
+    return train_run(ctx, CONFIG, 'train', ctx.plan.train_options + ctx.args.train_cfg_options)
 
 
 def section_train_device_aug(ctx) -> Dict:
     """The same run with crop, flip and normalisation on the device (the device-aug config)."""
-    return train_run(ctx, DEVICE_AUG_CONFIG, 'train_device_aug', ctx.plan.train_device_aug_options)
+    return train_run(ctx, DEVICE_AUG_CONFIG, 'train_device_aug',
+                     ctx.plan.train_device_aug_options + ctx.args.train_cfg_options)
 
 
 def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
