@@ -1,6 +1,11 @@
 """Shared fixtures: tiny real video files, written once per test session and decoded by decord; the
-narrow R3D-18; the shipped tools as modules."""
+narrow R3D-18; the shipped tools as modules, or run as their command line does, in this process."""
 import importlib.util
+import io
+import runpy
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +68,33 @@ def load_tool(relpath: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
+    """``python <shipped tool> ARGS`` without a new interpreter: the script's ``__main__`` block runs here with
+    ``sys.argv`` set and its output captured; ``SystemExit`` becomes the return code as the interpreter would
+    make it (a message goes to stderr with code 1). Other exceptions propagate and fail the test.
+
+    For tests of a tool's behaviour; tests of what happens across a process boundary (torchrun, SIGKILL,
+    another package's tool, an installed wheel) start a real process.
+    """
+    path = str(shipped_path(relpath))
+    argv, out, err = [path, *map(str, args)], io.StringIO(), io.StringIO()
+    saved, sys.argv = sys.argv, argv
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            runpy.run_path(path, run_name='__main__')
+        code = 0
+    except SystemExit as exit:
+        code = exit.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            print(code, file=err)
+            code = 1
+    finally:
+        sys.argv = saved
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope='session', autouse=True)
