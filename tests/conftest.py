@@ -107,9 +107,13 @@ def mmaction_scope():
 
 @pytest.fixture(scope='session')
 def synthetic_dataset(tmp_path_factory) -> Path:
-    """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style)."""
+    """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style) with the
+    MMAction2 lists its official-layout tools build, as ``mmrot3d.benchmark.datasets.prepare_synthetic`` leaves it."""
     from mmrot3d.datasets.synthetic import Params, generate
     root = tmp_path_factory.mktemp('synthetic')
     generate(root, Params(seed=5, pretrain_clips=4, pretrain_val_clips=2, clips_per_class=3, groups=3, frames=16,
                           size=64), workers=1)
+    for dataset, tool in (('kinetics_style', 'kinetics400'), ('ucf_style', 'ucf101')):
+        built = run_tool(f'tools/data/{tool}/build_file_list.py', '--root', root / dataset)
+        assert built.returncode == 0, built.stderr
     return root
