@@ -2,6 +2,7 @@
 narrow R3D-18; the shipped tools as modules, or run as their command line does, in this process."""
 import importlib.util
 import io
+import os
 import runpy
 import subprocess
 import sys
@@ -80,7 +81,7 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
     """
     path = str(shipped_path(relpath))
     argv, out, err = [path, *map(str, args)], io.StringIO(), io.StringIO()
-    saved, sys.argv = sys.argv, argv
+    saved, sys.argv, environ = sys.argv, argv, dict(os.environ)  # what a process changes dies with it
     try:
         with redirect_stdout(out), redirect_stderr(err):
             runpy.run_path(path, run_name='__main__')
@@ -94,6 +95,8 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
             code = 1
     finally:
         sys.argv = saved
+        os.environ.clear()
+        os.environ.update(environ)
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
