@@ -17,6 +17,22 @@ from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
 
 
+def pytest_configure(config):
+    """One share of the cores per test process (``pytest -n N`` runs N): torch threads that outnumber the
+    cores wait on each other. Tests' subprocesses inherit the same share through ``OMP_NUM_THREADS``."""
+    import torch
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    threads = max(1, len(os.sched_getaffinity(0)) // workers)
+    threads = min(threads, int(os.environ.get('OMP_NUM_THREADS') or threads))
+    os.environ['OMP_NUM_THREADS'] = str(threads)
+    torch.set_num_threads(threads)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long (``slow``) tests first, so that parallel workers do not wait for one of them at the end."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
+
+
 def falling_block_clip(seed: int, num_frames: int = 24, size: int = 64) -> np.ndarray:
     """A clip whose only orientation cue is its actor: a "T"-shaped block that falls.
 
