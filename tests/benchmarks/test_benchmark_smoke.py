@@ -5,9 +5,12 @@ Never asserts on timings (the machines are shared and noisy); only on the report
 """
 import json
 
+import pytest
+
 from benchmarks.run import main
 
 
+@pytest.mark.slow
 def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys):
     out = tmp_path / 'bench.json'
     # in this process (the decoders still run in their child process); --threads 0 leaves torch's thread count alone

@@ -3,11 +3,13 @@
 pipeline) at tiny sizes and writes the report. Never asserts on speed, only on what was measured."""
 import json
 
+import pytest
 import torch
 
 from benchmarks.gpu import main
 
 
+@pytest.mark.slow
 def test_gpu_script_cpu_fallback_measures_every_section(tmp_path, capsys):
     threads = torch.get_num_threads()
     try:  # in this process; its train sections start tools/train.py processes, as on the GPU machine
