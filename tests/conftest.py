@@ -6,7 +6,7 @@ import os
 import runpy
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +87,43 @@ def load_tool(relpath: str):
     return module
 
 
+def _mmengine_global_classes() -> list:
+    """The classes that keep MMEngine's named global instances: loggers, message hubs, visualizers, scopes."""
+    from mmengine.utils import ManagerMixin
+    classes, todo = [], [ManagerMixin]
+    while todo:
+        classes.append(todo.pop())
+        todo.extend(classes[-1].__subclasses__())
+    return classes
+
+
+@contextmanager
+def forget_new_mmengine_instances():
+    """Forget the MMEngine instances created inside, as the end of a process would.
+
+    A Runner names its logger, message hub and visualizer after its config and the second it started, and
+    MMEngine hands an existing instance of that name to a later Runner: two runs in one process within a second
+    would share them (the second logging to the first one's file and stream, its history in the first one's hub).
+    """
+    before = {cls: set(cls._instance_dict) for cls in _mmengine_global_classes()}
+    try:
+        yield
+    finally:
+        for cls in _mmengine_global_classes():
+            for name in set(cls._instance_dict) - before.get(cls, set()):
+                instance = cls._instance_dict.pop(name)
+                for handler in list(getattr(instance, 'handlers', ())):  # a logger's log file
+                    instance.removeHandler(handler)
+                    handler.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_mmengine_instances_per_test():
+    """Runners built by different tests never share a logger, message hub or visualizer."""
+    with forget_new_mmengine_instances():
+        yield
+
+
 def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
     """``python <shipped tool> ARGS`` without a new interpreter: the script's ``__main__`` block runs here with
     ``sys.argv`` set and its output captured; ``SystemExit`` becomes the return code as the interpreter would
@@ -99,7 +136,7 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
     argv, out, err = [path, *map(str, args)], io.StringIO(), io.StringIO()
     saved, sys.argv, environ = sys.argv, argv, dict(os.environ)  # what a process changes dies with it
     try:
-        with redirect_stdout(out), redirect_stderr(err):
+        with forget_new_mmengine_instances(), redirect_stdout(out), redirect_stderr(err):
             runpy.run_path(path, run_name='__main__')
         code = 0
     except SystemExit as exit:
@@ -122,6 +159,16 @@ def mmaction_scope():
     import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
     from mmaction.utils import register_all_modules
     register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def quiet_default_logger():
+    """MMEngine's default logger (models built outside a Runner log one INFO record per initialised parameter)
+    at WARNING; a Runner's own logger keeps its configured level, so the tools' output is unchanged."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('mmengine').setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope='session')
