@@ -190,7 +190,7 @@ def test_ucf101_cli(tmp_path, clips):
     shutil.move(str(root / 'UCF-101'), str(root / 'videos'))
     shutil.move(str(root / 'ucfTrainTestlist'), str(root / 'annotations'))
     proc = run_tool(UCF_CLI, '--root', root, '--video-dir', root / 'videos', '--ann-dir',
-                   root / 'annotations', '--out', tmp_path / 'c_out', '--splits', '1')
+                    root / 'annotations', '--out', tmp_path / 'c_out', '--splits', '1')
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / 'c_out').iterdir()) == [
         'ucf101_classes.txt', 'ucf101_train_split_1_videos.txt', 'ucf101_val_split_1_videos.txt']
@@ -274,7 +274,7 @@ def test_hmdb51_api(tmp_path, clips):
 def test_hmdb51_cli_stable(tmp_path, clips):
     a = make_hmdb51(tmp_path / 'a', clips)
     proc = run_tool(HMDB_CLI, '--video-root', a / 'videos', '--split-dir', a / 'testTrainMulti_7030_splits',
-                   '--out', a / 'lists')
+                    '--out', a / 'lists')
     assert proc.returncode == 0, proc.stderr
     assert f'wrote {a}/lists/hmdb51_val_split_3_videos.txt: 3 videos, 3 classes' in proc.stdout
     for split in (1, 2, 3):
