@@ -139,8 +139,8 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
         with forget_new_mmengine_instances(), redirect_stdout(out), redirect_stderr(err):
             runpy.run_path(path, run_name='__main__')
         code = 0
-    except SystemExit as exit:
-        code = exit.code
+    except SystemExit as stop:
+        code = stop.code
         if code is None:
             code = 0
         elif not isinstance(code, int):
