@@ -9,6 +9,8 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
+import pytest
+
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 USER_CONFIG = '''
@@ -58,6 +60,7 @@ def copy_checkout(dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow
 def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
     source = copy_checkout(tmp_path / 'source')
     subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',

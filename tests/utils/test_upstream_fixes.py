@@ -21,13 +21,60 @@ def run_python(code, **env):
                           env={**os.environ, **env})
 
 
-def test_mmaction_models_imports_only_with_the_drn_stand_in():
+# What a fresh interpreter finds after `import mmrot3d`: which MMEngine functions are patched, what
+# `import mmaction.models` gives then, and, when started as torchrun starts a rank, whether it trains.
+FRESH_IMPORT = '''
+import json
+import os
+import mmengine.dist.utils as dist_utils
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner import checkpoint, runner
+import mmrot3d
+found = dict(
+    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
+    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
+    save=runner.save_checkpoint is checkpoint.save_checkpoint,
+    find_latest=runner.find_latest_checkpoint.__module__,
+    init_dist=dist_utils._init_dist_pytorch.__module__,
+    ddp=MMDistributedDataParallel.__init__.__module__)
+import mmaction.models
+from mmaction.registry import MODELS
+found['recognizer3d'] = MODELS.get('Recognizer3D').__name__
+if 'RANK' in os.environ:
+    import torch
+    from mmengine.dist import get_backend, init_dist
+    init_dist('pytorch', backend='nccl')  # what MMAction2's default env_cfg asks for
+    model = MMDistributedDataParallel(module=torch.nn.Linear(2, 2), device_ids=[0])
+    model(torch.ones(1, 2)).sum().backward()
+    found['backend'] = get_backend()
+print(json.dumps(found))
+'''
+
+
+def fresh_import(**env):
+    result = run_python(FRESH_IMPORT, **env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope='module')
+def launched():
+    """A fresh interpreter on this stack (torch 2.13 refuses full checkpoints, no CUDA), started as torchrun
+    starts the only rank of a job; shared by the tests below (an interpreter start costs seconds)."""
+    return fresh_import(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
+                        MASTER_PORT=str(free_port()))
+
+
+def test_mmaction_models_imports_only_with_the_drn_stand_in(launched):
     broken = run_python('import mmaction.models')
     assert broken.returncode != 0 and "No module named 'mmaction.models.localizers.drn'" in broken.stderr
-    fixed = run_python('import mmrot3d, mmaction.models; from mmaction.registry import MODELS; '
-                       'print(MODELS.get("Recognizer3D").__name__)')
-    assert fixed.returncode == 0, fixed.stderr
-    assert fixed.stdout.strip() == 'Recognizer3D'
+    assert launched['recognizer3d'] == 'Recognizer3D'  # after import mmrot3d
 
 
 def test_plain_state_dicts_load_weights_only(tmp_path):
@@ -75,26 +122,8 @@ def test_a_checkpoint_carrying_code_is_refused_and_its_code_never_runs(tmp_path)
     assert target.exists()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def test_torchrun_style_launch_trains_on_cpu_with_gloo():
-    code = '''
-import mmrot3d, torch
-from mmengine.dist import init_dist, get_backend
-from mmengine.model import MMDistributedDataParallel
-init_dist('pytorch', backend='nccl')  # what MMAction2's default env_cfg asks for
-model = MMDistributedDataParallel(module=torch.nn.Linear(2, 2), device_ids=[0])
-model(torch.ones(1, 2)).sum().backward()
-print(get_backend())
-'''
-    result = run_python(code, RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
-                        MASTER_PORT=str(free_port()))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().endswith('gloo')
+def test_torchrun_style_launch_trains_on_cpu_with_gloo(launched):
+    assert launched['backend'] == 'gloo'
 
 
 def test_distutils_is_importable_where_python_has_none(tmp_path):
@@ -179,37 +208,15 @@ def test_the_distributed_check_is_false_with_cuda(monkeypatch):
     assert not upstream_fixes.cpu_torch_breaks_distributed_launch()
 
 
-UNTOUCHED = '''
-import json
-import mmengine.dist.utils as dist_utils
-from mmengine.model import MMDistributedDataParallel
-from mmengine.runner import checkpoint, runner
-import mmrot3d
-print(json.dumps(dict(
-    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
-    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
-    save=runner.save_checkpoint is checkpoint.save_checkpoint,
-    find_latest=runner.find_latest_checkpoint.__module__,
-    init_dist=dist_utils._init_dist_pytorch.__module__,
-    ddp=MMDistributedDataParallel.__init__.__module__)))
-'''
-
-
-def untouched(**env):
-    result = run_python(UNTOUCHED, **env)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_by_default():
-    found = untouched(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # torch's own switch back to the old default
+    found = fresh_import(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # torch's own switch back to the old default
     assert not any('checkpoint' in name for name in found['applied']), found['applied']
     assert found['loader'] == 'mmengine.runner.checkpoint'
     assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'
 
 
-def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming():
-    found = untouched()  # this stack: torch 2.13 refuses full checkpoints, no CUDA
+def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming(launched):
+    found = launched
     assert found['loader'] == 'mmrot3d.utils.upstream_fixes' and found['init_dist'] == 'mmrot3d.utils.upstream_fixes'
     assert found['ddp'] == 'mmrot3d.utils.upstream_fixes'
     assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'  # opt-in: SafeCheckpointRunner
