@@ -4,42 +4,47 @@ import shutil
 import sys
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 # Shipped inside the package as mmrot3d/.mim/<name>, as MMAction2 ships its own: MMEngine resolves
 # `_base_ = ['mmrot3d::<path>']` in .mim/configs/, and mmrot3d.utils.shipped_path() finds both.
 MIM_FILES = ('configs', 'tools', 'model-index.yml')
+REPO = osp.dirname(osp.abspath(__file__))
 
 
 def add_mim_extension():
-    """Put ``configs/``, ``tools/`` and ``model-index.yml`` into ``mmrot3d/.mim/``.
-
-    Symlinks for an editable install (``pip install -e .``: edits show at once), copies for a wheel
-    or an sdist (``pip install .``, ``python -m build``).
-    """
-    if 'develop' in sys.argv or 'editable_wheel' in sys.argv:
-        mode = 'symlink'
-    elif 'sdist' in sys.argv or 'bdist_wheel' in sys.argv:
-        mode = 'copy'
-    else:
+    """For an editable install (``pip install -e .``), link ``mmrot3d/.mim/<name>`` to the checkout's
+    ``configs/``, ``tools/`` and ``model-index.yml``, so edits show at once."""
+    if 'develop' not in sys.argv and 'editable_wheel' not in sys.argv:
         return
-    repo_path = osp.dirname(osp.abspath(__file__))
-    mim_path = osp.join(repo_path, 'mmrot3d', '.mim')
+    mim_path = osp.join(REPO, 'mmrot3d', '.mim')
     os.makedirs(mim_path, exist_ok=True)
     for name in MIM_FILES:
-        src_path = osp.join(repo_path, name)
-        if not osp.exists(src_path):  # building from an sdist: .mim already holds the copies
-            continue
         tar_path = osp.join(mim_path, name)
-        if osp.isfile(tar_path) or osp.islink(tar_path):
+        if osp.islink(tar_path) or osp.isfile(tar_path):
             os.remove(tar_path)
         elif osp.isdir(tar_path):
             shutil.rmtree(tar_path)
-        if mode == 'symlink':
-            os.symlink(osp.relpath(src_path, osp.dirname(tar_path)), tar_path)
-        elif osp.isfile(src_path):
-            shutil.copyfile(src_path, tar_path)
-        else:
-            shutil.copytree(src_path, tar_path, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        os.symlink(osp.relpath(osp.join(REPO, name), mim_path), tar_path)
+
+
+class BuildPyWithMim(build_py):
+    """A wheel (``pip install .``) gets copies in its own ``mmrot3d/.mim/``; the checkout is left as it is."""
+
+    def run(self):
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        mim_path = osp.join(self.build_lib, 'mmrot3d', '.mim')
+        os.makedirs(mim_path, exist_ok=True)
+        for name in MIM_FILES:
+            src_path, tar_path = osp.join(REPO, name), osp.join(mim_path, name)
+            if osp.isdir(tar_path):
+                shutil.rmtree(tar_path)
+            if osp.isfile(src_path):
+                shutil.copyfile(src_path, tar_path)
+            else:
+                shutil.copytree(src_path, tar_path, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
 
 
 if __name__ == '__main__':
@@ -49,7 +54,7 @@ if __name__ == '__main__':
         version='0.1.0',
         description='3DRotNet: self-supervised video rotation prediction as an MMAction2 plugin',
         packages=find_packages(include=['mmrot3d', 'mmrot3d.*']),
-        include_package_data=True,  # mmrot3d/.mim, listed in MANIFEST.in
+        cmdclass={'build_py': BuildPyWithMim},
         python_requires='>=3.9',
         # Exact, verified versions live in requirements/lock.txt; these are the ranges the code needs.
         install_requires=[

@@ -36,6 +36,13 @@ def main(argv=None) -> dict:
                              'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
                              'cpu_levers measures the other setting against it.')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
+    parser.add_argument('--decoder-site', action='append', default=[], metavar='NAME=DIR',
+                        help='decoders: a folder holding a decoder that cannot share the venv (decord2 installs as '
+                             '`decord`): `pip install --no-deps --target DIR decord2`, then --decoder-site decord2=DIR '
+                             '(also torchcodec=DIR)')
+    parser.add_argument('--gpu-clips-per-s', type=float, default=None,
+                        help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
+                             '(default: the H200 AMP fp16 rate measured by benchmarks/gpu.py)')
     parser.add_argument('--synthetic-root', default=None,
                         help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
                              'instead of generating a small one')

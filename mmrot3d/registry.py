@@ -5,8 +5,6 @@ and builds it from the registries of that scope, importing this module to find t
 children of MMAction2's: they add nothing and find everything registered there (mmrot3d registers its
 components into MMAction2's registries, where ``default_scope='mmaction'`` configs find them).
 """
-import importlib.metadata
-import os.path as osp
 
 from mmaction import registry as mmaction
 from mmengine.registry import Registry
@@ -43,28 +41,8 @@ FUNCTION = _child(mmaction.FUNCTION)
 
 
 def register_config_scope() -> None:
-    """Make ``mmrot3d::`` config paths resolve (call before parsing such a config; ``import mmrot3d`` does).
-
-    MMEngine resolves ``<scope>::`` only for the packages in its ``MODULE2PACKAGE`` table, and finds
-    a package's ``.mim`` beside the package's install record, which for an editable install (PEP 660)
-    lies in site-packages while the package stays in the source tree. Both are taught about mmrot3d
-    only; lookups of other packages are unchanged.
-    """
-    from mmengine.config import config, utils
+    """Make ``mmrot3d::`` config paths resolve (call before parsing such a config; ``import mmrot3d`` does):
+    MMEngine resolves ``<scope>::`` only for the packages in its ``MODULE2PACKAGE`` table. (For an
+    editable install MMEngine also needs ``upstream_fixes.find_editable_mmrot3d``.)"""
+    from mmengine.config import utils
     utils.MODULE2PACKAGE.setdefault(SCOPE, 'mmrot3d')
-    package_dir = osp.dirname(osp.abspath(__file__))
-    try:
-        beside_record = str(importlib.metadata.distribution('mmrot3d').locate_file('mmrot3d'))
-    except importlib.metadata.PackageNotFoundError:
-        return  # not installed (PYTHONPATH): MMEngine then finds the package by importing it
-    if osp.isdir(beside_record) and osp.samefile(beside_record, package_dir):
-        return
-    find_installed = config.get_installed_path
-    if getattr(find_installed, 'mmrot3d_package_dir', None):
-        return
-
-    def get_installed_path(package: str) -> str:
-        return package_dir if package == 'mmrot3d' else find_installed(package)
-
-    get_installed_path.mmrot3d_package_dir = package_dir
-    config.get_installed_path = get_installed_path

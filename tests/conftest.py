@@ -1,6 +1,12 @@
 """Shared fixtures: tiny real video files, written once per test session and decoded by decord; the
-narrow R3D-18; the shipped tools as modules."""
+narrow R3D-18; the shipped tools as modules, or run as their command line does, in this process."""
 import importlib.util
+import io
+import os
+import runpy
+import subprocess
+import sys
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +15,22 @@ from mmengine.config import Config
 
 from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
+
+
+def pytest_configure(config):
+    """One share of the cores per test process (``pytest -n N`` runs N): torch threads that outnumber the
+    cores wait on each other. Tests' subprocesses inherit the same share through ``OMP_NUM_THREADS``."""
+    import torch
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    threads = max(1, len(os.sched_getaffinity(0)) // workers)
+    threads = min(threads, int(os.environ.get('OMP_NUM_THREADS') or threads))
+    os.environ['OMP_NUM_THREADS'] = str(threads)
+    torch.set_num_threads(threads)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long (``slow``) tests first, so that parallel workers do not wait for one of them at the end."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def falling_block_clip(seed: int, num_frames: int = 24, size: int = 64) -> np.ndarray:
@@ -65,9 +87,99 @@ def load_tool(relpath: str):
     return module
 
 
+def _mmengine_global_classes() -> list:
+    """The classes that keep MMEngine's named global instances: loggers, message hubs, visualizers, scopes."""
+    from mmengine.utils import ManagerMixin
+    classes, todo = [], [ManagerMixin]
+    while todo:
+        classes.append(todo.pop())
+        todo.extend(classes[-1].__subclasses__())
+    return classes
+
+
+@contextmanager
+def forget_new_mmengine_instances():
+    """Forget the MMEngine instances created inside, as the end of a process would.
+
+    A Runner names its logger, message hub and visualizer after its config and the second it started, and
+    MMEngine hands an existing instance of that name to a later Runner: two runs in one process within a second
+    would share them (the second logging to the first one's file and stream, its history in the first one's hub).
+    """
+    before = {cls: set(cls._instance_dict) for cls in _mmengine_global_classes()}
+    try:
+        yield
+    finally:
+        for cls in _mmengine_global_classes():
+            for name in set(cls._instance_dict) - before.get(cls, set()):
+                instance = cls._instance_dict.pop(name)
+                for handler in list(getattr(instance, 'handlers', ())):  # a logger's log file
+                    instance.removeHandler(handler)
+                    handler.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_mmengine_instances_per_test():
+    """Runners built by different tests never share a logger, message hub or visualizer."""
+    with forget_new_mmengine_instances():
+        yield
+
+
+def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
+    """``python <shipped tool> ARGS`` without a new interpreter: the script's ``__main__`` block runs here with
+    ``sys.argv`` set and its output captured; ``SystemExit`` becomes the return code as the interpreter would
+    make it (a message goes to stderr with code 1). Other exceptions propagate and fail the test.
+
+    For tests of a tool's behaviour; tests of what happens across a process boundary (torchrun, SIGKILL,
+    another package's tool, an installed wheel) start a real process.
+    """
+    path = str(shipped_path(relpath))
+    argv, out, err = [path, *map(str, args)], io.StringIO(), io.StringIO()
+    saved, sys.argv, environ = sys.argv, argv, dict(os.environ)  # what a process changes dies with it
+    try:
+        with forget_new_mmengine_instances(), redirect_stdout(out), redirect_stderr(err):
+            runpy.run_path(path, run_name='__main__')
+        code = 0
+    except SystemExit as stop:
+        code = stop.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            print(code, file=err)
+            code = 1
+    finally:
+        sys.argv = saved
+        os.environ.clear()
+        os.environ.update(environ)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope='session', autouse=True)
 def mmaction_scope():
     """Resolve config types in MMAction2's registries, as its tools do."""
     import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
     from mmaction.utils import register_all_modules
     register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def quiet_default_logger():
+    """MMEngine's default logger (models built outside a Runner log one INFO record per initialised parameter)
+    at WARNING; a Runner's own logger keeps its configured level, so the tools' output is unchanged."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('mmengine').setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope='session')
+def synthetic_dataset(tmp_path_factory) -> Path:
+    """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style) with the
+    MMAction2 lists its official-layout tools build, as ``mmrot3d.benchmark.datasets.prepare_synthetic`` leaves it."""
+    from mmrot3d.datasets.synthetic import Params, generate
+    root = tmp_path_factory.mktemp('synthetic')
+    generate(root, Params(seed=5, pretrain_clips=4, pretrain_val_clips=2, clips_per_class=3, groups=3, frames=16,
+                          size=64), workers=1)
+    for dataset, tool in (('kinetics_style', 'kinetics400'), ('ucf_style', 'ucf101')):
+        built = run_tool(f'tools/data/{tool}/build_file_list.py', '--root', root / dataset)
+        assert built.returncode == 0, built.stderr
+    return root

@@ -20,7 +20,8 @@ def test_the_expected_configs_exist():
         f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb' for d in ('ucf101', 'hmdb51') for k in (1, 2, 3)
         for init in ('rotnet3d-pretrained', 'scratch')}
     assert {p.stem for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
-        f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb' for backbone in ('r3d18', 'slowfast-r50', 'x3d-s')}
+        f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
+        for backbone in ('r3d18', 'r3d18-device-aug', 'slowfast-r50', 'x3d-s')}
     assert (CONFIGS / 'rotnet3d_kinetics.py').is_file()  # the README's entry point
 
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import mmaction
+import pytest
 
 CONFIG = Path(__file__).parent / 'data' / 'configs' / 'rotnet3d_tiny.py'
 MMACTION_TRAIN = Path(mmaction.__file__).parent / '.mim' / 'tools' / 'train.py'
@@ -23,6 +24,7 @@ def scalars(work_dir):
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
+@pytest.mark.slow
 def test_packaged_train_tool_pretrains_validates_and_resumes(video_dir, tmp_path):
     first = train(video_dir, tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]

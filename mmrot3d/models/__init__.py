@@ -1,7 +1,8 @@
 from .backbone_io import BackboneCheckpointError, export_backbone, load_backbone_weights, read_backbone_file
+from .data_preprocessors import CropFlipDataPreprocessor
 from .feature_extractor import FeatureExtractor
 from .heads import RotationHead
 from .recognizers import RotationRecognizer
 
-__all__ = ['BackboneCheckpointError', 'FeatureExtractor', 'RotationHead', 'RotationRecognizer', 'export_backbone',
-           'load_backbone_weights', 'read_backbone_file']
+__all__ = ['BackboneCheckpointError', 'CropFlipDataPreprocessor', 'FeatureExtractor', 'RotationHead',
+           'RotationRecognizer', 'export_backbone', 'load_backbone_weights', 'read_backbone_file']

@@ -1,29 +1,37 @@
-"""Resuming after a kill at any instant, including while MMEngine writes ``last_checkpoint``.
+"""Writing files so that a reader (or a resumed run) sees the old content or the new, never a part.
 
-Checkpoints themselves are written atomically (``checkpoint.save_checkpoint_file``), so a file
-under its final name is always complete. MMEngine's ``CheckpointHook`` then writes the text pointer
-``<work_dir>/last_checkpoint`` with a plain ``open(..., 'w')``: a kill between the truncation and the
-write leaves it empty (or holding part of a path), and ``--resume`` then fails (``resume('')``) or
-starts from scratch. The pointer is only a hint: when it is unusable we take the newest complete
-``epoch_N.pth`` / ``iter_N.pth`` in the work dir, which is what it would have named.
+A file is written to a temporary file beside it, flushed to disk and renamed over the target. The
+temporary file is created like ``open(path, 'wb')`` would create the target (mode ``0o666`` minus the
+user's umask), so a teammate reads a checkpoint exactly as they would read any other file of yours.
 """
 import glob
 import os
 import os.path as osp
 import re
-import tempfile
-from typing import Optional
+import secrets
+from typing import Optional, Tuple
 
 _PERIODIC = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
 
 
-def write_text_atomic(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new content, never a mix."""
-    folder = osp.dirname(osp.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
+def _create_beside(path: str) -> Tuple[int, str]:
+    """A new temporary file ``.<name>.<random>.tmp`` in ``path``'s folder, opened for writing."""
+    folder, name = osp.split(osp.abspath(path))
+    while True:
+        tmp = osp.join(folder, f'.{name}.{secrets.token_hex(4)}.tmp')
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data``: complete under its final name, or not there at all."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    fd, tmp = _create_beside(path)
     try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -44,30 +52,25 @@ def newest_complete_checkpoint(work_dir: str) -> Optional[str]:
     return max(found)[2] if found else None
 
 
-def find_latest_checkpoint(path: str) -> Optional[str]:
-    """Drop-in for ``mmengine.runner.checkpoint.find_latest_checkpoint`` that survives a torn pointer."""
+def find_latest_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint to resume in ``work_dir``: the one ``last_checkpoint`` names, or when that pointer is
+    missing, torn (MMEngine's CheckpointHook writes it with a plain ``open(..., 'w')``, so a kill can
+    leave it empty or cut) or names a file that is gone, the newest complete ``epoch_N``/``iter_N.pth``.
+    """
     from mmengine.logging import print_log
 
-    pointer = osp.join(path, 'last_checkpoint')
+    pointer = osp.join(work_dir, 'last_checkpoint')
     named = ''
     if osp.exists(pointer):
         with open(pointer) as f:
             named = f.read().strip()
         if named and ('://' in named or osp.isfile(named)):
             return named
-    fallback = newest_complete_checkpoint(path)
-    if osp.exists(pointer) or fallback:
+    fallback = newest_complete_checkpoint(work_dir)
+    if osp.exists(pointer):
         print_log(f'{pointer} names {named!r}, which is not a checkpoint file (interrupted write?); '
                   f'resuming from the newest complete checkpoint: {fallback}', logger='current', level=30)
-    else:
-        print_log('Did not find last_checkpoint to be resumed.', logger='current')
+    elif fallback:
+        print_log(f'{work_dir} has no last_checkpoint; resuming from the newest complete checkpoint: {fallback}',
+                  logger='current', level=30)
     return fallback
-
-
-def make_resume_robust() -> None:
-    from mmengine.runner import checkpoint as mm_checkpoint
-    from mmengine.runner import runner as mm_runner
-
-    # runner.py imported the function by name, so both module attributes are replaced
-    mm_checkpoint.find_latest_checkpoint = find_latest_checkpoint
-    mm_runner.find_latest_checkpoint = find_latest_checkpoint

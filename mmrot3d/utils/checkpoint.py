@@ -4,19 +4,22 @@ Anything loaded from disk goes through :func:`load_checkpoint_file`: plain tenso
 load with ``torch.load(weights_only=True)``, which cannot run code. A full MMEngine training
 checkpoint also pickles Python objects (message hub history, numpy scalars), so it only loads
 with full unpickling, and we allow that only for files whose SHA-256 this machine's user's own
-runs recorded when they wrote them (:func:`save_checkpoint_file`). A file from anyone else that
-carries pickled objects is refused before any of its code can run.
+runs recorded when they wrote them (:func:`save_checkpoint_file`; a run records its checkpoints with
+``runner_type = 'SafeCheckpointRunner'``, which our configs set). A file from anyone else that carries
+pickled objects is refused before any of its code can run.
 """
 import hashlib
+import io
 import os
 import os.path as osp
 import pickle
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Optional, Union
 
 import torch
+
+from .atomic_io import write_bytes_atomic
 
 PathLike = Union[str, Path]
 
@@ -82,23 +85,14 @@ def load_checkpoint_file(path: PathLike, map_location: Any = None) -> Any:
 
 
 def save_checkpoint_file(checkpoint: Any, path: PathLike) -> None:
-    """Save atomically and record the file as ours.
+    """Save atomically (see :mod:`~mmrot3d.utils.atomic_io`, with the user's umask) and record the file as ours.
 
-    The file appears under its final name only once completely written (temp file in the same
-    folder, fsync, rename), so a run killed mid-save never leaves a truncated checkpoint behind.
+    The file appears under its final name only once completely written, so a run killed mid-save never
+    leaves a truncated checkpoint behind.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(checkpoint, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    write_bytes_atomic(str(path), buffer.getvalue())
     trust_checkpoint(path)
 
 

@@ -1,22 +1,21 @@
-"""UCF101 / HMDB51 / Kinetics-400 list builders on tiny fake trees with the official naming."""
+"""UCF101 / HMDB51 / Kinetics-400 list builders on tiny fake trees with the official naming; the command-line
+tools run in this process (`conftest.run_tool`)."""
 import csv
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import run_tool
 from mmrot3d.datasets.preparation import (AnnotationError, build_hmdb51_lists, build_kinetics400_lists,
                                           build_ucf101_lists)
 from mmrot3d.datasets.preparation.common import find_missing
-from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
 
-UCF_CLI = shipped_path('tools/data/ucf101/build_file_list.py')
-HMDB_CLI = shipped_path('tools/data/hmdb51/build_file_list.py')
-K400_CLI = shipped_path('tools/data/kinetics400/build_file_list.py')
+UCF_CLI = 'tools/data/ucf101/build_file_list.py'
+HMDB_CLI = 'tools/data/hmdb51/build_file_list.py'
+K400_CLI = 'tools/data/kinetics400/build_file_list.py'
 
 # classInd order (alphabetical as in the release). The HandstandPushups files are really named
 # v_HandStandPushups_gXX_cYY.avi in the release: the folder, not the file prefix, is the class.
@@ -115,10 +114,6 @@ def read_list(path: Path):
     return [(line.rsplit(' ', 1)[0], int(line.rsplit(' ', 1)[1])) for line in path.read_text().splitlines()]
 
 
-def run_cli(script, *args):
-    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True)
-
-
 def assert_cli_error(proc, *fragments):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -170,7 +165,7 @@ def test_ucf101_labels_follow_classind_not_alphabet(tmp_path, clips):
 
 def test_ucf101_cli(tmp_path, clips):
     root = make_ucf101(tmp_path / 'a', clips)
-    proc = run_cli(UCF_CLI, '--root', root)
+    proc = run_tool(UCF_CLI, '--root', root)
     assert proc.returncode == 0, proc.stderr
     assert f'wrote {root}/ucf101_train_split_1_videos.txt: 6 videos, 3 classes' in proc.stdout
     for split in (1, 2, 3):
@@ -185,17 +180,17 @@ def test_ucf101_cli(tmp_path, clips):
 
     # Stable: a second run, and a tree built in another order, give byte-identical lists.
     before = {p.name: p.read_bytes() for p in root.glob('*.txt')}
-    assert run_cli(UCF_CLI, '--root', root).returncode == 0
+    assert run_tool(UCF_CLI, '--root', root).returncode == 0
     assert {p.name: p.read_bytes() for p in root.glob('*.txt')} == before
     other = make_ucf101(tmp_path / 'b', clips, class_order=[2, 0, 1])
-    assert run_cli(UCF_CLI, '--root', other, '--out', tmp_path / 'b_out').returncode == 0
+    assert run_tool(UCF_CLI, '--root', other, '--out', tmp_path / 'b_out').returncode == 0
     assert {p.name: p.read_bytes() for p in (tmp_path / 'b_out').glob('*.txt')} == before
 
     # MMAction2 layout via flags.
     shutil.move(str(root / 'UCF-101'), str(root / 'videos'))
     shutil.move(str(root / 'ucfTrainTestlist'), str(root / 'annotations'))
-    proc = run_cli(UCF_CLI, '--root', root, '--video-dir', root / 'videos', '--ann-dir',
-                   root / 'annotations', '--out', tmp_path / 'c_out', '--splits', '1')
+    proc = run_tool(UCF_CLI, '--root', root, '--video-dir', root / 'videos', '--ann-dir',
+                    root / 'annotations', '--out', tmp_path / 'c_out', '--splits', '1')
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / 'c_out').iterdir()) == [
         'ucf101_classes.txt', 'ucf101_train_split_1_videos.txt', 'ucf101_val_split_1_videos.txt']
@@ -204,14 +199,14 @@ def test_ucf101_cli(tmp_path, clips):
 def test_ucf101_missing_video_skipped_or_strict(tmp_path, clips):
     root = make_ucf101(tmp_path, clips)
     (root / 'UCF-101/YoYo/v_YoYo_g02_c02.avi').unlink()
-    proc = run_cli(UCF_CLI, '--root', root)
+    proc = run_tool(UCF_CLI, '--root', root)
     assert proc.returncode == 0, proc.stderr
     assert 'ucf101_train_split_1_videos.txt: 5 videos, 3 classes' in proc.stdout
     assert '1 listed video(s) missing on disk' in proc.stdout
     assert (root / 'ucf101_train_split_1_missing.txt').read_text() == 'YoYo/v_YoYo_g02_c02.avi 2\n'
     assert not (root / 'ucf101_val_split_1_missing.txt').exists()
     assert len(read_list(root / 'ucf101_val_split_2_videos.txt')) == 5
-    proc = run_cli(UCF_CLI, '--root', root, '--strict')
+    proc = run_tool(UCF_CLI, '--root', root, '--strict')
     assert_cli_error(proc, 'trainlist01.txt:6: video ', "'YoYo/v_YoYo_g02_c02.avi' not found under",
                      '(1 listed video(s) missing in total)')
 
@@ -255,10 +250,10 @@ def test_ucf101_cli_error(tmp_path, clips):
     path = root / 'ucfTrainTestlist/trainlist01.txt'
     lines = path.read_text().splitlines()
     path.write_text('\n'.join(lines[:16] + ['YoYo/v_YoYo_g02_c01.avi 102']) + '\n')
-    assert_cli_error(run_cli(UCF_CLI, '--root', root), 'error: ',
+    assert_cli_error(run_tool(UCF_CLI, '--root', root), 'error: ',
                      'ucfTrainTestlist/trainlist01.txt:7: label 102 out of range 1..3')
     assert not (root / 'ucf101_train_split_1_videos.txt').exists()
-    assert_cli_error(run_cli(UCF_CLI, '--root', tmp_path / 'nowhere'),
+    assert_cli_error(run_tool(UCF_CLI, '--root', tmp_path / 'nowhere'),
                      'nowhere/ucfTrainTestlist/classInd.txt: file not found')
 
 
@@ -278,8 +273,8 @@ def test_hmdb51_api(tmp_path, clips):
 
 def test_hmdb51_cli_stable(tmp_path, clips):
     a = make_hmdb51(tmp_path / 'a', clips)
-    proc = run_cli(HMDB_CLI, '--video-root', a / 'videos', '--split-dir', a / 'testTrainMulti_7030_splits',
-                   '--out', a / 'lists')
+    proc = run_tool(HMDB_CLI, '--video-root', a / 'videos', '--split-dir', a / 'testTrainMulti_7030_splits',
+                    '--out', a / 'lists')
     assert proc.returncode == 0, proc.stderr
     assert f'wrote {a}/lists/hmdb51_val_split_3_videos.txt: 3 videos, 3 classes' in proc.stdout
     for split in (1, 2, 3):
@@ -293,8 +288,8 @@ def test_hmdb51_cli_stable(tmp_path, clips):
         'shoot_bow/April_09_shoot_bow_u_nm_np1_ba_goo_0.avi 2\n')
     assert (a / 'lists/hmdb51_classes.txt').read_text() == 'brush_hair\ncartwheel\nshoot_bow\n'
     b = make_hmdb51(tmp_path / 'b', clips, class_order=sorted(HMDB_CLASSES, reverse=True))
-    assert run_cli(HMDB_CLI, '--root', b, '--out', b / 'lists').returncode == 0
-    assert run_cli(HMDB_CLI, '--root', b, '--out', b / 'lists').returncode == 0
+    assert run_tool(HMDB_CLI, '--root', b, '--out', b / 'lists').returncode == 0
+    assert run_tool(HMDB_CLI, '--root', b, '--out', b / 'lists').returncode == 0
     assert {p.name: p.read_bytes() for p in (a / 'lists').iterdir()} == \
         {p.name: p.read_bytes() for p in (b / 'lists').iterdir()}
 
@@ -302,12 +297,12 @@ def test_hmdb51_cli_stable(tmp_path, clips):
 def test_hmdb51_missing_video(tmp_path, clips):
     root = make_hmdb51(tmp_path, clips)
     (root / 'videos/cartwheel/April_09_cartwheel_u_nm_np1_ba_goo_0.avi').unlink()
-    proc = run_cli(HMDB_CLI, '--root', root)
+    proc = run_tool(HMDB_CLI, '--root', root)
     assert proc.returncode == 0, proc.stderr
     assert 'hmdb51_train_split_1_videos.txt: 2 videos, 2 classes' in proc.stdout
     assert (root / 'hmdb51_train_split_1_missing.txt').read_text() == \
         'cartwheel/April_09_cartwheel_u_nm_np1_ba_goo_0.avi 1\n'
-    assert_cli_error(run_cli(HMDB_CLI, '--root', root, '--strict'),
+    assert_cli_error(run_tool(HMDB_CLI, '--root', root, '--strict'),
                      'testTrainMulti_7030_splits/cartwheel_test_split1.txt:1: video ', 'not found under')
 
 
@@ -329,7 +324,7 @@ def test_hmdb51_bad_annotations(tmp_path, clips, name, content, expected):
     else:
         path.write_text(content)
     assert expected in api_error(build_hmdb51_lists, root / 'testTrainMulti_7030_splits')
-    assert_cli_error(run_cli(HMDB_CLI, '--root', root), expected)
+    assert_cli_error(run_tool(HMDB_CLI, '--root', root), expected)
 
 
 def test_hmdb51_empty_split_dir(tmp_path):
@@ -357,7 +352,7 @@ def test_kinetics_api(tmp_path, clips):
 
 def test_kinetics_cli(tmp_path, clips):
     root = make_kinetics(tmp_path, clips)
-    proc = run_cli(K400_CLI, '--root', root, '--video-dir', root / 'videos')
+    proc = run_tool(K400_CLI, '--root', root, '--video-dir', root / 'videos')
     assert proc.returncode == 0, proc.stderr
     assert f'wrote {root}/kinetics400_train_list_videos.txt: 5 videos, 3 classes' in proc.stdout
     assert f'1 listed video(s) missing on disk and left out; see {root}/kinetics400_train_missing.txt' \
@@ -373,7 +368,7 @@ def test_kinetics_cli(tmp_path, clips):
     assert (root / 'kinetics400_classes.txt').read_text().splitlines() == [
         'abseiling', "massaging person's head", 'playing guitar']
     before = {p.name: p.read_bytes() for p in root.glob('*.txt')}
-    assert run_cli(K400_CLI, '--root', root).returncode == 0  # --video-dir defaults to <root>/videos
+    assert run_tool(K400_CLI, '--root', root).returncode == 0  # --video-dir defaults to <root>/videos
     assert {p.name: p.read_bytes() for p in root.glob('*.txt')} == before
 
     # The decoded clips are real videos.
@@ -383,7 +378,7 @@ def test_kinetics_cli(tmp_path, clips):
 
 def test_kinetics_label_folder_as_is(tmp_path, clips):
     root = make_kinetics(tmp_path, clips, as_is_labels={'playing guitar'})
-    proc = run_cli(K400_CLI, '--root', root)
+    proc = run_tool(K400_CLI, '--root', root)
     assert proc.returncode == 0, proc.stderr
     assert 'contain whitespace' in proc.stderr  # MMAction2 cannot read such a list: warned
     val = read_list(root / 'kinetics400_val_list_videos.txt')
@@ -416,10 +411,10 @@ def test_kinetics_bad_csv(tmp_path, clips, name, edit, expected):
         _edit_csv(path, edit(path.read_text().splitlines()))
     message = api_error(build_kinetics400_lists, root / 'train.csv', root / 'validate.csv', root / 'videos')
     assert message == f'{root}/{expected}'
-    assert_cli_error(run_cli(K400_CLI, '--root', root), f'error: {root}/{expected}')
+    assert_cli_error(run_tool(K400_CLI, '--root', root), f'error: {root}/{expected}')
 
 
 def test_kinetics_missing_video_dir(tmp_path, clips):
     root = make_kinetics(tmp_path, clips)
-    assert_cli_error(run_cli(K400_CLI, '--root', root, '--video-dir', root / 'clips'),
+    assert_cli_error(run_tool(K400_CLI, '--root', root, '--video-dir', root / 'clips'),
                      f'{root}/clips/train: video directory not found')

@@ -108,7 +108,8 @@ def test_tensor_mode_and_extract_feat_return_backbone_features():
 BACKBONES = {
     # name: (backbone config, pooled channels, input (N, V, ...) shape, preprocessor format)
     'R3D-18': (tiny_r3d(), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'C3D': (dict(type='C3D', out_dim=4608, pretrained=None), 4096, (1, 1, 3, 16, 64, 64), 'NCTHW'),
+    # C3D needs 16 frames (5 temporal poolings); at 32x32 its pool5 output is 512 x 1 x 2 x 2 = 2048
+    'C3D': (dict(type='C3D', out_dim=2048, pretrained=None), 4096, (1, 1, 3, 16, 32, 32), 'NCTHW'),
     'R(2+1)D': (dict(tiny_r3d(), type='ResNet2Plus1d', conv_cfg=dict(type='Conv2plus1d'),
                      norm_cfg=dict(type='BN3d'), zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
     'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, (2, 1, 3, 8, 32, 32), 'NCTHW'),

@@ -9,12 +9,10 @@ Imported at start-up by ``sitecustomize.py`` (this folder is on the run's PYTHON
 
 The run prints ``PAUSED`` and sleeps; the test kills it.
 """
-import io
 import os
 import sys
 import time
 
-import torch
 from mmengine.runner import EpochBasedTrainLoop
 
 POINT = os.environ.get('MMROT3D_PAUSE', '')
@@ -39,23 +37,34 @@ if POINT.startswith('iter:'):
 
 if POINT.startswith('save:'):
     name = POINT.split(':', 1)[1]
-    save = torch.save
+    fdopen = os.fdopen
 
-    def file_name(f):
-        path = getattr(f, 'name', '')
-        if isinstance(path, int):  # os.fdopen() files are named by their descriptor
-            path = os.readlink(f'/proc/self/fd/{path}')
-        return os.path.basename(str(path))
+    class HalfWriter:
+        """Writes half of the first block it is given to disk, then pauses."""
 
-    def half_save(obj, f, *args, **kwargs):
-        if not file_name(f).startswith(f'.{name}.'):
-            return save(obj, f, *args, **kwargs)
-        buffer = io.BytesIO()
-        save(obj, buffer, *args, **kwargs)
-        data = buffer.getvalue()
-        f.write(data[:len(data) // 2])
-        f.flush()
-        os.fsync(f.fileno())
-        pause()
+        def __init__(self, f):
+            self.f = f
 
-    torch.save = half_save
+        def write(self, data):
+            self.f.write(data[:len(data) // 2])
+            self.f.flush()
+            os.fsync(self.f.fileno())
+            pause()
+
+        def __getattr__(self, attr):
+            return getattr(self.f, attr)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.f.__exit__(*exc)
+
+    def fdopen_pausing(fd, *args, **kwargs):
+        f = fdopen(fd, *args, **kwargs)
+        # the atomic writer opens its temporary file ``.NAME.<random>.tmp`` by descriptor
+        if os.path.basename(os.readlink(f'/proc/self/fd/{fd}')).startswith(f'.{name}.'):
+            return HalfWriter(f)
+        return f
+
+    os.fdopen = fdopen_pausing

@@ -1,7 +1,5 @@
 """Bad videos and malformed lines: training goes on, each is named once, counts per epoch, a clear stop."""
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,11 +10,11 @@ from torch.utils.data import DataLoader
 from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
-from mmrot3d.utils.shipped_files import shipped_path
 
 from bad_data import BAD_FILES, MALFORMED, NUM_CLASSES, make_mixed_list  # noqa: E402  (tests/reliability/)
+from conftest import run_tool
 
-CHECK_DATASET = shipped_path('tools/check_dataset.py')
+CHECK_DATASET = 'tools/check_dataset.py'
 PIPELINE = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
             dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 40)), dict(type='CenterCrop', crop_size=32),
             dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs', meta_keys=('filename', ))]
@@ -105,10 +103,8 @@ def test_missing_list_or_video_folder_is_named_at_build(mixed_list, tmp_path):
 def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_list, tmp_path):
     root, ann_file, good = mixed_list
     clean = tmp_path / 'clean.txt'
-    result = subprocess.run([sys.executable, str(CHECK_DATASET), str(ann_file),
-                             '--data-prefix', str(root), '--workers', '2', '--clip-len', '8', '--frame-interval', '2',
-                             '--num-classes', str(NUM_CLASSES), '--write-clean', str(clean)],
-                            capture_output=True, text=True, timeout=120)
+    result = run_tool(CHECK_DATASET, ann_file, '--data-prefix', root, '--workers', 2, '--clip-len', 8,
+                      '--frame-interval', 2, '--num-classes', NUM_CLASSES, '--write-clean', clean)
     assert result.returncode == 1, result.stderr
     lines = ann_file.read_text().splitlines()
     report = result.stdout.splitlines()
@@ -122,6 +118,5 @@ def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_li
     assert f'checked 19/19' in result.stderr  # the progress line
     assert [line.split()[0] for line in clean.read_text().splitlines()] == good
 
-    again = subprocess.run([sys.executable, str(CHECK_DATASET), str(clean), '--data-prefix',
-                            str(root), '--clip-len', '8', '--workers', '1'], capture_output=True, text=True, timeout=120)
+    again = run_tool(CHECK_DATASET, clean, '--data-prefix', root, '--clip-len', 8, '--workers', 1)
     assert again.returncode == 0 and again.stdout.startswith(f'{len(good)} good, 0 bad'), again.stdout + again.stderr

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from mmrot3d.utils.atomic_io import find_latest_checkpoint
@@ -58,6 +59,7 @@ def weights(path):
     return load_checkpoint_file(path)['state_dict']
 
 
+@pytest.mark.slow
 def test_sigkill_mid_epoch_and_mid_save_then_resume_ends_with_the_uninterrupted_weights(video_dir, tmp_path):
     reference, interrupted = tmp_path / 'reference', tmp_path / 'interrupted'
     uninterrupted = start(video_dir, reference)  # runs alongside the interrupted one

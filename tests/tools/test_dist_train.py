@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from mmrot3d.engine import state_dict_sha256
@@ -20,6 +21,7 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_two_gloo_processes_see_different_data_and_end_with_identical_weights(video_dir, tmp_path):
     work = tmp_path / 'work'
     env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')

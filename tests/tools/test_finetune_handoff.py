@@ -4,8 +4,6 @@ The classic failure of this workflow is fine-tuning that silently starts from ra
 the export must fit the backbone tensor for tensor, or training stops before its first step.
 """
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,11 +13,10 @@ from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from conftest import load_tool
+from conftest import load_tool, run_tool
 from mmrot3d.engine import PretrainedBackboneHook
 from mmrot3d.models import BackboneCheckpointError, load_backbone_weights
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError, load_checkpoint_file
-from mmrot3d.utils.shipped_files import shipped_path
 
 CONFIGS = Path(__file__).resolve().parents[1] / 'data' / 'configs'
 PRETRAIN = CONFIGS / 'rotnet3d_tiny.py'
@@ -32,8 +29,7 @@ def data_options(video_dir, loaders):
 
 
 def tool(name, *args):
-    return subprocess.run([sys.executable, str(shipped_path(f'tools/{name}')), *map(str, args)], capture_output=True,
-                          text=True, timeout=300)
+    return run_tool(f'tools/{name}', *args)  # its command line, in this process
 
 
 @pytest.fixture(scope='module')

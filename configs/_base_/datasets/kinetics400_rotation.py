@@ -20,6 +20,8 @@ train_pipeline = [
     dict(type='RandomCrop', size=crop_size),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
+    # the class label is unused here and would cost a shared-memory hand-over per clip (docs/performance.md)
+    dict(type='DropKeys', keys=('label', )),
     dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
 ]
 val_pipeline = [

@@ -23,16 +23,20 @@ def _progress_printer(stream: TextIO):
 
 def check_dataset(ann_file: str, data_prefix: str = '', min_frames: int = 1, workers: int = 1,
                   num_classes: Optional[int] = None, delimiter: str = ' ', require_label: bool = True,
-                  write_clean: Optional[str] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+                  write_clean: Optional[str] = None, out: Optional[TextIO] = None,
+                  err: Optional[TextIO] = None) -> int:
     """Check every line and video of ``ann_file``; print each bad one as ``LIST:LINE: path: reason`` and a summary.
 
     Args:
         min_frames: frames a video needs (``clip_len * frame_interval``, as SampleFrames counts them).
         write_clean: also write the good lines, unchanged, to this file.
+        out, err: where the report and the progress go (default: ``sys.stdout``/``sys.stderr`` at the call, so
+            that a redirection of them applies).
 
     Returns:
         the exit status: 0 all good, 1 some entries bad.
     """
+    out, err = out or sys.stdout, err or sys.stderr
     entries = read_video_list(ann_file, delimiter, num_classes=num_classes, require_label=require_label)
     good, bad = [], []
     for entry, reason in scan_entries(entries, data_prefix, min_frames, max(1, workers), _progress_printer(err)):

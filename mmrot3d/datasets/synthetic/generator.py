@@ -29,7 +29,7 @@ import numpy as np
 from mmrot3d.utils.video_io import write_video
 
 from .actions import CLASSES, camel_case
-from .render import SceneStyle, render_clip, sample_style
+from .render import SceneStyle, render_actor_masks, render_clip, sample_style
 
 GENERATOR_VERSION = 'actors-v1'
 
@@ -141,6 +141,12 @@ def render_job(job: Job, params: Params) -> Tuple[np.ndarray, np.ndarray]:
     """Frames ``(T, S, S, 3)`` uint8 and joints ``(T, J, 2)`` of one job; a pure function of its keys."""
     return render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
                        params.frames, params.size, params.fps)
+
+
+def render_job_masks(job: Job, params: Params) -> np.ndarray:
+    """The actor's pixels ``(T, S, S)`` bool in every frame of :func:`render_job`'s clip (same keys, same motion)."""
+    return render_actor_masks(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
+                              params.frames, params.size, params.fps)
 
 
 def _work(args: Tuple[Job, Params, str]) -> str:
@@ -351,3 +357,60 @@ def generate_actor_free(out, params: Params = Params(), workers: Optional[int] =
     if todo:
         _run_jobs('actor-free controls', todo, params, out, workers or os.cpu_count() or 1, work=_work_actor_free)
     return root
+
+
+# ---------------------------------------------------------------- actor masks of written clips
+
+class ActorMasks:
+    """Per-frame actor masks of the clips in a generated dataset, rendered again on demand.
+
+    No mask files are written: a clip's mask is a pure function of its job (the same seeds replay the
+    same motion), so the data folder stays as it is and the masks cost a fraction of the rendering.
+
+    Args:
+        root: the generator's ``--out`` folder (holds ``meta.json``).
+
+    Example::
+
+        masks = ActorMasks('data/synthetic')
+        masks('data/synthetic/ucf_style/UCF-101/Walk/v_Walk_g01_c01.avi')   # (T, S, S) bool
+    """
+
+    def __init__(self, root) -> None:
+        self.root = Path(root).resolve()
+        meta = read_meta(self.root)
+        if not meta or 'params' not in meta:
+            raise FileNotFoundError(f'{self.root}/meta.json: not a dataset of the synthetic generator '
+                                    '(make one with tools/data/synthetic/generate.py --out DIR)')
+        if meta.get('generator_version') != GENERATOR_VERSION:
+            raise ValueError(f'{self.root}: made by generator {meta.get("generator_version")!r}, these masks '
+                             f'replay {GENERATOR_VERSION!r}; regenerate the dataset')
+        self.params = Params(**meta['params'])
+        self.jobs = {job.path: job for job in make_jobs(self.params)}
+
+    @classmethod
+    def of_video(cls, video) -> 'ActorMasks':
+        """The masks of the generated dataset that holds ``video`` (the nearest folder above it with the
+        generator's ``meta.json``)."""
+        for folder in Path(video).resolve().parents:
+            if (folder / 'meta.json').is_file() and read_meta(folder) and 'params' in read_meta(folder):
+                return cls(folder)
+        raise FileNotFoundError(f'{video}: no synthetic dataset (a folder with the generator\'s meta.json) holds '
+                                'this video; actor masks are known only for tools/data/synthetic/generate.py clips')
+
+    def job(self, video) -> Job:
+        """The job that wrote ``video`` (a path inside ``root``, absolute or relative to the working directory)."""
+        path = Path(video).resolve()
+        try:
+            rel = path.relative_to(self.root).as_posix()
+        except ValueError:
+            raise ValueError(f'{video}: not inside the synthetic dataset {self.root}') from None
+        if rel.startswith(ACTOR_FREE_DIR + '/'):
+            raise ValueError(f'{video}: an actor-free control clip has no actor')
+        if rel not in self.jobs:
+            raise ValueError(f'{video}: not a clip of the synthetic dataset {self.root}')
+        return self.jobs[rel]
+
+    def __call__(self, video) -> np.ndarray:
+        """``(T, S, S)`` bool: the actor's pixels in every frame of ``video``."""
+        return render_job_masks(self.job(video), self.params)

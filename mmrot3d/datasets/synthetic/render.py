@@ -5,8 +5,8 @@ the backgrounds are isotropic noise / blobs / gratings of uniformly random orien
 drift in a uniformly random direction, and the distractor shapes move and spin in random
 directions. So the only consistent "up" in a clip is the actor (head above feet, gravity).
 """
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Tuple
 
 import cv2
 import numpy as np
@@ -157,6 +157,17 @@ def place_joints(world: np.ndarray, style: SceneStyle, size: int, rng: np.random
     return px, scale
 
 
+def _actor_joints(class_idx: int, style: SceneStyle, rng: np.random.Generator, num_frames: int, size: int,
+                  fps: float) -> Tuple[np.ndarray, float]:
+    """The actor's motion and placement: ``(T, J, 2)`` pixel joints and pixels per body unit.
+
+    The first draws of a clip's ``rng``, so :func:`render_actor_masks` can replay them without the scene.
+    """
+    t = np.arange(num_frames) / fps
+    world = forward_kinematics(action_track(class_idx, t, rng), style.proportions)
+    return place_joints(world, style, size, rng, mirror=bool(rng.random() < 0.5))
+
+
 def render_clip(class_idx: int, style: SceneStyle, rng: np.random.Generator, num_frames: int = 32,
                 size: int = 64, fps: float = 25.0, draw_actor: bool = True) -> Tuple[np.ndarray, np.ndarray]:
     """Render one clip of class ``class_idx``.
@@ -170,9 +181,7 @@ def render_clip(class_idx: int, style: SceneStyle, rng: np.random.Generator, num
         frames ``(T, size, size, 3)`` uint8 RGB, and joints ``(T, J, 2)`` float64 pixel ``(u, v)``.
     """
     k = SUPERSAMPLE
-    t = np.arange(num_frames) / fps
-    world = forward_kinematics(action_track(class_idx, t, rng), style.proportions)
-    joints, scale = place_joints(world, style, size, rng, mirror=bool(rng.random() < 0.5))
+    joints, scale = _actor_joints(class_idx, style, rng, num_frames, size, fps)
     # Background: a larger texture crop that drifts in a random direction.
     drift_angle, drift_speed = rng.uniform(0, 2 * np.pi), rng.uniform(0, 0.4) * size / 64
     pad = int(np.ceil(drift_speed * num_frames)) + 1
@@ -195,6 +204,31 @@ def render_clip(class_idx: int, style: SceneStyle, rng: np.random.Generator, num
             draw_figure(canvas, joints[f] * k, style.figure, body_px, head_px)
         frames[f] = cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA)
     return frames, joints
+
+
+def render_actor_masks(class_idx: int, style: SceneStyle, rng: np.random.Generator, num_frames: int = 32,
+                       size: int = 64, fps: float = 25.0) -> np.ndarray:
+    """Where the actor is in each frame of the clip :func:`render_clip` makes from the same arguments.
+
+    The figure is drawn in white on black with the clip's own joints and thickness, at the same
+    supersampling, and area-downsampled like the frames; a pixel belongs to the actor when the figure
+    covers at least half of it. Costs a small fraction of rendering the clip (no background, no distractors).
+
+    Returns:
+        ``(T, size, size)`` bool.
+    """
+    k = SUPERSAMPLE
+    joints, scale = _actor_joints(class_idx, style, rng, num_frames, size, fps)
+    white = (255.0, 255.0, 255.0)
+    silhouette = replace(style.figure, head=white, torso=white, arm_l=white, arm_r=white, leg_l=white, leg_r=white)
+    body_px = style.proportions.standing_height * scale * k
+    head_px = style.proportions.head_radius * scale * k
+    masks = np.empty((num_frames, size, size), bool)
+    for f in range(num_frames):
+        canvas = np.zeros((size * k, size * k, 3), np.uint8)
+        draw_figure(canvas, joints[f] * k, silhouette, body_px, head_px)
+        masks[f] = cv2.resize(canvas[..., 0], (size, size), interpolation=cv2.INTER_AREA) >= 128
+    return masks
 
 
 def head_and_feet_height(joints: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -46,6 +46,8 @@ def check_rotation_config(model: RotationRecognizer, pipeline: Sequence, field: 
             raise ConfigError(f'model.cls_head.num_classes={model.cls_head.num_classes} but {field} VideoRotation '
                               f'has {len(angles)} angles {angles}; they must be equal')
         return check_rotation_crop(pipeline, field)  # (also checked by the dataset when it is built)
+    if getattr(model.data_preprocessor, 'crop_size', None):  # CropFlipDataPreprocessor: square crops
+        return None
     return check_rotation_crop(pipeline, field, turns=model.turns)
 
 
@@ -53,7 +55,8 @@ def dummy_clip(model: RotationRecognizer, pipeline: Sequence) -> torch.Tensor:
     """A zero batch of one clip shaped as the pipeline and the data preprocessor would shape it."""
     sample = next((s for s in pipeline if isinstance(s, dict) and 'clip_len' in s), {})
     frames = int(sample.get('clip_len', 8))
-    size, _ = frame_size_after(pipeline, _is_rotation)
+    crop = getattr(model.data_preprocessor, 'crop_size', None)
+    size, _ = ((crop, crop), '') if crop else frame_size_after(pipeline, _is_rotation)
     width, height = size or (112, 112)
     fmt = getattr(model.data_preprocessor, 'format_shape', 'NCTHW')
     if fmt == 'NCHW':

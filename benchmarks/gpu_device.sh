@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The GPU figures on a bare GPU machine (python3 with torch and numpy, no internet), from the repository
+# root, with the wheels of benchmarks/gpu_wheels.txt in .whl/ (bash benchmarks/gpu_wheels.sh):
+#     bash benchmarks/gpu_device.sh "$OUT"            # ~5 min on an H200; results in $OUT/gpu.{json,md}
+#     bash benchmarks/gpu_device.sh OUT --device cpu --smoke   # the same steps on a CPU machine
+set -euo pipefail
+OUT="${1:?usage: bash benchmarks/gpu_device.sh OUT_DIR [benchmarks.gpu options]}"
+shift
+SITE="${SITE:-/tmp/site}"
+mkdir -p "$OUT"
+nvidia-smi 2>&1 | tee "$OUT/nvidia-smi.txt" || echo "(no nvidia-smi)"
+if ! ls .whl/*.whl >/dev/null 2>&1; then
+    echo "error: no wheels in $PWD/.whl/: run 'bash benchmarks/gpu_wheels.sh' where PyPI is reachable" \
+         "and bring .whl/ along" >&2
+    exit 2
+fi
+rm -rf "$SITE"
+# configs/ and tools/ are found through mmrot3d/.mim, which installing the package creates (setup.py);
+# this bare checkout is used through PYTHONPATH, so link them the way an editable install does.
+mkdir -p mmrot3d/.mim
+for name in configs tools model-index.yml; do ln -sfn "../../$name" "mmrot3d/.mim/$name"; done
+python3 -m pip install -q --no-index --no-deps --no-compile --target "$SITE" .whl/*.whl
+export PYTHONPATH="$SITE:$PWD" PYTHONUNBUFFERED=1
+python3 -m benchmarks.gpu --out "$OUT" "$@"

@@ -1,0 +1,3 @@
+from .safe_checkpoint_runner import SafeCheckpointBackend, SafeCheckpointRunner
+
+__all__ = ['SafeCheckpointBackend', 'SafeCheckpointRunner']

@@ -1,0 +1,91 @@
+"""The wheel works without the source tree: built from a copy of the checkout, installed into a fresh
+virtualenv, it trains a few iterations from a user config in another folder that inherits ours with
+``_base_ = ['mmrot3d::...']``, through the train tool shipped inside the package."""
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+USER_CONFIG = '''
+_base_ = ['mmrot3d::rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py']
+model = dict(backbone=dict(base_channels=4, conv1_kernel=(3, 7, 7)), cls_head=dict(in_channels=32, hidden_channels=8))
+pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=4, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 40)),
+    dict(type='CenterCrop', crop_size=32),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
+]
+train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
+                        dataset=dict(ann_file='{videos}/list.txt', data_prefix=dict(video='{videos}'), pipeline=pipeline))
+val_dataloader = None
+val_cfg = None
+val_evaluator = None
+test_dataloader = None
+test_cfg = None
+test_evaluator = None
+train_cfg = dict(max_epochs=1)
+param_scheduler = []
+default_hooks = dict(logger=dict(interval=1))
+'''
+
+TRAIN = '''
+import runpy, sys
+import mmrot3d
+from mmrot3d.utils.shipped_files import shipped_path
+assert mmrot3d.__file__.startswith(sys.prefix), mmrot3d.__file__  # the installed copy, not the checkout
+train = str(shipped_path('tools/train.py'))
+sys.argv = [train, 'my_config.py', '--work-dir', 'work']
+runpy.run_path(train, run_name='__main__')
+'''
+
+
+def copy_checkout(dest: Path) -> Path:
+    """The files git tracks (or would track), as a fresh clone has them: no .venv, no mmrot3d/.mim links."""
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=CHECKOUT, check=True,
+                           capture_output=True, text=True).stdout.split('\0')
+    for name in filter(None, files):
+        if (CHECKOUT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(CHECKOUT / name, dest / name)
+    return dest
+
+
+@pytest.mark.slow
+def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
+    source = copy_checkout(tmp_path / 'source')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
+                    str(tmp_path / 'dist'), str(source)], check=True, capture_output=True)
+    (wheel, ) = (tmp_path / 'dist').glob('mmrot3d-*.whl')
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {'mmrot3d/.mim/model-index.yml', 'mmrot3d/.mim/tools/train.py', 'mmrot3d/.mim/tools/dist_train.sh',
+            'mmrot3d/.mim/configs/rotnet3d_kinetics.py', 'mmrot3d/.mim/configs/_base_/default_runtime.py',
+            'mmrot3d/.mim/configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'} <= names
+
+    venv = tmp_path / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
+    python = venv / 'bin' / 'python'
+    subprocess.run([sys.executable, '-m', 'pip', '--python', str(python), 'install', '-q', '--no-deps', '--no-index',
+                    str(wheel)], check=True, capture_output=True)
+    # The dependencies: this environment's packages, visible after the venv's own (its mmrot3d comes first).
+    site = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, 'dependencies.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+
+    project = tmp_path / 'my_project'  # no checkout in sight
+    project.mkdir()
+    (project / 'my_config.py').write_text(USER_CONFIG.format(videos=video_dir))
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
+    run = subprocess.run([str(python), '-c', TRAIN], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (project / 'work' / 'epoch_1.pth').is_file()
+    assert 'Epoch(train) [1][2/2]' in run.stdout + run.stderr

@@ -1,0 +1,65 @@
+"""Does it look at the actor? Clips and masks through one pipeline, the measurement, several backbones."""
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+
+from conftest import tiny_r3d
+from mmrot3d.apis import init_model, load_config
+from mmrot3d.datasets.synthetic import ActorMasks
+from mmrot3d.visualization import compare_backbones, load_clip, load_clips_with_masks, measure_actor_share
+from mmrot3d.visualization.clips import single_clip_pipeline
+
+REPO = Path(__file__).resolve().parents[2]
+# val_pipeline: 8 frames at stride 2, resized to 40, centre crop 32
+CONFIG = str(REPO / 'tests/data/configs/rotnet3d_tiny.py')
+
+
+@pytest.fixture(scope='module')
+def videos(synthetic_dataset):
+    return [str(p) for p in sorted((synthetic_dataset / 'ucf_style' / 'UCF-101').glob('*/*_c01.avi'))[::2]]
+
+
+def test_masks_follow_the_frames_through_the_pipeline(videos):
+    cfg = load_config(CONFIG)
+    masks_of = ActorMasks.of_video(videos[0])
+    masks = masks_of(videos[0])
+    preprocessor = MODELS.build(cfg.model.data_preprocessor)
+    clip = load_clip(videos[0], single_clip_pipeline(cfg), preprocessor, masks)
+    assert clip.inputs.shape == (1, 1, 3, 8, 32, 32) and clip.frames.shape == (8, 32, 32, 3)
+    assert clip.frame_inds.tolist() == list(range(0, 16, 2))  # the test clip of a 16-frame video
+    expected = [cv2.resize(masks[i].astype(np.uint8) * 255, (40, 40), interpolation=cv2.INTER_LINEAR)[4:36, 4:36]
+                >= 128 for i in clip.frame_inds]
+    np.testing.assert_array_equal(clip.masks, np.stack(expected))
+
+
+def test_measurement_smoke(videos):
+    cfg = load_config(CONFIG)
+    preprocessor = MODELS.build(cfg.model.data_preprocessor)
+    inputs, masks = load_clips_with_masks(videos, single_clip_pipeline(cfg), preprocessor,
+                                          ActorMasks.of_video(videos[0]))
+    assert inputs.shape == (len(videos), 1, 3, 8, 32, 32) and masks.shape == (len(videos), 8, 32, 32)
+    torch.manual_seed(0)
+    backbone = MODELS.build(tiny_r3d())
+    result = measure_actor_share(backbone, inputs, masks, stages=('layer1', 'layer3'))
+    assert set(result) == {'layer1', 'layer3'}
+    for stage in result.values():
+        for reading in ('raw', 'normalized'):
+            r = stage[reading]
+            assert r['area_share'] == pytest.approx(masks.double().mean().item())
+            assert 0 <= r['actor_share'] <= 1 and r['lift'] == pytest.approx(r['actor_share'] / r['area_share'])
+            assert r['frames'] == masks.shape[0] * masks.shape[1]
+
+
+def test_backbones_are_compared_on_the_same_clips(videos, tmp_path):
+    other, _ = init_model(CONFIG, seed=1)
+    export = tmp_path / 'backbone.pth'
+    torch.save(other.backbone.state_dict(), export)
+    results = compare_backbones(CONFIG, {'random init': None, 'other init': str(export)}, videos,
+                                ActorMasks.of_video(videos[0]), stages=('layer2', ))
+    assert results['random init']['clips'] == results['other init']['clips'] == len(videos)
+    first, second = (results[k]['layer2']['normalized'] for k in ('random init', 'other init'))
+    assert first['area_share'] == second['area_share'] and first['actor_share'] != second['actor_share']

@@ -1,0 +1,90 @@
+#!/usr/bin/env python
+"""Does the network look at the actor? For synthetic clips (tools/data/synthetic/generate.py), whose actor
+masks are known, the share of each backbone stage's activation mass on the actor vs the actor's share
+of the frame, for the random init and every given backbone:
+
+    python tools/actor_share.py CONFIG LIST --data-root DIR [--backbone NAME=FILE ...] [--num-videos 48] \\
+        [--stages layer1 layer2 layer3 layer4] [--reduce sum|max] [--out results.json]
+
+CONFIG gives the backbone and the val_pipeline (one clip per video, deterministic); each FILE is a
+backbone export (tools/export_backbone.py; export a fine-tuned run's backbone the same way). Prints
+``share / area xlift`` per stage, for the min-max normalised maps (what the pictures show) and the
+raw activation mass; lift 1.0 means the map ignores the actor.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
+from mmrot3d.models.backbone_io import BackboneCheckpointError
+from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('config')
+    p.add_argument('list', help='video list of the synthetic dataset (e.g. ucf_style/ucf101_val_split_1_videos.txt)')
+    p.add_argument('--data-root', required=True, help='folder the list paths are relative to')
+    p.add_argument('--backbone', action='append', default=[], metavar='NAME=FILE',
+                   help='a backbone to measure besides the random init (repeatable)')
+    p.add_argument('--num-videos', type=int, default=48, help='videos taken evenly spaced over the list')
+    p.add_argument('--stages', nargs='+', default=['layer1', 'layer2', 'layer3', 'layer4'])
+    p.add_argument('--reduce', choices=['sum', 'max'], default='sum')
+    p.add_argument('--seed', type=int, default=0, help='seeds the random init')
+    p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
+    p.add_argument('--out', help='also write the numbers as JSON here')
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    a = parse_args(argv)
+    backbones = {'random init': None}
+    for item in a.backbone:
+        name, sep, path = item.partition('=')
+        if not sep or not name or not path:
+            sys.exit(f'error: --backbone {item!r}: expected NAME=FILE, e.g. pretrained=work_dirs/x/backbone.pth')
+        if not os.path.isfile(path):
+            sys.exit(f'error: --backbone {name}: no such file {path}')
+        backbones[name] = path
+    for path in (a.config, a.list):
+        if not os.path.isfile(path):
+            sys.exit(f'error: no such file: {path}')
+    from mmrot3d.datasets.video_list import read_video_list
+    entries = read_video_list(a.list, require_label=False)
+    bad = [e for e in entries if e.error]
+    if bad:
+        sys.exit(f'error: {a.list}:{bad[0].lineno}: {bad[0].error}')
+    listed = [os.path.join(a.data_root, e.path) for e in entries]
+    videos = listed[::max(1, len(listed) // a.num_videos)][:a.num_videos]
+    missing = [v for v in videos if not os.path.isfile(v)]
+    if not videos or missing:
+        sys.exit(f'error: {a.list}: ' + (f'{missing[0]} (relative to --data-root) does not exist' if missing
+                                         else 'lists no video'))
+    import torch
+    from mmrot3d.datasets.synthetic import ActorMasks
+    from mmrot3d.visualization import compare_backbones, format_table
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    t0 = time.monotonic()
+    try:
+        masks = ActorMasks.of_video(videos[0])
+        results = compare_backbones(a.config, backbones, videos, masks, a.stages, a.reduce, a.seed)
+    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
+        sys.exit(f'error: {err}')
+    clips = results[next(iter(results))]['clips']
+    for reading in ('normalized', 'raw'):
+        print(f'\n{reading} maps ({a.reduce} over channels), {clips} clips: actor share / actor area  x lift')
+        print('\n'.join(format_table(results, reading)))
+    print(f'\n({time.monotonic() - t0:.0f} s)')
+    if a.out:
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.out).write_text(json.dumps(dict(config=a.config, list=a.list, videos=len(videos), backbones=backbones,
+                                               results=results), indent=1))
+    return results
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The linters of .ci/run: flake8, isort and yapf with the settings in setup.cfg.
+#   bash tools/lint.sh          # check (exit 1 on any finding)
+#   bash tools/lint.sh --fix    # rewrite the files in place (isort, yapf), then check
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+STAMP="$VENV/.mmrot3d-lint-installed"
+want="$(sha256sum requirements/lint.txt | cut -d' ' -f1)"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+    echo "[lint] installing requirements/lint.txt"
+    python -m pip install -q --disable-pip-version-check --no-deps -r requirements/lint.txt
+    echo "$want" > "$STAMP"
+fi
+PATHS=(mmrot3d tools tests benchmarks configs setup.py)
+if [ "${1:-}" = "--fix" ]; then
+    isort -q "${PATHS[@]}"
+    yapf -i -r -p "${PATHS[@]}"
+fi
+flake8 "${PATHS[@]}"
+isort --check-only --diff -q "${PATHS[@]}"
+yapf --diff -r -p "${PATHS[@]}"
+echo "[lint] clean"

@@ -1,0 +1,79 @@
+#!/usr/bin/env python
+"""Where does the network look? Activation maps (the 3DRotNet authors' channel-summed activations of a
+backbone stage, min-max normalised per frame) or Grad-CAM, over one clip of each video:
+
+    python tools/visualize_activations.py CONFIG CHECKPOINT VIDEO [VIDEO ...] --out DIR \\
+        [--stage layer3] [--method activation|gradcam] [--target rotation|class] [--index K] [--reduce sum|max]
+
+CHECKPOINT: a backbone export (tools/export_backbone.py), a whole model's checkpoint of your own run
+(needed for Grad-CAM, which explains the head's logit), or ``none`` for the random init. The clip is
+sampled by the config's val_pipeline (one clip, deterministic). Writes DIR/<video>.png (frames above
+their overlays) and DIR/<video>.gif (every frame beside its overlay).
+"""
+import argparse
+import os
+import sys
+import time
+
+import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
+from mmrot3d.models.backbone_io import BackboneCheckpointError
+from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('config')
+    p.add_argument('checkpoint', help="weights to load, or 'none' for the config's random init")
+    p.add_argument('videos', nargs='+', metavar='VIDEO')
+    p.add_argument('--out', required=True, help='output folder')
+    p.add_argument('--stage', default=None, help='backbone stage, e.g. layer2, layer3 (default), slow_path.layer3')
+    p.add_argument('--method', choices=['activation', 'gradcam'], default='activation')
+    p.add_argument('--target', choices=['rotation', 'class'], default='rotation',
+                   help='Grad-CAM: the rotation logit (RotationRecognizer) or a class logit (Recognizer3D/2D)')
+    p.add_argument('--index', type=int, default=None,
+                   help='Grad-CAM: which logit (default: rotation 0 deg, i.e. the clip as given, or the '
+                        'predicted class)')
+    p.add_argument('--reduce', choices=['sum', 'max'], default='sum', help='activation: channel sum or max')
+    p.add_argument('--columns', type=int, default=8, help='frames per row of the contact sheet')
+    p.add_argument('--combined', default=None,
+                   help='also write all videos\' sheets stacked into this PNG (256 colours, small enough for docs)')
+    p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    a = parse_args(argv)
+    missing = [v for v in a.videos if not os.path.isfile(v)] + \
+        ([a.checkpoint] if a.checkpoint != 'none' and not os.path.isfile(a.checkpoint) else [])
+    if missing:
+        sys.exit(f'error: no such file: {", ".join(missing)}')
+    import torch
+    from mmrot3d.apis import init_model, load_config
+    from mmrot3d.visualization import resolve_stage, single_clip_pipeline, stack_pngs, visualize_video
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    try:
+        cfg = load_config(a.config)
+        pipeline = single_clip_pipeline(cfg)
+        model, loaded = init_model(cfg, None if a.checkpoint == 'none' else a.checkpoint)
+        if a.method == 'gradcam' and loaded != 'model':
+            held = f'the backbone export {a.checkpoint}' if loaded == 'backbone' else "the random init ('none')"
+            raise ValueError(f'Grad-CAM explains a logit of the trained head, which {held} does not have; give the '
+                             "whole model's checkpoint (the run's iter_N.pth / epoch_N.pth)")
+        stage, _ = resolve_stage(model, a.stage)
+        sheets = []
+        for i, video in enumerate(a.videos, 1):
+            t0 = time.monotonic()
+            result = visualize_video(model, video, pipeline, a.out, a.method, stage, a.reduce, a.target, a.index,
+                                     a.columns)
+            sheets.append(result.sheet)
+            print(f'[{i}/{len(a.videos)}] {video}: {result.caption}; {result.frames} frames -> {result.sheet}, '
+                  f'{result.animation} ({time.monotonic() - t0:.1f} s)', flush=True)
+        if a.combined:
+            print(f'wrote {stack_pngs(sheets, a.combined)}')
+    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
+        sys.exit(f'error: {err}')
+
+
+if __name__ == '__main__':
+    main()
