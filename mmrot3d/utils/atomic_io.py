@@ -41,6 +41,11 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
         raise
 
 
+def write_text_atomic(path: str, text: str) -> None:
+    """:func:`write_bytes_atomic` for UTF-8 text."""
+    write_bytes_atomic(path, text.encode('utf-8'))
+
+
 def newest_complete_checkpoint(work_dir: str) -> Optional[str]:
     """The latest ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir`` (temp files of interrupted saves are
     hidden ``.name.*.tmp`` files and never match)."""
