@@ -8,7 +8,6 @@ that owns 3 or more cores: the benchmark's clips are small (64x64), and on 2 cor
 single-thread job beats a worker (docs/benchmark.md, "Where the time goes"). Every job of a run gets
 the same split, so a job's numbers never depend on what happened to run beside it.
 """
-import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -24,14 +23,6 @@ class Resources:
     def describe(self) -> str:
         return (f'{self.cores} core(s) available: {self.jobs} concurrent job(s) x {self.threads} torch thread(s) '
                 f'+ {self.workers} loader worker(s) each')
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity), not the machine's count."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def plan_resources(cores: int, max_jobs: Optional[int] = None) -> Resources:

@@ -16,7 +16,8 @@ from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
 from .progress import Progress
-from .resources import available_cores, plan_resources
+from ..utils.cores import available_cores
+from .resources import plan_resources
 from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
 from .speedups import speed_up_config_handling
@@ -59,7 +60,7 @@ class Options:
 
 def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
     found = [Backbone(SCRATCH)] if o.scratch else []
-    configs = dict(rotnet3d=datasets.SYNTHETIC_PRETRAIN) if preset == 'synthetic' else \
+    configs = dict(rotnet3d=datasets.MAIN_JOB_PRETRAIN) if preset == 'synthetic' else \
         dict(synthetic.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
     configs.update(o.pretrain_configs)
     found += [Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))

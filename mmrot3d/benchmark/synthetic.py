@@ -36,8 +36,8 @@ class Sizes:
     clips_per_class: int = 48
     groups: int = 24
     pretrain_iters: Optional[int] = None   # None: each pretraining config's own
-    select_iters: int = 300
-    finetune_iters: int = 600
+    select_iters: int = 200
+    finetune_iters: int = 400
     recipes: Dict[str, Sequence[Recipe]] = field(default_factory=lambda: dict(
         scratch=SCRATCH_RECIPES, pretrained=PRETRAINED_RECIPES))
     test_clips: Optional[int] = None       # None: the config's 10

@@ -101,7 +101,7 @@ def test_decoded_video_matches_render(dataset):
     job = next(j for j in make_jobs(SMALL) if j.path.endswith('.avi'))
     rendered, _ = render_job(job, SMALL)
     decoded = _decode(dataset / job.path).astype(np.float32)
-    assert np.abs(decoded - rendered).mean() < 12  # MJPG is lossy but it is the same clip
+    assert np.abs(decoded - rendered).mean() < 12  # XVID is lossy but it is the same clip
 
 
 def test_deterministic_for_a_seed(dataset, tmp_path):

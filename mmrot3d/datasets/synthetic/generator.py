@@ -26,12 +26,13 @@ from typing import Dict, List, Optional, Tuple
 import cv2
 import numpy as np
 
+from mmrot3d.utils.cores import available_cores
 from mmrot3d.utils.video_io import write_video
 
 from .actions import CLASSES, camel_case
 from .render import SceneStyle, render_actor_masks, render_clip, sample_style
 
-GENERATOR_VERSION = 'actors-v1'
+GENERATOR_VERSION = 'actors-v2'  # v2: .avi files are XVID (v1: Motion-JPEG)
 
 # Seed-sequence domains: keep the random streams of different uses apart.
 _PRETRAIN_TRAIN, _PRETRAIN_VAL, _UCF_GROUP, _UCF_CLIP, _IDS = 1, 2, 3, 4, 5
@@ -308,7 +309,7 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
                               'remove them or choose another --out')
     out.mkdir(parents=True, exist_ok=True)
     (out / 'meta.json').write_text(json.dumps(_meta(params, complete=False), indent=2))
-    workers = workers or os.cpu_count() or 1
+    workers = workers or available_cores()
     jobs = make_jobs(params)
     for label, prefix in (('pretrain', 'kinetics_style/'), ('ucf', 'ucf_style/')):
         todo = [j for j in jobs if j.path.startswith(prefix) and not (out / j.path).is_file()]
@@ -355,7 +356,7 @@ def generate_actor_free(out, params: Params = Params(), workers: Optional[int] =
     jobs = [j for j in make_jobs(params) if j.path.startswith('kinetics_style/videos/val/')]
     todo = [j for j in jobs if not (root / j.path[len('kinetics_style/videos/'):]).is_file()]
     if todo:
-        _run_jobs('actor-free controls', todo, params, out, workers or os.cpu_count() or 1, work=_work_actor_free)
+        _run_jobs('actor-free controls', todo, params, out, workers or available_cores(), work=_work_actor_free)
     return root
 
 

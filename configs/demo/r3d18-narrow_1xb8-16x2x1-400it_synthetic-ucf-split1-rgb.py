@@ -8,7 +8,7 @@ model = dict(
     type='Recognizer3D',
     cls_head=dict(type='I3DHead', num_classes=12, in_channels=128, spatial_type='avg', dropout_ratio=0.5,
                   init_std=0.01, average_clips='prob'))
-max_iters = 600
+max_iters = 400
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
