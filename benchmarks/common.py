@@ -1,6 +1,5 @@
 """Shared pieces: registries, model configs (rotation and supervised twins), benchmark videos,
 the paper's pipeline, and one training step."""
-import os
 import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple

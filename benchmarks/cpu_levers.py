@@ -9,7 +9,6 @@ import contextlib
 import math
 import os
 import copy
-import statistics
 import time
 
 import torch
@@ -104,5 +103,6 @@ def measure(args) -> dict:
         print_table(f'CPU levers, {default_threads} thread(s), {title} (ratio > 1: faster than fp32 with {default_threads} thread(s))', rows,
                     ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
         out[title] = dict(rows=rows, variants=summary, default_threads=default_threads)
-        del models, wrappers, base
+        models.clear(), wrappers.clear()  # free this scenario's models before the next one is built
+        base = None
     return dict(description=__doc__.strip(), scenarios=out)

@@ -85,7 +85,8 @@ def measure(args) -> dict:
             # how often five of these repeats (the suite's old count) would have read below the bar
             row['five_repeat_median_below_bar'] = chance_median_below(row['ratio_in_model']['ratios'], BAR)
         results.append(row)
-        del models, wrappers, rot, rot_pipe, sup
+        models.clear(), wrappers.clear()  # free this backbone's models before the next one is built
+        rot = rot_pipe = sup = None
 
     def ci(stats):
         return '-' if stats['ci95'] is None else f'{stats["ci95"][0]:.3f}-{stats["ci95"][1]:.3f}'

@@ -63,7 +63,7 @@ def job_timings(results: Dict[str, Dict]) -> Dict:
     kinds: Dict = defaultdict(lambda: dict(jobs=0, seconds=0.0, cpu_seconds=0.0))
     for result in results.values():
         job = result.get('job')
-        if not job:
+        if not job or 'seconds' not in job:  # a step run in the orchestrator
             continue
         k = kinds[job['kind']]
         k['jobs'] += 1

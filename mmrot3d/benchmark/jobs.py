@@ -71,6 +71,12 @@ class Job:
         """An earlier attempt left a log behind (it was interrupted or failed)."""
         return self.log_path.is_file()
 
+    def signature(self) -> str:
+        """What the job runs, as planned (arguments filled in from other jobs appear as placeholders): a
+        finished job whose signature differs was run with other arguments and must not be reused."""
+        words = [a.placeholder if isinstance(a, Deferred) else str(a) for a in self.args]
+        return shlex.join([self.kind, self.tool or '<step>', *words])
+
     def argv(self, results: Results, dry_run: bool = False) -> List[str]:
         words: List[str] = []
         for arg in self.args:

@@ -27,10 +27,11 @@ REAL = {'ucf101': datasets.ucf101, 'hmdb51': datasets.hmdb51}
 # Evaluations of every backbone beside fine-tuning: name -> (plan, dataset, backbone) -> Job or None (not
 # applicable). Results land in results.json under evaluations/<name>/<dataset>/<backbone>; 'frozen' also
 # feeds the retrieval / linear-probe tables. Add a measurement here to run it for every backbone.
-EVALUATIONS: Dict[str, Callable[[Plan, datasets.LabelledSet, Backbone], Optional[Job]]] = {'frozen': frozen_job}
+EVALUATIONS: Dict[str, Callable[[Plan, datasets.LabelledSet, Backbone], Optional[Job]]] = {
+    'frozen': frozen_job, 'actor_share': synthetic.actor_share_job}
 # First guesses of seconds per unit (training iteration, test or feature batch) of the synthetic presets'
 # jobs on one core, for the ETA until a job of the kind has run (then measured ones are used).
-PRIORS = dict(pretrain=0.6, select=0.25, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6)
+PRIORS = dict(pretrain=0.6, select=0.25, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6, actor_share=20)
 
 
 @dataclass

@@ -87,6 +87,11 @@ class Scheduler:
             raise JobFailed(f'job dependency {unknown[0]} is not part of the benchmark')
         self.chain = self._chain_lengths(jobs)
         self.results = {j.name: read_result(j) for j in jobs if j.finished()}
+        for job in jobs:
+            done = self.results.get(job.name, {}).get('job', {}).get('signature')
+            if done and done != job.signature():
+                raise JobFailed(f'job {job.name} finished earlier with other arguments ({job.result_path}); '
+                                'use another --work-dir, or delete that folder to run it again')
         self.pending = [j for j in jobs if j.name not in self.results]
         self.running, self.total = [], len(jobs)
         if self.results:
@@ -170,7 +175,8 @@ class Scheduler:
                             f'{_tail(r.job.log_path)}')
         result = dict(r.job.collect(r.job.work_dir) if r.job.collect else {})
         cpu = Path(f'{r.job.log_path}.cpu')
-        result['job'] = dict(kind=r.job.kind, command=r.command, resumed=r.resumed, seconds=round(seconds, 2),
+        result['job'] = dict(kind=r.job.kind, signature=r.job.signature(), command=r.command, resumed=r.resumed,
+                             seconds=round(seconds, 2),
                              cpu_seconds=float(cpu.read_text()) if cpu.is_file() else None, units=r.job.units,
                              threads=r.resources.threads, loader_workers=r.resources.workers)
         write_json_atomic(r.job.result_path, result)
@@ -182,7 +188,7 @@ class Scheduler:
     def _call(self, job: Job) -> None:
         lock = acquire_lock(job)
         try:
-            result = job.call(self.results)
+            result = dict(job.call(self.results), job=dict(kind=job.kind, signature=job.signature()))
             write_json_atomic(job.result_path, result)
         finally:
             os.close(lock)

@@ -7,13 +7,14 @@ and budget, one random rotation per clip at equal compute, the rotation set {0, 
 length -- each pretraining variant a config in ``configs/demo/``.
 """
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from .backbones import Backbone, export_pretrained
 from .datasets import SYNTHETIC_PRETRAIN, LabelledSet, synthetic_pretraining
 from .jobs import Deferred, Job
 from .outputs import collect_test, collect_training
-from .plan import SEED_OPTIONS, Plan, backbone_options, merged_config, parse_options
+from .plan import SEED_OPTIONS, LabelSetting, Plan, backbone_options, merged_config, parse_options
 from .recipes import PRETRAINED_RECIPES, SCRATCH_RECIPES, Recipe, choose, iteration_options
 from .subsets import carve_validation
 
@@ -108,6 +109,42 @@ def selection_jobs(plan: Plan, data: LabelledSet, backbone: Backbone, sizes: Siz
                     call=lambda results: choose(recipes, [results[n]['val'].get('acc/top1', 0.0) for n in names])))
     plan.recipe[name] = f'choose/{name}'
     return jobs
+
+
+ACTOR_SHARE_STAGES = ('layer3', 'layer4')
+ACTOR_SHARE_VIDEOS = 96
+
+
+def actor_share_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Optional[Job]:
+    """Does the network look at the actor? The share of each stage's (normalised, channel-summed) activation
+    on the actor's pixels vs the actor's share of the frame, on split 1's test videos (one centre clip
+    each), for the random init, the pretrained backbone and the fine-tuned network of split 1 (first
+    seed, all labels). Synthetic sets only: their generator knows where the actor is."""
+    if data.name != 'synthetic':
+        return None
+    name, split, seed = backbone.name, plan.splits[0], plan.seeds[0]
+    fine = f'finetune/{data.name}/{name}/{LabelSetting().name}/split{split}/seed{seed}'
+    work = plan.jobs_dir() / 'actor_share' / data.name / name
+    args = [data.config_path(split), data.lists(split)[1], '--data-root', str(data.video_root),
+            '--num-videos', str(ACTOR_SHARE_VIDEOS), '--stages', *ACTOR_SHARE_STAGES, '--out', str(work / 'share.json')]
+    if name in plan.backbone_files:
+        args += ['--backbone', f'pretrained={plan.backbone_files[name]}']
+    args += ['--backbone', Deferred(fine, f'fine-tuned={fine}/<last checkpoint>', lambda r: [f'fine-tuned={r["checkpoint"]}'])]
+
+    def collect(folder: Path) -> Dict:
+        import json
+        measured = json.loads((folder / 'share.json').read_text())['results']
+        out = {}
+        for who, stages in measured.items():
+            for stage in ACTOR_SHARE_STAGES:
+                cell = stages[stage]['normalized']
+                out[f'{who}: {stage} share'] = cell['actor_share']
+                out['actor area'] = cell['area_share']
+        return out
+
+    return Job(f'actor_share/{data.name}/{name}', 'actor_share', work, 'tools/actor_share.py', args,
+               units=1, after=[fine] + ([plan.backbone_after[name]] if name in plan.backbone_after else []),
+               collect=collect, label=f'actor share {name}', loaders=())
 
 
 def check_bar(finetune: Dict, frozen: Dict, num_classes: int, baseline: str = 'scratch',

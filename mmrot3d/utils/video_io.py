@@ -43,4 +43,3 @@ def write_video(path: Union[str, Path], frames: Sequence[np.ndarray], fps: float
     finally:
         writer.release()
     return path
-

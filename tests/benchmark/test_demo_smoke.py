@@ -36,8 +36,19 @@ def test_main_job_writes_every_number_and_the_bar(demo):
                                            'retrieval_r1_gain_10pts'}
     assert demo['results']['bar'] == saved['bar']
     md = (work / 'results.md').read_text()
-    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Recipes chosen', '**Bar: '):
+    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Recipes chosen', '**Bar: ',
+                    '## actor_share'):
         assert heading in md
+
+
+def test_actor_share_of_random_init_pretrained_and_fine_tuned_backbones(demo):
+    share = demo['saved']['evaluations']['actor_share']
+    assert set(share) == {f'actor_share/synthetic/{b}' for b in BACKBONES}
+    for b in BACKBONES:
+        found = share[f'actor_share/synthetic/{b}']
+        who = ['random init', 'fine-tuned'] + ([] if b == 'scratch' else ['pretrained'])
+        assert set(found) == {'actor area'} | {f'{w}: {s} share' for w in who for s in ('layer3', 'layer4')}
+        assert 0 < found['actor area'] < 1 and all(0 <= v <= 1 for v in found.values())
 
 
 def test_pretext_is_measured_on_held_out_and_actor_free_clips(demo):

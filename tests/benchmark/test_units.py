@@ -5,7 +5,7 @@ import pytest
 
 from mmrot3d.benchmark.aggregate import finetune_table, mean_std
 from mmrot3d.benchmark.backbones import parse_pairs
-from mmrot3d.benchmark.jobs import Deferred, Job
+from mmrot3d.benchmark.jobs import Deferred, Job, read_result
 from mmrot3d.benchmark.progress import Progress, log_progress
 from mmrot3d.benchmark.recipes import Recipe, choose, iteration_options
 from mmrot3d.benchmark.resources import plan_resources
@@ -129,3 +129,18 @@ def test_critical_path_goes_first(tmp_path):
     s.pending, s.results = list(jobs), {}
     assert [j.name for j in s._ready()] == ['pretrain/rotnet3d', 'select/scratch']
     assert s.chain['pretrain/rotnet3d'] == pytest.approx(800 * 0.6 + 300 * 0.25)
+
+
+def test_a_finished_job_with_other_arguments_is_refused_not_reused(tmp_path):
+    from mmrot3d.benchmark.jobs import write_json_atomic
+    from mmrot3d.benchmark.launch import Launcher
+    from mmrot3d.benchmark.resources import plan_resources
+    from mmrot3d.benchmark.scheduler import JobFailed, Scheduler
+    done = Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'p', 'tools/train.py', ['a.py', '--cfg-options', 'x=1'])
+    write_json_atomic(done.result_path, dict(val={}, job=dict(kind='pretrain', signature=done.signature(), seconds=1)))
+    progress = Progress('t', priors={}, stream=io.StringIO())
+    again = Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'p', 'tools/train.py', ['a.py', '--cfg-options', 'x=1'])
+    assert Scheduler(Launcher(), progress, plan_resources(1)).run([again]) == {again.name: read_result(again)}
+    changed = Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'p', 'tools/train.py', ['b.py', '--cfg-options', 'x=1'])
+    with pytest.raises(JobFailed, match='finished earlier with other arguments'):
+        Scheduler(Launcher(), progress, plan_resources(1)).run([changed])

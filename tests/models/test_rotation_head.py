@@ -3,7 +3,6 @@ import torch
 from mmaction.registry import MODELS
 
 import mmrot3d  # noqa: F401
-from mmrot3d.models import RotationHead
 
 
 def build_head(**kwargs):

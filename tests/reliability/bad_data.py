@@ -1,6 +1,5 @@
 """A video list that mixes every kind of bad entry with good ones (test_bad_data.py's ``mixed_list``)."""
 import shutil
-from pathlib import Path
 
 import numpy as np
 

@@ -115,7 +115,7 @@ def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_li
         assert any(r.startswith(f'{ann_file}:{lines.index(line) + 1}: malformed line') and reason in r
                    for r in report), (line, report)
     assert report[-1].startswith(f'{len(good)} good, 11 bad of 19 entries')
-    assert f'checked 19/19' in result.stderr  # the progress line
+    assert 'checked 19/19' in result.stderr  # the progress line
     assert [line.split()[0] for line in clean.read_text().splitlines()] == good
 
     again = run_tool(CHECK_DATASET, clean, '--data-prefix', root, '--clip-len', 8, '--workers', 1)
