@@ -2,7 +2,6 @@ import os
 import os.path as osp
 import shutil
 import sys
-
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
@@ -58,8 +57,15 @@ if __name__ == '__main__':
         python_requires='>=3.9',
         # Exact, verified versions live in requirements/lock.txt; these are the ranges the code needs.
         install_requires=[
-            'torch>=2.0', 'mmengine>=0.10,<0.11', 'mmcv-lite>=2.0.0rc4,<2.2.0', 'mmaction2==1.2.0',
-            'decord>=0.6', 'numpy<2', 'importlib_metadata', 'setuptools<81', 'matplotlib',
+            'torch>=2.0',
+            'mmengine>=0.10,<0.11',
+            'mmcv-lite>=2.0.0rc4,<2.2.0',
+            'mmaction2==1.2.0',
+            'decord>=0.6',
+            'numpy<2',
+            'importlib_metadata',
+            'setuptools<81',
+            'matplotlib',
         ],
         zip_safe=False,
     )

@@ -21,7 +21,6 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
 from mmrot3d.utils.shipped_files import shipped_path
-
 from . import common  # noqa: F401  (registries and the mmaction default scope)
 from .timing import log, print_table
 
@@ -34,8 +33,12 @@ def _synthetic_lists(args) -> Path:
     from mmrot3d.benchmark.datasets import prepare_synthetic
     root = Path(args.videos) if getattr(args, 'videos', None) else Path(tempfile.mkdtemp(prefix='mmrot3d_bench_'))
     log('[bf16_stability] generating a small synthetic actor set ...')
-    prepare_synthetic(str(root / 'synthetic'), pretrain_clips=16 if args.quick else 160, clips_per_class=3, groups=3,
-                      actor_free=False)
+    prepare_synthetic(
+        str(root / 'synthetic'),
+        pretrain_clips=16 if args.quick else 160,
+        clips_per_class=3,
+        groups=3,
+        actor_free=False)
     return root / 'synthetic'
 
 
@@ -44,8 +47,8 @@ def _batches(root: Path, count: int, batch_size: int):
     kin = root / 'kinetics_style'
     loader_cfg = copy.deepcopy(cfg.train_dataloader)
     loader_cfg.update(num_workers=0, persistent_workers=False, batch_size=batch_size)
-    loader_cfg.dataset.update(ann_file=str(kin / 'kinetics400_train_list_videos.txt'),
-                              data_prefix=dict(video=str(kin / 'videos')))
+    loader_cfg.dataset.update(
+        ann_file=str(kin / 'kinetics400_train_list_videos.txt'), data_prefix=dict(video=str(kin / 'videos')))
     it = iter(Runner.build_dataloader(loader_cfg, seed=0))
     return cfg, [next(it) for _ in range(count)]
 
@@ -91,15 +94,28 @@ def measure(args) -> dict:
             r = _trial(base, optim_cfg, batches, dtype)
             runs[dtype].append(r)
             log(f'  {dtype} trial {t + 1}/{trials}: ' + (f'non-finite gradient at step {r["nonfinite_at"]} in '
-                                                       f'{r["params"]}' if r['nonfinite_at'] else 'all finite'))
+                                                         f'{r["params"]}' if r['nonfinite_at'] else 'all finite'))
             sys.stdout.flush()
         failed = [r for r in runs[dtype] if r['nonfinite_at']]
-        rows.append(dict(variant=dtype, trials=trials, steps_per_trial=steps, trials_with_nonfinite_grad=len(failed),
-                         first_bad_steps=','.join(str(r['nonfinite_at']) for r in failed) or '-',
-                         params=';'.join(sorted({p for r in failed for p in r['params']})) or '-',
-                         distinct_final_losses=len({r['final_loss'] for r in runs[dtype] if not r['nonfinite_at']})))
-    print_table('bf16 autocast stability, demo model and data (non-finite gradients before the optimizer step)', rows,
-                ['variant', 'trials', 'steps_per_trial', 'trials_with_nonfinite_grad', 'first_bad_steps',
-                 'distinct_final_losses', 'params'])
-    return dict(description=__doc__.strip(), rows=rows, runs=runs, torch=torch.__version__,
-                native_bf16=bool(torch.ops.mkldnn._is_mkldnn_bf16_supported()))
+        rows.append(
+            dict(
+                variant=dtype,
+                trials=trials,
+                steps_per_trial=steps,
+                trials_with_nonfinite_grad=len(failed),
+                first_bad_steps=','.join(str(r['nonfinite_at']) for r in failed) or '-',
+                params=';'.join(sorted({p
+                                        for r in failed
+                                        for p in r['params']})) or '-',
+                distinct_final_losses=len({r['final_loss']
+                                           for r in runs[dtype] if not r['nonfinite_at']})))
+    print_table('bf16 autocast stability, demo model and data (non-finite gradients before the optimizer step)', rows, [
+        'variant', 'trials', 'steps_per_trial', 'trials_with_nonfinite_grad', 'first_bad_steps',
+        'distinct_final_losses', 'params'
+    ])
+    return dict(
+        description=__doc__.strip(),
+        rows=rows,
+        runs=runs,
+        torch=torch.__version__,
+        native_bf16=bool(torch.ops.mkldnn._is_mkldnn_bf16_supported()))

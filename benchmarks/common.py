@@ -6,18 +6,19 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
-
-import mmrot3d  # noqa: F401  (upstream fixes before mmaction.models)
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
 from mmengine.config import Config
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
+
+import mmrot3d  # noqa: F401  (upstream fixes before mmaction.models)
 from mmrot3d.utils.shipped_files import shipped_path
 
 register_all_modules(init_default_scope=True)
 # init_weights logs one INFO line per parameter; the suite's output is its tables.
 import logging  # noqa: E402
+
 from mmengine.logging import MMLogger  # noqa: E402
 
 MMLogger.get_current_instance().setLevel(logging.WARNING)
@@ -50,53 +51,97 @@ def backbones() -> Dict[str, Tuple]:
     return {
         'R3D-18': (r3d18(), 512, dict(type='I3DHead'), (16, 112, 112), 'NCTHW'),
         'R3D-18-narrow': (narrow_r3d(), 64, dict(type='I3DHead'), (16, 64, 64), 'NCTHW'),
-        'C3D': (dict(type='C3D', out_dim=4608, pretrained=None), 4096,
-                dict(type='I3DHead', spatial_type=None), (16, 64, 64), 'NCTHW'),
-        'R(2+1)D': (dict(narrow_r3d(), type='ResNet2Plus1d', conv_cfg=dict(type='Conv2plus1d'),
-                         norm_cfg=dict(type='BN3d'), zero_init_residual=False), 64,
-                    dict(type='I3DHead'), (8, 32, 32), 'NCTHW'),
-        'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, dict(type='X3DHead'),
-                (8, 32, 32), 'NCTHW'),
-        'SlowFast': (dict(type='ResNet3dSlowFast', resample_rate=4, speed_ratio=4, channel_ratio=8,
-                          slow_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=True,
-                                            base_channels=8, conv1_kernel=(1, 7, 7), conv1_stride_t=1,
-                                            pool1_stride_t=1, inflate=(0, 0, 1, 1), norm_eval=False),
-                          fast_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=False,
-                                            base_channels=1, conv1_kernel=(5, 7, 7), conv1_stride_t=1,
-                                            pool1_stride_t=1, norm_eval=False)), 288,
-                     dict(type='SlowFastHead'), (8, 32, 32), 'NCTHW'),
-        'TimeSformer': (dict(type='TimeSformer', num_frames=8, img_size=32, patch_size=16, embed_dims=64,
-                             num_heads=4, num_transformer_layers=2, attention_type='divided_space_time',
-                             pretrained=None), 64, dict(type='TimeSformerHead'), (8, 32, 32), 'NCTHW'),
-        'TSM': (dict(type='ResNetTSM', depth=18, num_segments=4, shift_div=4, pretrained=None,
-                     pretrained2d=False, norm_eval=False), 512,
-                dict(type='TSMHead', num_segments=4), (4, 32, 32), 'NCHW'),
+        'C3D': (dict(type='C3D', out_dim=4608, pretrained=None), 4096, dict(type='I3DHead',
+                                                                            spatial_type=None), (16, 64, 64), 'NCTHW'),
+        'R(2+1)D': (dict(
+            narrow_r3d(),
+            type='ResNet2Plus1d',
+            conv_cfg=dict(type='Conv2plus1d'),
+            norm_cfg=dict(type='BN3d'),
+            zero_init_residual=False), 64, dict(type='I3DHead'), (8, 32, 32), 'NCTHW'),
+        'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, dict(type='X3DHead'), (8, 32, 32), 'NCTHW'),
+        'SlowFast': (dict(
+            type='ResNet3dSlowFast',
+            resample_rate=4,
+            speed_ratio=4,
+            channel_ratio=8,
+            slow_pathway=dict(
+                type='resnet3d',
+                depth=50,
+                pretrained=None,
+                lateral=True,
+                base_channels=8,
+                conv1_kernel=(1, 7, 7),
+                conv1_stride_t=1,
+                pool1_stride_t=1,
+                inflate=(0, 0, 1, 1),
+                norm_eval=False),
+            fast_pathway=dict(
+                type='resnet3d',
+                depth=50,
+                pretrained=None,
+                lateral=False,
+                base_channels=1,
+                conv1_kernel=(5, 7, 7),
+                conv1_stride_t=1,
+                pool1_stride_t=1,
+                norm_eval=False)), 288, dict(type='SlowFastHead'), (8, 32, 32), 'NCTHW'),
+        'TimeSformer': (dict(
+            type='TimeSformer',
+            num_frames=8,
+            img_size=32,
+            patch_size=16,
+            embed_dims=64,
+            num_heads=4,
+            num_transformer_layers=2,
+            attention_type='divided_space_time',
+            pretrained=None), 64, dict(type='TimeSformerHead'), (8, 32, 32), 'NCTHW'),
+        'TSM': (dict(
+            type='ResNetTSM',
+            depth=18,
+            num_segments=4,
+            shift_div=4,
+            pretrained=None,
+            pretrained2d=False,
+            norm_eval=False), 512, dict(type='TSMHead', num_segments=4), (4, 32, 32), 'NCHW'),
     }
 
 
-def build_rotation(backbone: Dict, channels: int, format_shape: str = 'NCTHW', rotate_in_model=True,
-                   device='cpu'):
-    model = MODELS.build(dict(
-        type='RotationRecognizer', backbone=backbone, rotate_in_model=rotate_in_model,
-        cls_head=dict(type='RotationHead', num_classes=4, in_channels=channels, hidden_channels=64),
-        data_preprocessor=preprocessor(format_shape)))
+def build_rotation(backbone: Dict, channels: int, format_shape: str = 'NCTHW', rotate_in_model=True, device='cpu'):
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer',
+            backbone=backbone,
+            rotate_in_model=rotate_in_model,
+            cls_head=dict(type='RotationHead', num_classes=4, in_channels=channels, hidden_channels=64),
+            data_preprocessor=preprocessor(format_shape)))
     model.init_weights()
     return model.to(device)
 
 
-def build_supervised(backbone: Dict, channels: int, head: Dict, format_shape: str = 'NCTHW',
-                     num_classes: int = 400, device='cpu'):
+def build_supervised(backbone: Dict,
+                     channels: int,
+                     head: Dict,
+                     format_shape: str = 'NCTHW',
+                     num_classes: int = 400,
+                     device='cpu'):
     """MMAction2's plain supervised twin: Recognizer3D (Recognizer2D for 2D backbones) + its head."""
     rec = 'Recognizer2D' if format_shape == 'NCHW' else 'Recognizer3D'
-    model = MODELS.build(dict(type=rec, backbone=backbone,
-                              cls_head=dict(head, num_classes=num_classes, in_channels=channels),
-                              data_preprocessor=preprocessor(format_shape)))
+    model = MODELS.build(
+        dict(
+            type=rec,
+            backbone=backbone,
+            cls_head=dict(head, num_classes=num_classes, in_channels=channels),
+            data_preprocessor=preprocessor(format_shape)))
     model.init_weights()
     return model.to(device)
 
 
-def synthetic_batch(num: int, shape: Tuple[int, int, int], format_shape: str = 'NCTHW',
-                    labels: Optional[str] = None, seed: int = 0) -> Dict:
+def synthetic_batch(num: int,
+                    shape: Tuple[int, int, int],
+                    format_shape: str = 'NCTHW',
+                    labels: Optional[str] = None,
+                    seed: int = 0) -> Dict:
     """A packed batch as ``PackActionInputs`` + ``pseudo_collate`` give it: uint8 clips.
 
     ``labels``: None, ``'gt'`` (supervised ``gt_label``) or ``'rotation'`` (the 4 rotations
@@ -106,8 +151,8 @@ def synthetic_batch(num: int, shape: Tuple[int, int, int], format_shape: str = '
     t, h, w = shape
     inputs, samples = [], []
     for i in range(num):
-        clip = torch.randint(0, 256, (1, 3, t, h, w) if format_shape == 'NCTHW' else (t, 3, h, w),
-                             generator=g, dtype=torch.uint8)
+        clip = torch.randint(
+            0, 256, (1, 3, t, h, w) if format_shape == 'NCTHW' else (t, 3, h, w), generator=g, dtype=torch.uint8)
         sample = ActionDataSample()
         if labels == 'gt':
             sample.set_gt_label(i % 400)
@@ -167,29 +212,46 @@ def get_videos(args, size: Tuple[int, int], count: int = 4) -> Tuple[Path, Path]
     return _VIDEO_CACHE[key]
 
 
-def recipe_pipeline(clip_len=16, frame_interval=2, crop=112, short_side=128, decoder='decord',
-                    decord_threads=1, rotation: Optional[Dict] = None, num_clips=1, test_mode=False) -> List[Dict]:
+def recipe_pipeline(clip_len=16,
+                    frame_interval=2,
+                    crop=112,
+                    short_side=128,
+                    decoder='decord',
+                    decord_threads=1,
+                    rotation: Optional[Dict] = None,
+                    num_clips=1,
+                    test_mode=False) -> List[Dict]:
     """configs/_base_/datasets/kinetics400_rotation.py's train pipeline (optionally a rotation step
     after the crop, as ``VideoRotation`` is placed in the in-pipeline recipe)."""
-    init, decode = {'decord': (dict(type='DecordInit', num_threads=decord_threads), dict(type='DecordDecode')),
-                    'pyav': (dict(type='PyAVInit'), dict(type='PyAVDecode')),
-                    'opencv': (dict(type='OpenCVInit'), dict(type='OpenCVDecode'))}[decoder]
+    init, decode = {
+        'decord': (dict(type='DecordInit', num_threads=decord_threads), dict(type='DecordDecode')),
+        'pyav': (dict(type='PyAVInit'), dict(type='PyAVDecode')),
+        'opencv': (dict(type='OpenCVInit'), dict(type='OpenCVDecode'))
+    }[decoder]
     crop_step = (dict(type='CenterCrop', crop_size=crop) if test_mode else dict(type='RandomCrop', size=crop))
-    steps = [init, dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval,
-                        num_clips=num_clips, test_mode=test_mode),
-             decode, dict(type='Resize', scale=(-1, short_side)), crop_step]
+    steps = [
+        init,
+        dict(
+            type='SampleFrames',
+            clip_len=clip_len,
+            frame_interval=frame_interval,
+            num_clips=num_clips,
+            test_mode=test_mode), decode,
+        dict(type='Resize', scale=(-1, short_side)), crop_step
+    ]
     if not test_mode:
         steps.append(dict(type='Flip', flip_ratio=0.5))
     if rotation:
         steps.append(rotation)
-    steps += [dict(type='FormatShape', input_format='NCTHW'),
-              dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))]
+    steps += [
+        dict(type='FormatShape', input_format='NCTHW'),
+        dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
+    ]
     return steps
 
 
 def build_dataset(folder: Path, list_file: Path, pipeline: List[Dict], repeat: int = 1):
-    ds = dict(type='VideoDataset', ann_file=str(list_file), data_prefix=dict(video=str(folder)),
-              pipeline=pipeline)
+    ds = dict(type='VideoDataset', ann_file=str(list_file), data_prefix=dict(video=str(folder)), pipeline=pipeline)
     if repeat > 1:
         ds = dict(type='RepeatDataset', dataset=ds, times=repeat)
     return DATASETS.build(ds)

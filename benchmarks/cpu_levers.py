@@ -6,15 +6,14 @@ steps, interleaved; the loss after each step is kept, so "faster without hurting
 checked as the largest difference of the loss trajectory from the fp32 baseline's.
 """
 import contextlib
+import copy
 import math
 import os
-import copy
 import time
 
 import torch
 
 from mmrot3d.engine.hooks.channels_last_hook import to_channels_last_3d
-
 from . import common
 from .timing import interleave, log, print_table, summarize
 
@@ -25,18 +24,22 @@ def measure(args) -> dict:
     if args.quick:
         scen = {'R3D-18 8x32x32': (common.r3d18(), 512, 1, (8, 32, 32))}
     else:
-        scen = {'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
-                'demo R3D-18 (16 base channels) 16x56x56': (common.narrow_r3d(16), 128, 8,
-                                                             (16, 56, 56))}
+        scen = {
+            'R3D-18 16x112x112': (common.r3d18(), 512, 1, (16, 112, 112)),
+            'demo R3D-18 (16 base channels) 16x56x56': (common.narrow_r3d(16), 128, 8, (16, 56, 56))
+        }
     default_threads = torch.get_num_threads()
     out = {}
     for title, (backbone, channels, clips, shape) in scen.items():
         torch.manual_seed(0)
         base = common.build_rotation(backbone, channels, rotate_in_model=True, device=device).train()
         batch = common.synthetic_batch(clips, shape)
-        variants = {'fp32': {}, 'channels_last_3d': dict(channels_last=True),
-                    'bf16_autocast': dict(autocast=torch.bfloat16),
-                    'channels_last_3d+bf16': dict(channels_last=True, autocast=torch.bfloat16)}
+        variants = {
+            'fp32': {},
+            'channels_last_3d': dict(channels_last=True),
+            'bf16_autocast': dict(autocast=torch.bfloat16),
+            'channels_last_3d+bf16': dict(channels_last=True, autocast=torch.bfloat16)
+        }
         if not cuda:
             alt = (os.cpu_count() or 2) if default_threads == 1 else 1
             variants[f'threads={alt}'] = dict(threads=alt)
@@ -59,8 +62,9 @@ def measure(args) -> dict:
             opt = variants[name]
             if opt.get('threads'):
                 torch.set_num_threads(opt['threads'])
-            ctx = (torch.autocast(device_type='cuda' if cuda else 'cpu', dtype=opt['autocast'])
-                   if opt.get('autocast') else contextlib.nullcontext())
+            ctx = (
+                torch.autocast(device_type='cuda' if cuda else 'cpu', dtype=opt['autocast'])
+                if opt.get('autocast') else contextlib.nullcontext())
             try:
                 with ctx:
                     log_vars = models[name].train_step(batch, wrappers[name])
@@ -80,9 +84,14 @@ def measure(args) -> dict:
             log(f'  torch.compile: {notes["torch.compile"]}')
             losses.get('torch.compile', []).clear()
         log(f'[cpu_levers] {title}: {clips} clip(s) x 4 rotations, variants {list(variants)}')
-        times = interleave({n: (lambda n=n: step(n)) for n in variants}, args.repeats or (2 if args.quick else 3),
-                           warmup=1, label=f'cpu_levers {title}')
-        summary = summarize(times, 'fp32', {n: 4 * clips for n in variants}, unit='clips/s', label=f'cpu_levers {title}')
+        times = interleave({n: (lambda n=n: step(n))
+                            for n in variants},
+                           args.repeats or (2 if args.quick else 3),
+                           warmup=1,
+                           label=f'cpu_levers {title}')
+        summary = summarize(
+            times, 'fp32', {n: 4 * clips
+                            for n in variants}, unit='clips/s', label=f'cpu_levers {title}')
         # losses: same number of steps for all but torch.compile (its compile call was dropped)
         ref = losses['fp32']
         rows = []
@@ -97,11 +106,21 @@ def measure(args) -> dict:
             if not finite:
                 bad = next(i for i, x in enumerate(ls) if not math.isfinite(x))
                 note = (note + '; ' if note else '') + f'NON-FINITE loss from step {bad + 1} of {len(ls)}'
-            rows.append(dict(variant=n, clips_per_s=summary[n]['throughput'], ratio=summary[n]['ratio'],
-                             ratio_cpu=summary[n].get('ratio_cpu'), final_loss=ls[-1] if ls else None,
-                             max_loss_diff_vs_fp32=diff, finite=finite, losses=ls, note=note))
-        print_table(f'CPU levers, {default_threads} thread(s), {title} (ratio > 1: faster than fp32 with {default_threads} thread(s))', rows,
-                    ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
+            rows.append(
+                dict(
+                    variant=n,
+                    clips_per_s=summary[n]['throughput'],
+                    ratio=summary[n]['ratio'],
+                    ratio_cpu=summary[n].get('ratio_cpu'),
+                    final_loss=ls[-1] if ls else None,
+                    max_loss_diff_vs_fp32=diff,
+                    finite=finite,
+                    losses=ls,
+                    note=note))
+        print_table(
+            f'CPU levers, {default_threads} thread(s), {title} '
+            f'(ratio > 1: faster than fp32 with {default_threads} thread(s))', rows,
+            ['variant', 'clips_per_s', 'ratio', 'ratio_cpu', 'final_loss', 'max_loss_diff_vs_fp32', 'note'])
         out[title] = dict(rows=rows, variants=summary, default_threads=default_threads)
         models.clear(), wrappers.clear()  # free this scenario's models before the next one is built
         base = None

@@ -33,6 +33,7 @@ def _mmaction_loader(init: str, decode: str):
         for step in steps:
             results = step(results)
         return np.stack(results['imgs'])
+
     return load
 
 
@@ -51,6 +52,7 @@ def loader(decoder: str):
         def load(filename, indices):
             frames = VideoDecoder(filename, num_ffmpeg_threads=1, dimension_order='NHWC', seek_mode='exact')
             return frames.get_frames_at(indices=[int(i) for i in indices]).data.numpy()
+
         return load
     raise ValueError(f'unknown decoder {decoder!r}')
 

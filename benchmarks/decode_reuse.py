@@ -84,11 +84,14 @@ def drop_frames(batch) -> int:
 def worker_thread_settings(_index) -> dict:
     """What a loader worker runs with (read inside the worker, after decoding one clip)."""
     import cv2
-    return dict(torch_threads=torch.get_num_threads(), opencv_threads=cv2.getNumThreads(),
-                os_threads=len(os.listdir('/proc/self/task')))
+    return dict(
+        torch_threads=torch.get_num_threads(),
+        opencv_threads=cv2.getNumThreads(),
+        os_threads=len(os.listdir('/proc/self/task')))
 
 
 class _ThreadProbe(torch.utils.data.Dataset):
+
     def __init__(self, dataset):
         self.dataset = dataset
 
@@ -123,8 +126,8 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
         for v, (_, _, pre, in_model) in table.items():
             results = []
             for i in range(clips):
-                res = dict(filename=str(folder / names[(r * clips + i) % len(names)]), label=0, start_index=0,
-                           modality='RGB')
+                res = dict(
+                    filename=str(folder / names[(r * clips + i) % len(names)]), label=0, start_index=0, modality='RGB')
                 for t in steps[v]:
                     start = time.process_time()
                     res = t(res)
@@ -148,8 +151,13 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
 
 def cores_per_gpu(loader_ms_per_sample: dict, gpu_clips_per_s: float) -> list:
     """Cores whose whole time goes to the loader at ``gpu_clips_per_s`` rotated clips per second."""
-    return [dict(variant=v, loader_ms_per_sample=ms, gpu_clips_per_s=gpu_clips_per_s,
-                 cores_per_gpu=gpu_clips_per_s * ms / 1000) for v, ms in loader_ms_per_sample.items()]
+    return [
+        dict(
+            variant=v,
+            loader_ms_per_sample=ms,
+            gpu_clips_per_s=gpu_clips_per_s,
+            cores_per_gpu=gpu_clips_per_s * ms / 1000) for v, ms in loader_ms_per_sample.items()
+    ]
 
 
 def measure(args) -> dict:
@@ -167,11 +175,17 @@ def measure(args) -> dict:
     for name, (pipeline, per_decode, pre, _) in table.items():
         per_step = clips * 4 // per_decode  # decodes per step: every variant delivers 4 * clips samples
         dataset = common.build_dataset(folder, list_file, pipeline, repeat=per_step * batches // 4)
-        loaders[name] = DataLoader(dataset, batch_size=per_step, num_workers=workers, persistent_workers=True,
-                                   prefetch_factor=2, shuffle=False, pin_memory=device.startswith('cuda'),
-                                   collate_fn=drop_frames if pre is None else pseudo_collate)
-    probe = DataLoader(_ThreadProbe(loaders['in_model'].dataset), batch_size=1, num_workers=1,
-                       collate_fn=lambda batch: batch[0])
+        loaders[name] = DataLoader(
+            dataset,
+            batch_size=per_step,
+            num_workers=workers,
+            persistent_workers=True,
+            prefetch_factor=2,
+            shuffle=False,
+            pin_memory=device.startswith('cuda'),
+            collate_fn=drop_frames if pre is None else pseudo_collate)
+    probe = DataLoader(
+        _ThreadProbe(loaders['in_model'].dataset), batch_size=1, num_workers=1, collate_fn=lambda batch: batch[0])
     threads = next(iter(probe))
     state = {n: dict(worker=[], receive=[], device=[], wall=[], samples=0) for n in table}
 
@@ -201,8 +215,8 @@ def measure(args) -> dict:
             device_side += time.process_time() - start
         wall = time.perf_counter() - wall_start
         samples = decodes * per_decode
-        for key, value in (('worker', sum(_process_cpu_s(p) for p in pids) - worker_start),
-                           ('receive', receive), ('device', device_side), ('wall', wall)):
+        for key, value in (('worker', sum(_process_cpu_s(p) for p in pids) - worker_start), ('receive', receive),
+                           ('device', device_side), ('wall', wall)):
             state[name][key].append(value / samples)
         state[name]['samples'] = samples
 
@@ -223,10 +237,15 @@ def measure(args) -> dict:
     rows = []
     for name, (_, per_decode, pre, _) in table.items():
         loader = statistics.median(w + r for w, r in zip(state[name]['worker'], state[name]['receive']))
-        rows.append(dict(variant=name, worker_ms=ms(name, 'worker'), receive_ms=ms(name, 'receive'),
-                         loader_ms=1000 * loader, device_side_ms=ms(name, 'device') if pre else None,
-                         samples_per_s=1 / statistics.median(state[name]['wall']),
-                         decodes_per_sample=1 / per_decode))
+        rows.append(
+            dict(
+                variant=name,
+                worker_ms=ms(name, 'worker'),
+                receive_ms=ms(name, 'receive'),
+                loader_ms=1000 * loader,
+                device_side_ms=ms(name, 'device') if pre else None,
+                samples_per_s=1 / statistics.median(state[name]['wall']),
+                decodes_per_sample=1 / per_decode))
     random_loader = rows[-1]['loader_ms']
     random_total = random_loader + rows[-1]['device_side_ms']
     for row in rows:
@@ -234,10 +253,12 @@ def measure(args) -> dict:
         row['x_less_than_random'] = random_loader / row['loader_ms']
         if row['device_side_ms'] is not None:  # everything on this CPU, device side included
             row['x_less_than_random_with_device_side'] = random_total / (row['loader_ms'] + row['device_side_ms'])
-    print_table(f'Decode reuse through the loader (CPU ms per rotated training sample; floor = decoding alone '
-                f'= {floor:.2f} ms; goals: x_floor <= {GOAL_FLOOR}, x_less_than_random >= {GOAL_RANDOM})', rows,
-                ['variant', 'worker_ms', 'receive_ms', 'loader_ms', 'device_side_ms', 'x_floor', 'x_less_than_random',
-                 'x_less_than_random_with_device_side', 'samples_per_s', 'decodes_per_sample'])
+    print_table(
+        f'Decode reuse through the loader (CPU ms per rotated training sample; floor = decoding alone '
+        f'= {floor:.2f} ms; goals: x_floor <= {GOAL_FLOOR}, x_less_than_random >= {GOAL_RANDOM})', rows, [
+            'variant', 'worker_ms', 'receive_ms', 'loader_ms', 'device_side_ms', 'x_floor', 'x_less_than_random',
+            'x_less_than_random_with_device_side', 'samples_per_s', 'decodes_per_sample'
+        ])
     best = min(rows[1:-1], key=lambda r: r['loader_ms'])
     log(f'  worker thread settings: {threads}')
     log(f'  best: {best["variant"]}: {best["x_floor"]:.2f}x the floor (goal <= {GOAL_FLOOR}: '
@@ -247,25 +268,42 @@ def measure(args) -> dict:
 
     gpu_rate = getattr(args, 'gpu_clips_per_s', None) or GPU_CLIPS_PER_S
     cores = cores_per_gpu({r['variant']: r['loader_ms'] for r in rows if r['variant'] != 'decode_floor'}, gpu_rate)
-    print_table(f'CPU cores per GPU to keep R3D-18 16x112x112 rotation pretraining fed at {gpu_rate:g} rotated '
-                'clips/s per GPU (loader CPU per sample measured above x GPU rate; this machine\'s cores)', cores,
-                ['variant', 'loader_ms_per_sample', 'gpu_clips_per_s', 'cores_per_gpu'])
+    print_table(
+        f'CPU cores per GPU to keep R3D-18 16x112x112 rotation pretraining fed at {gpu_rate:g} rotated '
+        'clips/s per GPU (loader CPU per sample measured above x GPU rate; this machine\'s cores)', cores,
+        ['variant', 'loader_ms_per_sample', 'gpu_clips_per_s', 'cores_per_gpu'])
 
     stages = stage_costs(folder, list_file, built, table, clips, rounds=1 if quick else 6)
-    stage_rows = [dict(stage=k, **{v: stages[v].get(k) for v in table})
-                  for k in dict.fromkeys(k for v in table for k in stages[v])]
+    stage_rows = [
+        dict(stage=k, **{v: stages[v].get(k)
+                         for v in table}) for k in dict.fromkeys(k for v in table for k in stages[v])
+    ]
     loader_one = {v: sum(ms_ for k, ms_ in c.items() if k != 'device side') for v, c in stages.items()}
     stage_rows.append(dict(stage='loader total per decoded clip', **loader_one))
     stage_rows.append(dict(stage='loader total per sample', **{v: loader_one[v] / table[v][1] for v in table}))
-    print_table('Decode reuse, CPU by stage in one process (ms per decoded clip; in_pipeline_random decodes one clip '
-                'per sample)', stage_rows, ['stage', *table])
+    print_table(
+        'Decode reuse, CPU by stage in one process (ms per decoded clip; in_pipeline_random decodes one clip '
+        'per sample)', stage_rows, ['stage', *table])
     inflation = (floor * 4) / loader_one['decode_floor']
     log(f'  the loader\'s workers spend {inflation:.2f}x the one-process CPU on decoding alone (two decoding '
         'processes and the consumer share the cores)')
-    return dict(description=__doc__.strip(), video_size=size, clips_decoded_per_step=clips,
-                samples_per_step=4 * clips, steps_per_pass=batches, num_workers=workers, repeats=repeats,
-                rows=rows, floor_ms_per_sample=floor, cores_per_gpu=cores, worker_thread_settings=threads,
-                best=best['variant'],
-                goal_floor=GOAL_FLOOR, goal_random=GOAL_RANDOM, goal_floor_met=best['x_floor'] <= GOAL_FLOOR,
-                goal_random_met=best['x_less_than_random'] >= GOAL_RANDOM, stages_ms_per_decoded_clip=stages,
-                one_process_loader_ms_per_decoded_clip=loader_one, loader_inflation_vs_one_process=inflation)
+    return dict(
+        description=__doc__.strip(),
+        video_size=size,
+        clips_decoded_per_step=clips,
+        samples_per_step=4 * clips,
+        steps_per_pass=batches,
+        num_workers=workers,
+        repeats=repeats,
+        rows=rows,
+        floor_ms_per_sample=floor,
+        cores_per_gpu=cores,
+        worker_thread_settings=threads,
+        best=best['variant'],
+        goal_floor=GOAL_FLOOR,
+        goal_random=GOAL_RANDOM,
+        goal_floor_met=best['x_floor'] <= GOAL_FLOOR,
+        goal_random_met=best['x_less_than_random'] >= GOAL_RANDOM,
+        stages_ms_per_decoded_clip=stages,
+        one_process_loader_ms_per_decoded_clip=loader_one,
+        loader_inflation_vs_one_process=inflation)

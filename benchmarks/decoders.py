@@ -47,8 +47,9 @@ CLIP_LEN, STRIDE = 16, 2
 def moving_blocks(width: int, height: int, frames: int, seed: int = 0) -> np.ndarray:
     """``(T, H, W, 3)`` uint8: 8x8 random blocks drifting, plus per-frame noise (so P-frames cost bits)."""
     rng = np.random.default_rng(seed)
-    base = np.kron(rng.integers(0, 200, size=(height // 8 + 3, width // 8 + 3, 3), dtype=np.uint8),
-                   np.ones((8, 8, 1), dtype=np.uint8))
+    base = np.kron(
+        rng.integers(0, 200, size=(height // 8 + 3, width // 8 + 3, 3), dtype=np.uint8),
+        np.ones((8, 8, 1), dtype=np.uint8))
     out = np.empty((frames, height, width, 3), dtype=np.uint8)
     for t in range(frames):
         noise = rng.integers(0, 24, size=(height // 2, width // 2, 1), dtype=np.uint8).repeat(2, 0).repeat(2, 1)
@@ -106,9 +107,13 @@ def run_child(decoders: list, files: list, spec: dict, site=None) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS='1')
     root = str(Path(__file__).resolve().parents[1])
     env['PYTHONPATH'] = os.pathsep.join(p for p in (site, root, env.get('PYTHONPATH')) if p)
-    proc = subprocess.run([sys.executable, '-m', 'benchmarks.decode_child',
-                           json.dumps(dict(spec, decoders=decoders, files=files))],
-                          env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, '-m', 'benchmarks.decode_child',
+         json.dumps(dict(spec, decoders=decoders, files=files))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith('{')]
     if proc.returncode or not lines:
         tail = (proc.stderr.strip().splitlines() or ['no output'])[-1]
@@ -133,8 +138,10 @@ def merge_rounds(runs: list) -> dict:
     merged = runs[0]
     for f, result in merged['files'].items():
         if result.get('ok'):
-            result['ms_per_window'] = [statistics.mean(r['files'][f]['ms_per_window'][w] for r in runs)
-                                       for w in range(len(result['ms_per_window']))]
+            result['ms_per_window'] = [
+                statistics.mean(r['files'][f]['ms_per_window'][w] for r in runs)
+                for w in range(len(result['ms_per_window']))
+            ]
     merged['peak_rise_mib'] = max(r['peak_rise_mib'] for r in runs)
     return merged
 
@@ -164,8 +171,13 @@ def measure(args) -> dict:
         if 'failed' in res:
             continue
         per_file = res['files']
-        opens.append(dict(decoder=decoder, **{Path(f).name: ('ok' if r.get('ok') else r['error'][:60])
-                                               for f, r in per_file.items()}))
+        opens.append(
+            dict(
+                decoder=decoder,
+                **{
+                    Path(f).name: ('ok' if r.get('ok') else r['error'][:60])
+                    for f, r in per_file.items()
+                }))
         ok = {f: r for f, r in per_file.items() if r.get('ok')}
         for f, r in ok.items():
             ms = r['ms_per_window']
@@ -174,22 +186,38 @@ def measure(args) -> dict:
             if ref.get('ok'):
                 a, b = np.load(r['frames']).astype(np.int16), np.load(ref['frames']).astype(np.int16)
                 diff = float(np.abs(a - b).mean()) if a.shape == b.shape else f'shape {a.shape} vs {b.shape}'
-            rows.append(dict(decoder=decoder, file=Path(f).name, ms_start=ms[0], ms_middle=ms[1], ms_end=ms[2],
-                             frames_per_cpu_s=CLIP_LEN * 1000 / statistics.median(ms), end_vs_start=ms[2] / ms[0],
-                             mean_abs_diff_vs_decord=diff))
+            rows.append(
+                dict(
+                    decoder=decoder,
+                    file=Path(f).name,
+                    ms_start=ms[0],
+                    ms_middle=ms[1],
+                    ms_end=ms[2],
+                    frames_per_cpu_s=CLIP_LEN * 1000 / statistics.median(ms),
+                    end_vs_start=ms[2] / ms[0],
+                    mean_abs_diff_vs_decord=diff))
         res['peak_rise_mib'] = round(res['peak_rise_mib'], 1)
     print_table('Decoders: which files open (PyAV-encoded, one per container/codec)', opens,
                 ['decoder', *[n for n in written if isinstance(written[n], Path)]])
-    print_table(f'Decoders: CPU ms per 16-frame clip (stride 2) at the start / middle / end of a {frames}-frame '
-                f'{width}x{height} video, 1 thread', rows,
-                ['decoder', 'file', 'ms_start', 'ms_middle', 'ms_end', 'frames_per_cpu_s', 'end_vs_start',
-                 'mean_abs_diff_vs_decord'])
-    speed = {d: statistics.median(r['frames_per_cpu_s'] for r in rows if r['decoder'] == d) for d in results
-             if any(r['decoder'] == d for r in rows)}
-    summary = [dict(decoder=d, files_opened=sum(1 for r in results[d]['files'].values() if r.get('ok')),
-                    files=len(files), median_frames_per_cpu_s=speed[d],
-                    ratio_vs_decord=speed[d] / speed['decord'] if 'decord' in speed else None,
-                    peak_rise_mib=results[d]['peak_rise_mib']) for d in speed]
+    print_table(
+        f'Decoders: CPU ms per 16-frame clip (stride 2) at the start / middle / end of a {frames}-frame '
+        f'{width}x{height} video, 1 thread', rows, [
+            'decoder', 'file', 'ms_start', 'ms_middle', 'ms_end', 'frames_per_cpu_s', 'end_vs_start',
+            'mean_abs_diff_vs_decord'
+        ])
+    speed = {
+        d: statistics.median(r['frames_per_cpu_s'] for r in rows if r['decoder'] == d)
+        for d in results if any(r['decoder'] == d for r in rows)
+    }
+    summary = [
+        dict(
+            decoder=d,
+            files_opened=sum(1 for r in results[d]['files'].values() if r.get('ok')),
+            files=len(files),
+            median_frames_per_cpu_s=speed[d],
+            ratio_vs_decord=speed[d] / speed['decord'] if 'decord' in speed else None,
+            peak_rise_mib=results[d]['peak_rise_mib']) for d in speed
+    ]
     print_table('Decoders: summary (median over files and windows)', summary,
                 ['decoder', 'files_opened', 'files', 'median_frames_per_cpu_s', 'ratio_vs_decord', 'peak_rise_mib'])
     for decoder, why in missing.items():
@@ -197,6 +225,16 @@ def measure(args) -> dict:
     for name, value in written.items():
         if not isinstance(value, Path):
             log(f'  {name}: could not be written: {value}')
-    return dict(description=__doc__.strip(), size=f'{width}x{height}', frames=frames, repeats=repeats,
-                opens=opens, rows=rows, summary=summary, missing=missing,
-                unwritten={n: v for n, v in written.items() if not isinstance(v, Path)})
+    return dict(
+        description=__doc__.strip(),
+        size=f'{width}x{height}',
+        frames=frames,
+        repeats=repeats,
+        opens=opens,
+        rows=rows,
+        summary=summary,
+        missing=missing,
+        unwritten={
+            n: v
+            for n, v in written.items() if not isinstance(v, Path)
+        })

@@ -46,7 +46,6 @@ import torch
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mmrot3d.engine.hooks.channels_last_hook import to_channels_last_3d
-
 from . import common, timing
 from .paired import paired_repeats
 
@@ -60,48 +59,85 @@ class Plan:
     on a CPU in well under a minute."""
     backbone: Dict
     channels: int
-    shape: Tuple[int, int, int]          # (T, H, W) of one clip
-    clips: int                           # B: clips per step (x4 rotations through the backbone)
-    warmup: int                          # steps per variant before timing
-    repeats: int                         # timed rounds (throughput, memory)
-    block_s: float                       # wall time one timed block aims at
-    ratio_repeats: Tuple[int, int]       # min, max paired repeats
-    ratio_budget_s: float                # per precision
-    batch_sizes: Tuple[int, ...]         # memory section, clips per step
+    shape: Tuple[int, int, int]  # (T, H, W) of one clip
+    clips: int  # B: clips per step (x4 rotations through the backbone)
+    warmup: int  # steps per variant before timing
+    repeats: int  # timed rounds (throughput, memory)
+    block_s: float  # wall time one timed block aims at
+    ratio_repeats: Tuple[int, int]  # min, max paired repeats
+    ratio_budget_s: float  # per precision
+    batch_sizes: Tuple[int, ...]  # memory section, clips per step
     videos: int
-    video_size: Tuple[int, int]          # (W, H)
+    video_size: Tuple[int, int]  # (W, H)
     video_frames: int
-    train_batch: int                     # clips per step in the train run (config: 32)
-    train_iters: Tuple[int, int]         # min, max iterations; chosen from the measured fp16 rate
-    train_wall_s: float                  # hard cap of the train subprocess
+    train_batch: int  # clips per step in the train run (config: 32)
+    train_iters: Tuple[int, int]  # min, max iterations; chosen from the measured fp16 rate
+    train_wall_s: float  # hard cap of the train subprocess
     log_interval: int
-    steady_after: int                    # iterations left out of the steady state (start-up)
-    loader_clips: int                    # clips decoded in-process for loader_cpu
-    budgets: Dict[str, float]            # planned seconds per section (ETA; a section stops at 1.5x)
-    time_limit_s: float                  # the whole run, imports excluded: later sections shrink or skip
+    steady_after: int  # iterations left out of the steady state (start-up)
+    loader_clips: int  # clips decoded in-process for loader_cpu
+    budgets: Dict[str, float]  # planned seconds per section (ETA; a section stops at 1.5x)
+    time_limit_s: float  # the whole run, imports excluded: later sections shrink or skip
     train_options: List[str] = field(default_factory=list)  # extra --cfg-options (smoke: tiny model/clips)
     train_device_aug_options: List[str] = field(default_factory=list)  # the same for the device-aug config
 
 
-_TINY_MODEL = ['model.backbone.base_channels=4', 'model.backbone.conv1_kernel=(3,7,7)', 'model.backbone.pool1_stride_t=1',
-               'model.cls_head.in_channels=32']
-GPU = Plan(backbone=common.r3d18(), channels=512, shape=(16, 112, 112), clips=32, warmup=3, repeats=5, block_s=0.3,
-           ratio_repeats=(10, 30), ratio_budget_s=20, batch_sizes=(8, 16, 32, 64, 128), videos=256,
-           video_size=(340, 256), video_frames=160, train_batch=32, train_iters=(150, 600), train_wall_s=75,
-           log_interval=10, steady_after=50, loader_clips=96,
-           budgets=dict(throughput=60, ratio=60, memory=45, train=100, train_device_aug=100, loader_cpu=15),
-           time_limit_s=420)
-SMOKE = Plan(backbone=common.narrow_r3d(4), channels=32, shape=(4, 32, 32), clips=1, warmup=1, repeats=2, block_s=0.05,
-             ratio_repeats=(2, 3), ratio_budget_s=5, batch_sizes=(1, 2), videos=8, video_size=(80, 64),
-             video_frames=40, train_batch=2, train_iters=(8, 8), train_wall_s=90, log_interval=2, steady_after=4,
-             loader_clips=4, budgets=dict(throughput=5, ratio=5, memory=3, train=25, train_device_aug=25, loader_cpu=2),
-             time_limit_s=180,
-             train_options=[*_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
-                            'train_dataloader.dataset.pipeline.3.scale=(-1,40)',
-                            'train_dataloader.dataset.pipeline.4.size=32'],
-             train_device_aug_options=[*_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
-                                       'train_dataloader.dataset.pipeline.3.scale=(-1,40)',
-                                       'model.data_preprocessor.crop_size=32'])
+_TINY_MODEL = [
+    'model.backbone.base_channels=4', 'model.backbone.conv1_kernel=(3,7,7)', 'model.backbone.pool1_stride_t=1',
+    'model.cls_head.in_channels=32'
+]
+GPU = Plan(
+    backbone=common.r3d18(),
+    channels=512,
+    shape=(16, 112, 112),
+    clips=32,
+    warmup=3,
+    repeats=5,
+    block_s=0.3,
+    ratio_repeats=(10, 30),
+    ratio_budget_s=20,
+    batch_sizes=(8, 16, 32, 64, 128),
+    videos=256,
+    video_size=(340, 256),
+    video_frames=160,
+    train_batch=32,
+    train_iters=(150, 600),
+    train_wall_s=75,
+    log_interval=10,
+    steady_after=50,
+    loader_clips=96,
+    budgets=dict(throughput=60, ratio=60, memory=45, train=100, train_device_aug=100, loader_cpu=15),
+    time_limit_s=420)
+SMOKE = Plan(
+    backbone=common.narrow_r3d(4),
+    channels=32,
+    shape=(4, 32, 32),
+    clips=1,
+    warmup=1,
+    repeats=2,
+    block_s=0.05,
+    ratio_repeats=(2, 3),
+    ratio_budget_s=5,
+    batch_sizes=(1, 2),
+    videos=8,
+    video_size=(80, 64),
+    video_frames=40,
+    train_batch=2,
+    train_iters=(8, 8),
+    train_wall_s=90,
+    log_interval=2,
+    steady_after=4,
+    loader_clips=4,
+    budgets=dict(throughput=5, ratio=5, memory=3, train=25, train_device_aug=25, loader_cpu=2),
+    time_limit_s=180,
+    train_options=[
+        *_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
+        'train_dataloader.dataset.pipeline.3.scale=(-1,40)', 'train_dataloader.dataset.pipeline.4.size=32'
+    ],
+    train_device_aug_options=[
+        *_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
+        'train_dataloader.dataset.pipeline.3.scale=(-1,40)', 'model.data_preprocessor.crop_size=32'
+    ])
 
 
 class Progress:
@@ -173,7 +209,7 @@ class Context:
         # videos (~300 MiB on a GPU run) and the train run's work dir stay out of --out, which is copied back
         self.scratch = Path(args.scratch) if args.scratch else Path(tempfile.mkdtemp(prefix='mmrot3d_gpu_'))
         self.fastest: Tuple[str, bool] = ('fp32', False)
-        self.rates: Dict[str, float] = {}   # rotated clips/s per throughput variant
+        self.rates: Dict[str, float] = {}  # rotated clips/s per throughput variant
         self.videos: Optional[Tuple[Path, Path]] = None
         self.train_worker_cpu_per_clip: Optional[float] = None  # set by the train section
         self.section_deadline = float('inf')
@@ -196,8 +232,8 @@ class Context:
     def model(self, channels_last: bool, supervised: bool = False):
         if supervised:
             torch.manual_seed(0)
-            model = common.build_supervised(self.plan.backbone, self.plan.channels, dict(type='I3DHead'),
-                                            device='cpu').train()
+            model = common.build_supervised(
+                self.plan.backbone, self.plan.channels, dict(type='I3DHead'), device='cpu').train()
         else:
             model = copy.deepcopy(self.base)
         model = model.to(self.device)
@@ -213,6 +249,7 @@ class Context:
 
 def step_fn(model, batch: Dict, wrapper, losses: List[float], benchmark: Optional[bool] = None) -> Callable[[], None]:
     """One MMEngine training step; keeps the loss (a float read forces the step to finish)."""
+
     def step():
         if benchmark is not None:
             torch.backends.cudnn.benchmark = benchmark
@@ -220,6 +257,7 @@ def step_fn(model, batch: Dict, wrapper, losses: List[float], benchmark: Optiona
         if benchmark is not None:
             torch.backends.cudnn.benchmark = True
         losses.append(float(torch.as_tensor(log_vars['loss']).detach()))
+
     return step
 
 
@@ -281,24 +319,37 @@ def section_throughput(ctx: Context) -> Dict:
     for name, ts in times.items():
         prec, cl, bench = specs[name]
         rate = [4 * p.clips / t for t in ts]
-        rows.append(dict(variant=name, precision=prec, channels_last_3d=cl,
-                         cudnn_benchmark=bench if bench is not None else (True if ctx.cuda else None),
-                         clips_per_s=statistics.median(rate), clips_per_s_min=min(rate), clips_per_s_max=max(rate),
-                         step_ms=1000 * statistics.median(ts), steps_per_block=steps[name], repeats=len(ts),
-                         final_loss=losses[name][-1], loss_finite=all(math.isfinite(x) for x in losses[name])))
+        rows.append(
+            dict(
+                variant=name,
+                precision=prec,
+                channels_last_3d=cl,
+                cudnn_benchmark=bench if bench is not None else (True if ctx.cuda else None),
+                clips_per_s=statistics.median(rate),
+                clips_per_s_min=min(rate),
+                clips_per_s_max=max(rate),
+                step_ms=1000 * statistics.median(ts),
+                steps_per_block=steps[name],
+                repeats=len(ts),
+                final_loss=losses[name][-1],
+                loss_finite=all(math.isfinite(x) for x in losses[name])))
         ctx.rates[name] = rows[-1]['clips_per_s']
     base = ctx.rates.get('fp32')
     for row in rows:
         row['vs_fp32'] = row['clips_per_s'] / base if base else None
-    candidates = [r for r in rows if r['loss_finite'] and r['variant'] in
-                  {variant_name(pr, cl) for pr in PRECISIONS for cl in (False, True)}]
+    candidates = [
+        r for r in rows
+        if r['loss_finite'] and r['variant'] in {variant_name(pr, cl)
+                                                 for pr in PRECISIONS
+                                                 for cl in (False, True)}
+    ]
     if candidates:
         best = max(candidates, key=lambda r: r['clips_per_s'])
         ctx.fastest = (best['precision'], best['channels_last_3d'])
     ctx.log(f'throughput: fastest {variant_name(*ctx.fastest)}')
     ctx.free()
-    return dict(clips_per_step=4 * p.clips, input=list(p.shape), rows=rows, errors=errors,
-                fastest=variant_name(*ctx.fastest))
+    return dict(
+        clips_per_step=4 * p.clips, input=list(p.shape), rows=rows, errors=errors, fastest=variant_name(*ctx.fastest))
 
 
 # ---- b. pretext vs supervised ----------------------------------------------------------------
@@ -320,8 +371,10 @@ def section_ratio(ctx: Context) -> Dict:
             rows.append(dict(setting=variant_name(prec, cl), error=f'{type(err).__name__}: {err}'[:300]))
             ctx.log(f'ratio: {variant_name(prec, cl)} failed: {rows[-1]["error"]}')
         ctx.free()
-    return dict(description='rotation (B clips x 4 rotations, in the model) / supervised (Recognizer3D + I3DHead, '
-                            '4B clips) clips/s; median of per-repeat ratios with its 95 % CI', rows=rows)
+    return dict(
+        description='rotation (B clips x 4 rotations, in the model) / supervised (Recognizer3D + I3DHead, '
+        '4B clips) clips/s; median of per-repeat ratios with its 95 % CI',
+        rows=rows)
 
 
 def ratio_row(ctx: Context, prec: str, cl: bool, batches: Dict) -> Dict:
@@ -332,13 +385,29 @@ def ratio_row(ctx: Context, prec: str, cl: bool, batches: Dict) -> Dict:
     k = steps_per_block(step_s, p.block_s / 2)
     calls = {key: (lambda fn=fn: [fn() for _ in range(k)]) for key, fn in one.items()}
     ctx.log(f'ratio: {name}, {k} step(s) per timed call')
-    run = paired_repeats(calls, 'supervised', 'rotation', min_repeats=p.ratio_repeats[0],
-                         max_repeats=p.ratio_repeats[1], budget_s=p.ratio_budget_s, use_cpu=not ctx.cuda,
-                         label=f'ratio {name}')
+    run = paired_repeats(
+        calls,
+        'supervised',
+        'rotation',
+        min_repeats=p.ratio_repeats[0],
+        max_repeats=p.ratio_repeats[1],
+        budget_s=p.ratio_budget_s,
+        use_cpu=not ctx.cuda,
+        label=f'ratio {name}')
     stats = run['ratios'][run['clock']]['rotation']
-    return dict(setting=name, clips_per_step=4 * p.clips, steps_per_call=k, clock=run['clock'],
-                ratio=stats, holds=run['holds'], bar=BAR, bar_met=stats['median'] >= BAR,
-                clips_per_s={key: 4 * p.clips * k / statistics.median(v) for key, v in run['seconds'].items()})
+    return dict(
+        setting=name,
+        clips_per_step=4 * p.clips,
+        steps_per_call=k,
+        clock=run['clock'],
+        ratio=stats,
+        holds=run['holds'],
+        bar=BAR,
+        bar_met=stats['median'] >= BAR,
+        clips_per_s={
+            key: 4 * p.clips * k / statistics.median(v)
+            for key, v in run['seconds'].items()
+        })
 
 
 # ---- c. memory per batch size -----------------------------------------------------------------
@@ -362,9 +431,14 @@ def section_memory(ctx: Context) -> Dict:
             steps = max(2, min(8, math.ceil(4 * p.block_s / step_s)))
             ts = timed_rounds({'x': fn}, {'x': steps}, 1)['x']
             peak = timing.peak_memory_mib()
-            row.update(clips_per_s=4 * clips / ts[0], step_ms=1000 * ts[0], steps=steps, resident_mib=resident,
-                       peak_mib=peak, peak_reserved_mib=torch.cuda.max_memory_reserved() / 2**20 if ctx.cuda else None,
-                       activation_mib_per_rotated_clip=(peak - resident) / (4 * clips) if peak and resident else None)
+            row.update(
+                clips_per_s=4 * clips / ts[0],
+                step_ms=1000 * ts[0],
+                steps=steps,
+                resident_mib=resident,
+                peak_mib=peak,
+                peak_reserved_mib=torch.cuda.max_memory_reserved() / 2**20 if ctx.cuda else None,
+                activation_mib_per_rotated_clip=(peak - resident) / (4 * clips) if peak and resident else None)
             ctx.log(f'memory: {clips} clips x 4: peak {peak:.0f} MiB, {row["clips_per_s"]:.0f} clips/s')
         except Exception as err:  # out of memory, typically: keep the smaller batches' rows
             row['error'] = f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
@@ -375,8 +449,11 @@ def section_memory(ctx: Context) -> Dict:
             batch = fn = None
             ctx.free()
         rows.append(row)
-    return dict(setting=variant_name(prec, cl), input=list(p.shape), rows=rows,
-                memory_counter='torch.cuda.max_memory_allocated' if ctx.cuda else 'process VmHWM (CPU fallback)')
+    return dict(
+        setting=variant_name(prec, cl),
+        input=list(p.shape),
+        rows=rows,
+        memory_counter='torch.cuda.max_memory_allocated' if ctx.cuda else 'process VmHWM (CPU fallback)')
 
 
 SECTIONS = ('throughput', 'ratio', 'memory', 'train', 'train_device_aug', 'loader_cpu')
@@ -384,15 +461,24 @@ SECTIONS = ('throughput', 'ratio', 'memory', 'train', 'train_device_aug', 'loade
 
 def section_functions():
     from .gpu_train import section_loader_cpu, section_train, section_train_device_aug
-    return dict(throughput=section_throughput, ratio=section_ratio, memory=section_memory, train=section_train,
-                train_device_aug=section_train_device_aug, loader_cpu=section_loader_cpu)
+    return dict(
+        throughput=section_throughput,
+        ratio=section_ratio,
+        memory=section_memory,
+        train=section_train,
+        train_device_aug=section_train_device_aug,
+        loader_cpu=section_loader_cpu)
 
 
 def environment(device: str) -> Dict:
     import numpy
-    info = dict(timing.environment(device), python=platform.python_version(), numpy=numpy.__version__,
-                cores=len(os.sched_getaffinity(0)), cpu=_cpu_model(),
-                date=datetime.datetime.now().isoformat(timespec='seconds'))
+    info = dict(
+        timing.environment(device),
+        python=platform.python_version(),
+        numpy=numpy.__version__,
+        cores=len(os.sched_getaffinity(0)),
+        cpu=_cpu_model(),
+        date=datetime.datetime.now().isoformat(timespec='seconds'))
     for pkg in ('mmengine', 'mmaction', 'mmcv', 'decord', 'cv2'):
         with contextlib.suppress(Exception):
             info[pkg] = __import__(pkg).__version__
@@ -400,13 +486,15 @@ def environment(device: str) -> Dict:
         import importlib.metadata
         info['torchvision'] = importlib.metadata.version('torchvision')
     if device.startswith('cuda'):
-        queries = dict(gpu=lambda: torch.cuda.get_device_name(0),
-                       gpu_memory_gib=lambda: round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1),
-                       cuda=lambda: torch.version.cuda, cudnn=torch.backends.cudnn.version,
-                       cudnn_benchmark=lambda: torch.backends.cudnn.benchmark,
-                       cudnn_allow_tf32=lambda: torch.backends.cudnn.allow_tf32,  # TF32 convolutions in "fp32"
-                       matmul_allow_tf32=lambda: torch.backends.cuda.matmul.allow_tf32,
-                       bf16_supported=torch.cuda.is_bf16_supported)
+        queries = dict(
+            gpu=lambda: torch.cuda.get_device_name(0),
+            gpu_memory_gib=lambda: round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1),
+            cuda=lambda: torch.version.cuda,
+            cudnn=torch.backends.cudnn.version,
+            cudnn_benchmark=lambda: torch.backends.cudnn.benchmark,
+            cudnn_allow_tf32=lambda: torch.backends.cudnn.allow_tf32,  # TF32 convolutions in "fp32"
+            matmul_allow_tf32=lambda: torch.backends.cuda.matmul.allow_tf32,
+            bf16_supported=torch.cuda.is_bf16_supported)
         for key, query in queries.items():
             try:
                 info[key] = query()
@@ -435,13 +523,19 @@ def main(argv=None) -> Dict:
     parser.add_argument('--device', default='cuda', help='cuda (default) or cpu (the fallback; use with --smoke)')
     parser.add_argument('--smoke', action='store_true', help='tiny sizes: checks the code paths, measures nothing')
     parser.add_argument('--only', default=','.join(SECTIONS), help=f'comma-separated subset of {",".join(SECTIONS)}')
-    parser.add_argument('--train-cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
-                        help='more --cfg-options for the train runs, e.g. train_dataloader.pin_memory=True')
-    parser.add_argument('--workers', type=int, default=None,
-                        help='DataLoader workers of the train run (default: cores - 2)')
-    parser.add_argument('--scratch', default=None,
-                        help='folder for the generated videos and the train work dir (default: a temporary '
-                             'folder, removed at the end)')
+    parser.add_argument(
+        '--train-cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
+        help='more --cfg-options for the train runs, e.g. train_dataloader.pin_memory=True')
+    parser.add_argument(
+        '--workers', type=int, default=None, help='DataLoader workers of the train run (default: cores - 2)')
+    parser.add_argument(
+        '--scratch',
+        default=None,
+        help='folder for the generated videos and the train work dir (default: a temporary '
+        'folder, removed at the end)')
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(',') if s.strip()]
     if set(only) - set(SECTIONS):
@@ -457,11 +551,16 @@ def main(argv=None) -> Dict:
     else:
         torch.set_num_threads(1)  # shared CPU machines: see benchmarks/run.py --threads
     progress = Progress({k: v for k, v in plan.budgets.items() if k in only})
-    report = dict(command=' '.join(['python -m benchmarks.gpu'] + list(argv if argv is not None else sys.argv[1:])),
-                  smoke=args.smoke, environment=environment(args.device),
-                  plan={k: v for k, v in asdict(plan).items()
-                        if k not in ('backbone', 'train_options', 'train_device_aug_options')},
-                  sections={}, seconds={})
+    report = dict(
+        command=' '.join(['python -m benchmarks.gpu'] + list(argv if argv is not None else sys.argv[1:])),
+        smoke=args.smoke,
+        environment=environment(args.device),
+        plan={
+            k: v
+            for k, v in asdict(plan).items() if k not in ('backbone', 'train_options', 'train_device_aug_options')
+        },
+        sections={},
+        seconds={})
     progress(f'{report["environment"].get("gpu", "CPU")}; sections {only}; plan {sum(progress.budgets.values()):.0f} s')
     ctx = Context(args, plan, progress)
     functions = section_functions()
@@ -475,8 +574,8 @@ def main(argv=None) -> Dict:
                 raise TimeoutError(f'skipped: the run is past its time limit ({plan.time_limit_s:.0f} s)')
             report['sections'][name] = functions[name](ctx)
         except Exception as err:  # record it and go on: the other sections still measure
-            report['sections'][name] = dict(error=f'{type(err).__name__}: {err}',
-                                            traceback=traceback.format_exc()[-4000:])
+            report['sections'][name] = dict(
+                error=f'{type(err).__name__}: {err}', traceback=traceback.format_exc()[-4000:])
             progress(f'{name} FAILED: {type(err).__name__}: {str(err)[:300]}')
             with contextlib.suppress(Exception):
                 ctx.free()

@@ -35,6 +35,7 @@ TRAIN_TOOL = ROOT / 'tools' / 'train.py'
 def _write_one(job: Tuple[str, int, int, int, int]) -> str:
     """One mp4 (mp4v) of moving 8x8-pixel noise blocks: cheap to make, not trivial to encode."""
     import cv2
+
     from mmrot3d.utils.video_io import write_video
     cv2.setNumThreads(1)
     path, width, height, frames, seed = job
@@ -108,13 +109,14 @@ def choose_workers(requested) -> int:
 def train_command(ctx, config: Path, folder: Path, list_file: Path, work_dir: Path, workers: int, iters: int,
                   extra_options: List[str]) -> List[str]:
     p = ctx.plan
-    options = [f'train_dataloader.dataset.ann_file={list_file}', f'train_dataloader.dataset.data_prefix.video={folder}',
-               f'train_dataloader.batch_size={p.train_batch}', f'train_dataloader.num_workers={workers}',
-               'train_dataloader.sampler.type=InfiniteSampler',
-               'train_cfg._delete_=True', 'train_cfg.type=IterBasedTrainLoop', f'train_cfg.max_iters={iters}',
-               'default_hooks.checkpoint=None', f'default_hooks.logger.interval={p.log_interval}',
-               f'log_processor.window_size={p.log_interval}', 'log_processor.by_epoch=False',
-               f'env_cfg.cudnn_benchmark={ctx.cuda}'] + extra_options
+    options = [
+        f'train_dataloader.dataset.ann_file={list_file}', f'train_dataloader.dataset.data_prefix.video={folder}',
+        f'train_dataloader.batch_size={p.train_batch}', f'train_dataloader.num_workers={workers}',
+        'train_dataloader.sampler.type=InfiniteSampler', 'train_cfg._delete_=True', 'train_cfg.type=IterBasedTrainLoop',
+        f'train_cfg.max_iters={iters}', 'default_hooks.checkpoint=None',
+        f'default_hooks.logger.interval={p.log_interval}', f'log_processor.window_size={p.log_interval}',
+        'log_processor.by_epoch=False', f'env_cfg.cudnn_benchmark={ctx.cuda}'
+    ] + extra_options
     cmd = [sys.executable, str(TRAIN_TOOL), str(config), '--work-dir', str(work_dir), '--no-validate', '--seed', '0']
     return cmd + (['--amp'] if ctx.cuda else []) + ['--cfg-options'] + options
 
@@ -143,9 +145,14 @@ def run_subprocess(cmd: List[str], log_file: Path, wall_s: float, log) -> Dict:
             time.sleep(0.5)
         cpu.stopped.set()
         cpu.join()
-    return dict(returncode=proc.returncode, wall_s=time.perf_counter() - start, stopped_at_wall_cap=stopped,
-                worker_cpu_s=sum(cpu.cpu.values()), workers_seen=len(cpu.cpu), main_process_cpu_s=cpu.parent_cpu,
-                workers_started_after_s=(min(cpu.first_seen.values()) - start) if cpu.first_seen else None)
+    return dict(
+        returncode=proc.returncode,
+        wall_s=time.perf_counter() - start,
+        stopped_at_wall_cap=stopped,
+        worker_cpu_s=sum(cpu.cpu.values()),
+        workers_seen=len(cpu.cpu),
+        main_process_cpu_s=cpu.parent_cpu,
+        workers_started_after_s=(min(cpu.first_seen.values()) - start) if cpu.first_seen else None)
 
 
 def read_scalars(work_dir: Path) -> List[Dict]:
@@ -165,8 +172,10 @@ def read_scalars(work_dir: Path) -> List[Dict]:
 
 def summarize_train(records: List[Dict], steady_after: int, batch: int) -> Dict:
     steady = [r for r in records if r.get('iter', r.get('step', 0)) > steady_after]
-    out = dict(iterations_logged=max((r.get('iter', r.get('step', 0)) for r in records), default=0),
-               windows=len(records), steady_windows=len(steady))
+    out = dict(
+        iterations_logged=max((r.get('iter', r.get('step', 0)) for r in records), default=0),
+        windows=len(records),
+        steady_windows=len(steady))
     for name, rs in (('all', records), ('steady', steady)):
         if rs:
             t = sum(r['time'] for r in rs)
@@ -240,10 +249,19 @@ def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
         summary['synthetic_variant'] = synthetic
     ctx.log(f'{name}: data wait share (steady) {summary.get("data_wait_share_steady")}, '
             f'{summary.get("rotated_clips_per_s_steady")} rotated clips/s')
-    result = dict(config=str(config.relative_to(ROOT)), amp=ctx.cuda, command=' '.join(cmd), workers=workers,
-                  cores=len(os.sched_getaffinity(0)), max_iters=iters, batch_clips=p.train_batch,
-                  videos=dict(count=p.videos, size=list(p.video_size), frames=p.video_frames, codec='mp4v'),
-                  run=run, summary=summary, log=log_file.name, scalars=f'{name}_scalars.json')
+    result = dict(
+        config=str(config.relative_to(ROOT)),
+        amp=ctx.cuda,
+        command=' '.join(cmd),
+        workers=workers,
+        cores=len(os.sched_getaffinity(0)),
+        max_iters=iters,
+        batch_clips=p.train_batch,
+        videos=dict(count=p.videos, size=list(p.video_size), frames=p.video_frames, codec='mp4v'),
+        run=run,
+        summary=summary,
+        log=log_file.name,
+        scalars=f'{name}_scalars.json')
     if not records or (run['returncode'] != 0 and not run['stopped_at_wall_cap']):
         # the report marks the section failed (and the script exits 1); what was measured stays beside it
         result['error'] = (f'tools/train.py exited with {run["returncode"]} after {len(records)} logged windows; '
@@ -275,14 +293,23 @@ def section_loader_cpu(ctx) -> Dict:
     worker = ctx.train_worker_cpu_per_clip
     cores = []
     for variant, rate in ctx.rates.items():
-        cores.append(dict(variant=variant, rotated_clips_per_s=rate,
-                          cores_in_model=rate / 4 * cpu_s, cores_one_rotation_per_decode=rate * cpu_s,
-                          cores_in_model_train_workers=rate / 4 * worker if worker else None))
+        cores.append(
+            dict(
+                variant=variant,
+                rotated_clips_per_s=rate,
+                cores_in_model=rate / 4 * cpu_s,
+                cores_one_rotation_per_decode=rate * cpu_s,
+                cores_in_model_train_workers=rate / 4 * worker if worker else None))
     ctx.log(f'loader_cpu: {1000 * cpu_s:.1f} ms CPU per decoded clip in one process')
-    return dict(pipeline='DecordInit, SampleFrames, DecordDecode, Resize, RandomCrop, Flip, FormatShape, '
-                         'PackActionInputs', video_size=list(p.video_size), clip=[t, h, h],
-                cpu_ms_per_decoded_clip=1000 * cpu_s, cpu_ms_per_decoded_clip_passes=[1000 * x for x in per_clip],
-                wall_ms_per_decoded_clip=1000 * statistics.median(wall),
-                train_worker_cpu_ms_per_decoded_clip=1000 * worker if worker else None, cores_per_gpu=cores,
-                note='cores = rotated clips/s / 4 (one decode per 4 rotations) x CPU s per decoded clip; '
-                     'one rotation per decode needs a decode per rotated clip (x4, rotation cost not counted)')
+    return dict(
+        pipeline='DecordInit, SampleFrames, DecordDecode, Resize, RandomCrop, Flip, FormatShape, '
+        'PackActionInputs',
+        video_size=list(p.video_size),
+        clip=[t, h, h],
+        cpu_ms_per_decoded_clip=1000 * cpu_s,
+        cpu_ms_per_decoded_clip_passes=[1000 * x for x in per_clip],
+        wall_ms_per_decoded_clip=1000 * statistics.median(wall),
+        train_worker_cpu_ms_per_decoded_clip=1000 * worker if worker else None,
+        cores_per_gpu=cores,
+        note='cores = rotated clips/s / 4 (one decode per 4 rotations) x CPU s per decoded clip; '
+        'one rotation per decode needs a decode per rotated clip (x4, rotation cost not counted)')

@@ -31,8 +31,9 @@ def measure(args) -> dict:
         plan = [('R3D-18', 1, (8, 32, 32)), ('R3D-18-narrow', 2, (8, 32, 32))]
         min_repeats, max_repeats, warmup = 2, 3, 1
     else:
-        plan = [('R3D-18', 1, None), ('R3D-18', 1, (16, 56, 56)), ('R3D-18-narrow', 4, None)] + [
-            (name, 2, None) for name in ('C3D', 'R(2+1)D', 'X3D', 'SlowFast', 'TimeSformer', 'TSM')]
+        plan = [('R3D-18', 1, None), ('R3D-18', 1, (16, 56, 56)),
+                ('R3D-18-narrow', 4, None)] + [(name, 2, None)
+                                               for name in ('C3D', 'R(2+1)D', 'X3D', 'SlowFast', 'TimeSformer', 'TSM')]
         min_repeats, max_repeats, warmup = args.repeats or 8, max(args.repeats or 8, 40), 2
     if cuda:
         plan = [('R3D-18', 8, None)] + plan[1:]
@@ -49,9 +50,10 @@ def measure(args) -> dict:
         rot = common.build_rotation(backbone, channels, fmt, rotate_in_model=True, device=device).train()
         rot_pipe = common.build_rotation(backbone, channels, fmt, rotate_in_model=False, device=device).train()
         sup = common.build_supervised(backbone, channels, head, fmt, device=device).train()
-        batches = dict(supervised=common.synthetic_batch(eff, shape, fmt, labels='gt'),
-                       rotation_in_model=common.synthetic_batch(clips, shape, fmt),
-                       rotation_in_pipeline=common.synthetic_batch(clips, shape, fmt, labels='rotation'))
+        batches = dict(
+            supervised=common.synthetic_batch(eff, shape, fmt, labels='gt'),
+            rotation_in_model=common.synthetic_batch(clips, shape, fmt),
+            rotation_in_pipeline=common.synthetic_batch(clips, shape, fmt, labels='rotation'))
         models = dict(supervised=sup, rotation_in_model=rot, rotation_in_pipeline=rot_pipe)
         amp = getattr(args, 'amp', False)
         wrappers = {k: common.optim_wrapper(m, device, amp=amp) for k, m in models.items()}
@@ -60,25 +62,44 @@ def measure(args) -> dict:
             for _ in range(warmup):
                 fn()
                 sync()
-        run = paired_repeats(variants, 'supervised', 'rotation_in_model', min_repeats=min_repeats,
-                             max_repeats=max_repeats, tolerance=TOLERANCE, use_cpu=not cuda,
-                             label=f'overhead {name}')
+        run = paired_repeats(
+            variants,
+            'supervised',
+            'rotation_in_model',
+            min_repeats=min_repeats,
+            max_repeats=max_repeats,
+            tolerance=TOLERANCE,
+            use_cpu=not cuda,
+            label=f'overhead {name}')
         # where the pretext machinery's own cost is: making the 4 rotated copies (rot90 into one tensor)
         with torch.no_grad():
             pre = rot.data_preprocessor(batches['rotation_in_model'], training=True)
             rt = interleave({'rotated_batch': lambda: rot.rotated_batch(pre['inputs'], pre['data_samples'])},
-                            5, warmup=1, label=f'overhead {name} rot90')['rotated_batch']
+                            5,
+                            warmup=1,
+                            label=f'overhead {name} rot90')['rotated_batch']
         rot_s = sorted(rt)[len(rt) // 2]
         step_s = statistics.median(run['seconds']['rotation_in_model'])
         decisive = run['ratios'][run['clock']]
-        row = dict(backbone=name, input=list(shape), clips_per_step=eff, repeats=len(run['seconds']['supervised']),
-                   clock=run['clock'], holds=run['holds'],
-                   ratio_in_model=decisive['rotation_in_model'], ratio_in_pipeline=decisive['rotation_in_pipeline'],
-                   ratio_in_model_wall=run['ratios']['wall']['rotation_in_model'],
-                   ratio_in_model_cpu=run['ratios']['cpu']['rotation_in_model'],
-                   clips_per_s={k: eff / statistics.median(v) for k, v in run['seconds'].items()},
-                   seconds=run['seconds'], cpu_seconds=run['cpu_seconds'],
-                   rotated_batch_s=rot_s, rotated_batch_share_of_step=rot_s / step_s)
+        row = dict(
+            backbone=name,
+            input=list(shape),
+            clips_per_step=eff,
+            repeats=len(run['seconds']['supervised']),
+            clock=run['clock'],
+            holds=run['holds'],
+            ratio_in_model=decisive['rotation_in_model'],
+            ratio_in_pipeline=decisive['rotation_in_pipeline'],
+            ratio_in_model_wall=run['ratios']['wall']['rotation_in_model'],
+            ratio_in_model_cpu=run['ratios']['cpu']['rotation_in_model'],
+            clips_per_s={
+                k: eff / statistics.median(v)
+                for k, v in run['seconds'].items()
+            },
+            seconds=run['seconds'],
+            cpu_seconds=run['cpu_seconds'],
+            rotated_batch_s=rot_s,
+            rotated_batch_share_of_step=rot_s / step_s)
         if name == 'R3D-18':
             row['bar'] = BAR
             row['bar_met'] = row['ratio_in_model']['median'] >= BAR
@@ -91,29 +112,45 @@ def measure(args) -> dict:
     def ci(stats):
         return '-' if stats['ci95'] is None else f'{stats["ci95"][0]:.3f}-{stats["ci95"][1]:.3f}'
 
-    print_table('Pretext overhead (rotation clips/s / supervised clips/s, fwd+bwd+SGD; median of per-repeat ratios, '
-                f'95 % CI of the median, interquartile range; decisive clock: {"wall" if cuda else "CPU time"})', [
-        dict(backbone=r['backbone'], input='x'.join(map(str, r['input'])), clips=r['clips_per_step'],
-             repeats=r['repeats'], supervised=r['clips_per_s']['supervised'],
-             in_model=r['clips_per_s']['rotation_in_model'],
-             ratio_in_model=r['ratio_in_model']['median'], ci95=ci(r['ratio_in_model']),
-             iqr=f'{r["ratio_in_model"]["q1"]:.3f}-{r["ratio_in_model"]["q3"]:.3f}',
-             ratio_wall=r['ratio_in_model_wall']['median'], ci95_wall=ci(r['ratio_in_model_wall']),
-             ratio_in_pipeline=r['ratio_in_pipeline']['median'], holds=r['holds'],
-             rot90_share=r['rotated_batch_share_of_step'])
-        for r in results], ['backbone', 'input', 'clips', 'repeats', 'supervised', 'in_model', 'ratio_in_model',
-                            'ci95', 'iqr', 'ratio_wall', 'ci95_wall', 'ratio_in_pipeline', 'holds', 'rot90_share'])
-    return dict(description='training-step clips/s: RotationRecognizer(rotate_in_model=True) on B clips x 4 '
-                            'rotations vs Recognizer3D/2D + MMAction2 head on 4B clips; ratio = rotation/supervised, '
-                            'median of per-repeat ratios with its 95 % CI (paired.py)',
-                tolerance=TOLERANCE, rows=results)
+    print_table(
+        'Pretext overhead (rotation clips/s / supervised clips/s, fwd+bwd+SGD; median of per-repeat ratios, '
+        f'95 % CI of the median, interquartile range; decisive clock: {"wall" if cuda else "CPU time"})', [
+            dict(
+                backbone=r['backbone'],
+                input='x'.join(map(str, r['input'])),
+                clips=r['clips_per_step'],
+                repeats=r['repeats'],
+                supervised=r['clips_per_s']['supervised'],
+                in_model=r['clips_per_s']['rotation_in_model'],
+                ratio_in_model=r['ratio_in_model']['median'],
+                ci95=ci(r['ratio_in_model']),
+                iqr=f'{r["ratio_in_model"]["q1"]:.3f}-{r["ratio_in_model"]["q3"]:.3f}',
+                ratio_wall=r['ratio_in_model_wall']['median'],
+                ci95_wall=ci(r['ratio_in_model_wall']),
+                ratio_in_pipeline=r['ratio_in_pipeline']['median'],
+                holds=r['holds'],
+                rot90_share=r['rotated_batch_share_of_step']) for r in results
+        ], [
+            'backbone', 'input', 'clips', 'repeats', 'supervised', 'in_model', 'ratio_in_model', 'ci95', 'iqr',
+            'ratio_wall', 'ci95_wall', 'ratio_in_pipeline', 'holds', 'rot90_share'
+        ])
+    return dict(
+        description='training-step clips/s: RotationRecognizer(rotate_in_model=True) on B clips x 4 '
+        'rotations vs Recognizer3D/2D + MMAction2 head on 4B clips; ratio = rotation/supervised, '
+        'median of per-repeat ratios with its 95 % CI (paired.py)',
+        tolerance=TOLERANCE,
+        rows=results)
 
 
 def main(argv=None) -> dict:
     """``python -m benchmarks.overhead --backbones R3D-18``: this measurement alone, on some backbones."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--backbones', nargs='+', default=None, choices=sorted(common.backbones()),
-                        help='measure only these (default: all of the suite)')
+    parser.add_argument(
+        '--backbones',
+        nargs='+',
+        default=None,
+        choices=sorted(common.backbones()),
+        help='measure only these (default: all of the suite)')
     parser.add_argument('--repeats', type=int, default=None, help='at least this many repeats (default 8)')
     parser.add_argument('--quick', action='store_true', help='tiny inputs, 2-3 repeats (smoke run)')
     parser.add_argument('--device', default='cpu')

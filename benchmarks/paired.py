@@ -26,7 +26,7 @@ def median_ci(values: Sequence[float], confidence: float = 0.95) -> Optional[Tup
     xs, n = sorted(values), len(values)
     alpha, cdf, rank = 1 - confidence, 0.0, 0
     for k in range(n // 2 + 1):
-        cdf += math.comb(n, k) / 2 ** n
+        cdf += math.comb(n, k) / 2**n
         if 2 * cdf > alpha:
             break
         rank = k + 1
@@ -39,8 +39,16 @@ def ratio_stats(ratios: Sequence[float]) -> Dict:
     ci = median_ci(ratios)
     q = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [med, med, med]
     half = max(med - ci[0], ci[1] - med) / med if ci else None
-    return dict(median=med, ci95=list(ci) if ci else None, ci_half_width=half, q1=q[0], q3=q[2],
-                min=min(ratios), max=max(ratios), repeats=len(ratios), ratios=list(ratios))
+    return dict(
+        median=med,
+        ci95=list(ci) if ci else None,
+        ci_half_width=half,
+        q1=q[0],
+        q3=q[2],
+        min=min(ratios),
+        max=max(ratios),
+        repeats=len(ratios),
+        ratios=list(ratios))
 
 
 def chance_median_below(ratios: Sequence[float], threshold: float, k: int = 5) -> Optional[float]:
@@ -54,9 +62,16 @@ def chance_median_below(ratios: Sequence[float], threshold: float, k: int = 5) -
     return sum(math.comb(below, j) * math.comb(n - below, k - j) for j in range(need, k + 1)) / math.comb(n, k)
 
 
-def paired_repeats(variants: Dict[str, Callable[[], None]], baseline: str, key: str, *, min_repeats: int = 8,
-                   max_repeats: int = 40, tolerance: float = 0.03, budget_s: float = float('inf'),
-                   use_cpu: bool = False, label: str = '') -> Dict:
+def paired_repeats(variants: Dict[str, Callable[[], None]],
+                   baseline: str,
+                   key: str,
+                   *,
+                   min_repeats: int = 8,
+                   max_repeats: int = 40,
+                   tolerance: float = 0.03,
+                   budget_s: float = float('inf'),
+                   use_cpu: bool = False,
+                   label: str = '') -> Dict:
     """Repeat all ``variants`` back to back until the 95 % CI of ``key``'s median ratio against
     ``baseline`` lies within ``tolerance`` of it (after ``min_repeats``), ``max_repeats`` are done, or
     ``budget_s`` of wall time is spent.
@@ -80,8 +95,13 @@ def paired_repeats(variants: Dict[str, Callable[[], None]], baseline: str, key: 
             sync()
             wall[name].append(time.perf_counter() - t0)
             cpu[name].append(time.process_time() - c0)
-        stats = {clock: {n: ratio_stats([b / v for b, v in zip(times[baseline], times[n])]) for n in names}
-                 for clock, times in (('wall', wall), ('cpu', cpu))}
+        stats = {
+            clock: {
+                n: ratio_stats([b / v for b, v in zip(times[baseline], times[n])])
+                for n in names
+            }
+            for clock, times in (('wall', wall), ('cpu', cpu))
+        }
         decisive = stats['cpu' if use_cpu else 'wall'][key]
         half = decisive['ci_half_width']
         elapsed = time.perf_counter() - start
@@ -94,6 +114,10 @@ def paired_repeats(variants: Dict[str, Callable[[], None]], baseline: str, key: 
             log(f'  [{label}] time budget {budget_s:.0f} s reached after {r + 1} repeats')
             break
     decisive = stats['cpu' if use_cpu else 'wall'][key]
-    return dict(seconds=wall, cpu_seconds=cpu, ratios=stats, clock='cpu' if use_cpu else 'wall',
-                tolerance=tolerance, holds=decisive['ci_half_width'] is not None
-                and decisive['ci_half_width'] <= tolerance)
+    return dict(
+        seconds=wall,
+        cpu_seconds=cpu,
+        ratios=stats,
+        clock='cpu' if use_cpu else 'wall',
+        tolerance=tolerance,
+        holds=decisive['ci_half_width'] is not None and decisive['ci_half_width'] <= tolerance)

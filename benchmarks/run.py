@@ -23,29 +23,41 @@ MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'bf16_stabil
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--only', default=','.join(MEASUREMENTS),
-                        help=f'comma-separated subset of {",".join(MEASUREMENTS)}')
+    parser.add_argument(
+        '--only', default=','.join(MEASUREMENTS), help=f'comma-separated subset of {",".join(MEASUREMENTS)}')
     parser.add_argument('--quick', action='store_true', help='small sizes and few repeats (smoke run)')
     parser.add_argument('--json', default=None, help='write all results to this JSON file')
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument('--amp', action='store_true', help='on cuda: mixed precision (AmpOptimWrapper)')
     parser.add_argument('--repeats', type=int, default=None, help='override the per-measurement repeats')
-    parser.add_argument('--threads', type=int, default=1,
-                        help='torch intra-op threads on CPU (default 1; 0 = torch\'s choice). On a 2-core machine '
-                             'shared with other jobs, 2 OpenMP threads make steps randomly ~20x slower (a thread '
-                             'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
-                             'cpu_levers measures the other setting against it.')
+    parser.add_argument(
+        '--threads',
+        type=int,
+        default=1,
+        help='torch intra-op threads on CPU (default 1; 0 = torch\'s choice). On a 2-core machine '
+        'shared with other jobs, 2 OpenMP threads make steps randomly ~20x slower (a thread '
+        'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
+        'cpu_levers measures the other setting against it.')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
-    parser.add_argument('--decoder-site', action='append', default=[], metavar='NAME=DIR',
-                        help='decoders: a folder holding a decoder that cannot share the venv (decord2 installs as '
-                             '`decord`): `pip install --no-deps --target DIR decord2`, then --decoder-site decord2=DIR '
-                             '(also torchcodec=DIR)')
-    parser.add_argument('--gpu-clips-per-s', type=float, default=None,
-                        help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
-                             '(default: the H200 AMP fp16 rate measured by benchmarks/gpu.py)')
-    parser.add_argument('--synthetic-root', default=None,
-                        help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
-                             'instead of generating a small one')
+    parser.add_argument(
+        '--decoder-site',
+        action='append',
+        default=[],
+        metavar='NAME=DIR',
+        help='decoders: a folder holding a decoder that cannot share the venv (decord2 installs as '
+        '`decord`): `pip install --no-deps --target DIR decord2`, then --decoder-site decord2=DIR '
+        '(also torchcodec=DIR)')
+    parser.add_argument(
+        '--gpu-clips-per-s',
+        type=float,
+        default=None,
+        help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
+        '(default: the H200 AMP fp16 rate measured by benchmarks/gpu.py)')
+    parser.add_argument(
+        '--synthetic-root',
+        default=None,
+        help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
+        'instead of generating a small one')
     args = parser.parse_args(argv)
     only = [m.strip() for m in args.only.split(',') if m.strip()]
     unknown = set(only) - set(MEASUREMENTS)
@@ -53,6 +65,7 @@ def main(argv=None) -> dict:
         parser.error(f'unknown measurement(s) {sorted(unknown)}; choose from {MEASUREMENTS}')
 
     import importlib
+
     from . import timing
     if args.device.startswith('cuda'):
         import torch
@@ -62,8 +75,12 @@ def main(argv=None) -> dict:
     if args.threads and not args.device.startswith('cuda'):
         import torch
         torch.set_num_threads(args.threads)
-    report = dict(command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),
-                  quick=args.quick, environment=timing.environment(args.device), results={}, seconds={})
+    report = dict(
+        command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),
+        quick=args.quick,
+        environment=timing.environment(args.device),
+        results={},
+        seconds={})
     for name in only:
         start = time.perf_counter()
         timing.log(f'=== {name} ===')

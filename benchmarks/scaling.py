@@ -13,8 +13,8 @@ import torch
 from mmengine.dataset import Compose
 
 from . import common
-from .timing import (current_memory_mib, interleave, log, peak_memory_mib, print_table, reset_peak_memory,
-                     summarize, sync)
+from .timing import (current_memory_mib, interleave, log, peak_memory_mib, print_table, reset_peak_memory, summarize,
+                     sync)
 
 try:
     _LIBC = ctypes.CDLL('libc.so.6')
@@ -63,27 +63,34 @@ def measure(args) -> dict:
 
     names = {g: f'B={g[0]}x4 T={g[1]} {g[2]}x{g[2]}' for g in grid}
     log(f'[scaling] {model_name}, training step, grid {list(names.values())}')
-    times = interleave({names[g]: (lambda g=g: step(g)) for g in grid}, args.repeats or 2,
-                       warmup=1, label='scaling')
+    times = interleave({names[g]: (lambda g=g: step(g)) for g in grid}, args.repeats or 2, warmup=1, label='scaling')
     summary = summarize(times, names[base], {names[g]: 4 * g[0] for g in grid}, unit='clips/s', label='scaling')
     rows = []
     for g in grid:
         s = summary[names[g]]
-        rows.append(dict(clips_per_step=4 * g[0], clip_len=g[1], crop=g[2], clips_per_s=s['throughput'],
-                         step_s=s['median_s'], relative_cost_per_clip=1 / s['ratio'],
-                         voxels_relative=(g[1] * g[2] ** 2) / (base[1] * base[2] ** 2),
-                         peak_mem_mib=statistics.median(peaks[g]) if peaks[g] else None))
+        rows.append(
+            dict(
+                clips_per_step=4 * g[0],
+                clip_len=g[1],
+                crop=g[2],
+                clips_per_s=s['throughput'],
+                step_s=s['median_s'],
+                relative_cost_per_clip=1 / s['ratio'],
+                voxels_relative=(g[1] * g[2]**2) / (base[1] * base[2]**2),
+                peak_mem_mib=statistics.median(peaks[g]) if peaks[g] else None))
     print_table(f'Scaling, {model_name} rotation training (fwd+bwd+SGD; relative cost per clip vs '
-                f'{names[base]})', rows,
-                ['clips_per_step', 'clip_len', 'crop', 'clips_per_s', 'step_s', 'relative_cost_per_clip',
-                 'voxels_relative', 'peak_mem_mib'])
+                f'{names[base]})', rows, [
+                    'clips_per_step', 'clip_len', 'crop', 'clips_per_s', 'step_s', 'relative_cost_per_clip',
+                    'voxels_relative', 'peak_mem_mib'
+                ])
 
     # 10-clip test protocol: decode 10 clips of one video (decord) + inference on the 10 clips.
     folder, list_file = common.get_videos(args, (170, 128) if args.quick else (340, 256))
     files = [str(folder / line.split()[0]) for line in list_file.read_text().split('\n') if line]
     clip_len, crop = (8, 32) if args.quick else (16, 112)
-    test_pipe = Compose(common.recipe_pipeline(clip_len=clip_len, crop=crop, short_side=crop + 16 if args.quick else 128,
-                                               num_clips=10, test_mode=True))
+    test_pipe = Compose(
+        common.recipe_pipeline(
+            clip_len=clip_len, crop=crop, short_side=crop + 16 if args.quick else 128, num_clips=10, test_mode=True))
     model.eval()
     decoded = {}
 
@@ -93,22 +100,31 @@ def measure(args) -> dict:
         decoded['last'] = test_pipe(dict(filename=f, start_index=0, modality='RGB', label=-1))
 
     def infer():
-        data = model.data_preprocessor(dict(inputs=[decoded['last']['inputs']],
-                                            data_samples=[decoded['last']['data_samples']]), training=False)
+        data = model.data_preprocessor(
+            dict(inputs=[decoded['last']['inputs']], data_samples=[decoded['last']['data_samples']]), training=False)
         with torch.no_grad():
             clips = data['inputs'].reshape((-1, ) + data['inputs'].shape[2:])  # (10, C, T, H, W)
             model.extract_feat(clips[:, None], stage='head')
 
     decode()
     log('[scaling] 10-clip test protocol per video: decode, inference')
-    ttimes = interleave({'decode_10_clips': decode, 'inference_10_clips': infer}, args.repeats or 3, warmup=1,
+    ttimes = interleave({
+        'decode_10_clips': decode,
+        'inference_10_clips': infer
+    },
+                        args.repeats or 3,
+                        warmup=1,
                         label='test protocol')
     model.train()
     dec, inf = statistics.median(ttimes['decode_10_clips']), statistics.median(ttimes['inference_10_clips'])
-    test_row = dict(clip_shape=f'{clip_len}x{crop}x{crop}', clips_per_video=10, decode_s_per_video=dec,
-                    inference_s_per_video=inf, total_s_per_video=dec + inf, videos_per_s=1 / (dec + inf),
-                    videos_per_hour=3600 / (dec + inf))
+    test_row = dict(
+        clip_shape=f'{clip_len}x{crop}x{crop}',
+        clips_per_video=10,
+        decode_s_per_video=dec,
+        inference_s_per_video=inf,
+        total_s_per_video=dec + inf,
+        videos_per_s=1 / (dec + inf),
+        videos_per_hour=3600 / (dec + inf))
     print_table(f'10-clip test protocol, {model_name}, per video (decord, centre crop, no grad)', [test_row],
                 list(test_row))
-    return dict(description=__doc__.strip(), model=model_name, rows=rows, variants=summary,
-                test_protocol=test_row)
+    return dict(description=__doc__.strip(), model=model_name, rows=rows, variants=summary, test_protocol=test_row)

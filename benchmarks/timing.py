@@ -31,7 +31,9 @@ def log(msg: str) -> None:
 CPU_TIMES: Dict[str, Dict[str, List[float]]] = {}
 
 
-def interleave(variants: Dict[str, Callable[[], Optional[float]]], repeats: int, warmup: int = 1,
+def interleave(variants: Dict[str, Callable[[], Optional[float]]],
+               repeats: int,
+               warmup: int = 1,
                label: str = '') -> Dict[str, List[float]]:
     """Run every variant ``warmup`` times, then ``repeats`` rounds round-robin.
 
@@ -63,8 +65,11 @@ def interleave(variants: Dict[str, Callable[[], Optional[float]]], repeats: int,
     return times
 
 
-def summarize(times: Dict[str, List[float]], baseline: str, work: Dict[str, float],
-              unit: str = 'items/s', label: Optional[str] = None) -> Dict[str, Dict]:
+def summarize(times: Dict[str, List[float]],
+              baseline: str,
+              work: Dict[str, float],
+              unit: str = 'items/s',
+              label: Optional[str] = None) -> Dict[str, Dict]:
     """Median seconds and throughput (``work[name]`` items per call) and ratio of throughput
     against ``baseline`` (> 1: faster than the baseline); with ``label`` (the one given to
     :func:`interleave`) also the same ratio computed from this process's CPU time."""
@@ -74,8 +79,14 @@ def summarize(times: Dict[str, List[float]], baseline: str, work: Dict[str, floa
     for name, ts in times.items():
         med = statistics.median(ts)
         rate = work[name] / med
-        out[name] = dict(median_s=med, min_s=min(ts), max_s=max(ts), repeats=len(ts), throughput=rate,
-                         unit=unit, ratio=rate / base_rate)
+        out[name] = dict(
+            median_s=med,
+            min_s=min(ts),
+            max_s=max(ts),
+            repeats=len(ts),
+            throughput=rate,
+            unit=unit,
+            ratio=rate / base_rate)
         if cpu:
             out[name]['median_cpu_s'] = statistics.median(cpu[name])
             out[name]['ratio_cpu'] = (statistics.median(cpu[baseline]) / work[baseline]) / (
@@ -136,8 +147,12 @@ def peak_memory_mib() -> Optional[float]:
 
 
 def environment(device: str) -> Dict:
-    info = dict(torch=torch.__version__, device=device, cpu_count=os.cpu_count(),
-                torch_threads=torch.get_num_threads(), load_avg=os.getloadavg())
+    info = dict(
+        torch=torch.__version__,
+        device=device,
+        cpu_count=os.cpu_count(),
+        torch_threads=torch.get_num_threads(),
+        load_avg=os.getloadavg())
     if device.startswith('cuda') and torch.cuda.is_available():
         info['gpu'] = torch.cuda.get_device_name()
     return info

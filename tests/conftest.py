@@ -156,8 +156,9 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
 @pytest.fixture(scope='session', autouse=True)
 def mmaction_scope():
     """Resolve config types in MMAction2's registries, as its tools do."""
-    import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
     from mmaction.utils import register_all_modules
+
+    import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
     register_all_modules(init_default_scope=True)
 
 
@@ -177,8 +178,10 @@ def synthetic_dataset(tmp_path_factory) -> Path:
     MMAction2 lists its official-layout tools build, as ``mmrot3d.benchmark.datasets.prepare_synthetic`` leaves it."""
     from mmrot3d.datasets.synthetic import Params, generate
     root = tmp_path_factory.mktemp('synthetic')
-    generate(root, Params(seed=5, pretrain_clips=4, pretrain_val_clips=2, clips_per_class=3, groups=3, frames=16,
-                          size=64), workers=1)
+    generate(
+        root,
+        Params(seed=5, pretrain_clips=4, pretrain_val_clips=2, clips_per_class=3, groups=3, frames=16, size=64),
+        workers=1)
     for dataset, tool in (('kinetics_style', 'kinetics400'), ('ucf_style', 'ucf101')):
         built = run_tool(f'tools/data/{tool}/build_file_list.py', '--root', root / dataset)
         assert built.returncode == 0, built.stderr

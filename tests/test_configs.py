@@ -11,22 +11,29 @@ from mmrot3d.utils.shipped_files import shipped_path
 CONFIGS = shipped_path('configs')
 ALL = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('r3d18_*.py'))
-# MMAction2's convention: [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
+# MMAction2's convention:
+# [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
 NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-rgb$')
 
 
 def test_the_expected_configs_exist():
-    assert {p.stem for p in FINETUNE} == {
-        f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb' for d in ('ucf101', 'hmdb51') for k in (1, 2, 3)
-        for init in ('rotnet3d-pretrained', 'scratch')}
-    assert {p.stem for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
-        f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
-        for backbone in ('r3d18', 'r3d18-device-aug', 'slowfast-r50', 'x3d-s')}
+    assert {p.stem
+            for p in FINETUNE} == {
+                f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb'
+                for d in ('ucf101', 'hmdb51')
+                for k in (1, 2, 3)
+                for init in ('rotnet3d-pretrained', 'scratch')
+            }
+    assert {p.stem
+            for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
+                f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
+                for backbone in ('r3d18', 'r3d18-device-aug', 'slowfast-r50', 'x3d-s')
+            }
     assert (CONFIGS / 'rotnet3d_kinetics.py').is_file()  # the README's entry point
 
 
-@pytest.mark.parametrize('path', [p for p in ALL if p.parent != CONFIGS and 'frozen-features' not in p.stem],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    'path', [p for p in ALL if p.parent != CONFIGS and 'frozen-features' not in p.stem], ids=lambda p: p.stem)
 def test_config_names_follow_mmaction2(path):
     assert NAME.match(path.stem), path.name
 

@@ -12,11 +12,21 @@ MMACTION_TRAIN = Path(mmaction.__file__).parent / '.mim' / 'tools' / 'train.py'
 
 
 def train(video_dir, work_dir, *extra, max_epochs=1):
-    data = [f'{split}_dataloader.dataset.{key}' for split in ('train', 'val') for key in ('ann_file', 'data_prefix.video')]
+    data = [
+        f'{split}_dataloader.dataset.{key}' for split in ('train', 'val') for key in ('ann_file', 'data_prefix.video')
+    ]
     values = [video_dir / 'list.txt', video_dir] * 2
-    options = [f'{k}={v}' for k, v in zip(data, values)] + [f'train_cfg.max_epochs={max_epochs}', 'train_cfg.val_interval=1']
-    return subprocess.run([sys.executable, str(MMACTION_TRAIN), str(CONFIG), '--work-dir', str(work_dir), *extra,
-                           '--cfg-options', *options], capture_output=True, text=True, timeout=300)
+    options = [f'{k}={v}'
+               for k, v in zip(data, values)] + [f'train_cfg.max_epochs={max_epochs}', 'train_cfg.val_interval=1']
+    return subprocess.run([
+        sys.executable,
+        str(MMACTION_TRAIN),
+        str(CONFIG), '--work-dir',
+        str(work_dir), *extra, '--cfg-options', *options
+    ],
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
 
 
 def scalars(work_dir):

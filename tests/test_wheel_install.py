@@ -26,7 +26,8 @@ pipeline = [
     dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
 ]
 train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
-                        dataset=dict(ann_file='{videos}/list.txt', data_prefix=dict(video='{videos}'), pipeline=pipeline))
+                        dataset=dict(ann_file='{videos}/list.txt', data_prefix=dict(video='{videos}'),
+                                     pipeline=pipeline))
 val_dataloader = None
 val_cfg = None
 val_evaluator = None
@@ -51,8 +52,11 @@ runpy.run_path(train, run_name='__main__')
 
 def copy_checkout(dest: Path) -> Path:
     """The files git tracks (or would track), as a fresh clone has them: no .venv, no mmrot3d/.mim links."""
-    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=CHECKOUT, check=True,
-                           capture_output=True, text=True).stdout.split('\0')
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'],
+                           cwd=CHECKOUT,
+                           check=True,
+                           capture_output=True,
+                           text=True).stdout.split('\0')
     for name in filter(None, files):
         if (CHECKOUT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -63,22 +67,35 @@ def copy_checkout(dest: Path) -> Path:
 @pytest.mark.slow
 def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
     source = copy_checkout(tmp_path / 'source')
-    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
-                    str(tmp_path / 'dist'), str(source)], check=True, capture_output=True)
+    subprocess.run([
+        sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w',
+        str(tmp_path / 'dist'),
+        str(source)
+    ],
+                   check=True,
+                   capture_output=True)
     (wheel, ) = (tmp_path / 'dist').glob('mmrot3d-*.whl')
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {'mmrot3d/.mim/model-index.yml', 'mmrot3d/.mim/tools/train.py', 'mmrot3d/.mim/tools/dist_train.sh',
-            'mmrot3d/.mim/configs/rotnet3d_kinetics.py', 'mmrot3d/.mim/configs/_base_/default_runtime.py',
-            'mmrot3d/.mim/configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'} <= names
+    assert {
+        'mmrot3d/.mim/model-index.yml', 'mmrot3d/.mim/tools/train.py', 'mmrot3d/.mim/tools/dist_train.sh',
+        'mmrot3d/.mim/configs/rotnet3d_kinetics.py', 'mmrot3d/.mim/configs/_base_/default_runtime.py',
+        'mmrot3d/.mim/configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'
+    } <= names
 
     venv = tmp_path / 'venv'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
     python = venv / 'bin' / 'python'
-    subprocess.run([sys.executable, '-m', 'pip', '--python', str(python), 'install', '-q', '--no-deps', '--no-index',
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, '-m', 'pip', '--python',
+         str(python), 'install', '-q', '--no-deps', '--no-index',
+         str(wheel)],
+        check=True,
+        capture_output=True)
     # The dependencies: this environment's packages, visible after the venv's own (its mmrot3d comes first).
     site = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
-                          check=True, capture_output=True, text=True).stdout.strip()
+                          check=True,
+                          capture_output=True,
+                          text=True).stdout.strip()
     Path(site, 'dependencies.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
 
     project = tmp_path / 'my_project'  # no checkout in sight

@@ -28,8 +28,12 @@ def parse_args(argv=None):
     p.add_argument('config')
     p.add_argument('list', help='video list of the synthetic dataset (e.g. ucf_style/ucf101_val_split_1_videos.txt)')
     p.add_argument('--data-root', required=True, help='folder the list paths are relative to')
-    p.add_argument('--backbone', action='append', default=[], metavar='NAME=FILE',
-                   help='a backbone to measure besides the random init (repeatable)')
+    p.add_argument(
+        '--backbone',
+        action='append',
+        default=[],
+        metavar='NAME=FILE',
+        help='a backbone to measure besides the random init (repeatable)')
     p.add_argument('--num-videos', type=int, default=48, help='videos taken evenly spaced over the list')
     p.add_argument('--stages', nargs='+', default=['layer1', 'layer2', 'layer3', 'layer4'])
     p.add_argument('--reduce', choices=['sum', 'max'], default='sum')
@@ -61,9 +65,10 @@ def main(argv=None) -> dict:
     videos = listed[::max(1, len(listed) // a.num_videos)][:a.num_videos]
     missing = [v for v in videos if not os.path.isfile(v)]
     if not videos or missing:
-        sys.exit(f'error: {a.list}: ' + (f'{missing[0]} (relative to --data-root) does not exist' if missing
-                                         else 'lists no video'))
+        sys.exit(f'error: {a.list}: ' +
+                 (f'{missing[0]} (relative to --data-root) does not exist' if missing else 'lists no video'))
     import torch
+
     from mmrot3d.datasets.synthetic import ActorMasks
     from mmrot3d.visualization import compare_backbones, format_table
     if a.threads:
@@ -81,8 +86,9 @@ def main(argv=None) -> dict:
     print(f'\n({time.monotonic() - t0:.0f} s)')
     if a.out:
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.out).write_text(json.dumps(dict(config=a.config, list=a.list, videos=len(videos), backbones=backbones,
-                                               results=results), indent=1))
+        Path(a.out).write_text(
+            json.dumps(
+                dict(config=a.config, list=a.list, videos=len(videos), backbones=backbones, results=results), indent=1))
     return results
 
 

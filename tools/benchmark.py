@@ -33,31 +33,68 @@ from mmrot3d.models import BackboneCheckpointError  # noqa: E402
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('datasets', nargs='+', choices=[*REAL, *SYNTHETIC_PRESETS], metavar='DATASET',
-                   help=f'one or more of {", ".join(REAL)}; or one preset: {", ".join(SYNTHETIC_PRESETS)}')
-    p.add_argument('--backbone', action='append', default=[], metavar='NAME=PATH',
-                   help='a backbone to benchmark: plain tensor state dict (tools/export_backbone.py output or '
-                   "another codebase's file); repeatable. scratch (random init) is always included")
-    p.add_argument('--prefix', action='append', default=[], metavar='NAME=PREFIX',
-                   help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. "
-                   'module.backbone.)')
-    p.add_argument('--pretrain-config', action='append', default=[], metavar='[NAME=]CONFIG',
-                   help='pretrain with tools/train.py CONFIG first, export its backbone and benchmark it as NAME '
-                   "(default: the config's file name)")
+    p.add_argument(
+        'datasets',
+        nargs='+',
+        choices=[*REAL, *SYNTHETIC_PRESETS],
+        metavar='DATASET',
+        help=f'one or more of {", ".join(REAL)}; or one preset: {", ".join(SYNTHETIC_PRESETS)}')
+    p.add_argument(
+        '--backbone',
+        action='append',
+        default=[],
+        metavar='NAME=PATH',
+        help='a backbone to benchmark: plain tensor state dict (tools/export_backbone.py output or '
+        "another codebase's file); repeatable. scratch (random init) is always included")
+    p.add_argument(
+        '--prefix',
+        action='append',
+        default=[],
+        metavar='NAME=PREFIX',
+        help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. "
+        'module.backbone.)')
+    p.add_argument(
+        '--pretrain-config',
+        action='append',
+        default=[],
+        metavar='[NAME=]CONFIG',
+        help='pretrain with tools/train.py CONFIG first, export its backbone and benchmark it as NAME '
+        "(default: the config's file name)")
     p.add_argument('--no-scratch', action='store_true', help='leave out the random-init baseline')
-    p.add_argument('--data-root', action='append', default=[], metavar='[DATASET=]DIR',
-                   help='dataset root as the list tools write it (default data/<dataset>, data/synthetic)')
+    p.add_argument(
+        '--data-root',
+        action='append',
+        default=[],
+        metavar='[DATASET=]DIR',
+        help='dataset root as the list tools write it (default data/<dataset>, data/synthetic)')
     p.add_argument('--work-dir', help='default: work_dirs/benchmark_<datasets> (work_dirs/demo for synthetic)')
     p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3], choices=[1, 2, 3])
     p.add_argument('--seeds', type=int, nargs='+', help='fine-tuning seeds (default 0 1 2; synthetic: 0)')
-    p.add_argument('--train-fraction', type=float, nargs='+', default=[], metavar='F',
-                   help='label efficiency: class-balanced fractions of each training list (nested, per seed)')
-    p.add_argument('--samples', type=int, nargs='+', default=[], metavar='N',
-                   help='label efficiency: class-balanced training subsets of N videos')
-    p.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
-                   help='applied to every fine-tuning, test and frozen-feature job (e.g. train_cfg.max_epochs=50)')
-    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none',
-                   help='none: local processes; pytorch: torchrun per job; slurm: srun per job')
+    p.add_argument(
+        '--train-fraction',
+        type=float,
+        nargs='+',
+        default=[],
+        metavar='F',
+        help='label efficiency: class-balanced fractions of each training list (nested, per seed)')
+    p.add_argument(
+        '--samples',
+        type=int,
+        nargs='+',
+        default=[],
+        metavar='N',
+        help='label efficiency: class-balanced training subsets of N videos')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
+        help='applied to every fine-tuning, test and frozen-feature job (e.g. train_cfg.max_epochs=50)')
+    p.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm'],
+        default='none',
+        help='none: local processes; pytorch: torchrun per job; slurm: srun per job')
     p.add_argument('--gpus', type=int, default=1, help='GPUs (processes) per job with --launcher pytorch/slurm')
     p.add_argument('--partition', help='Slurm partition (--launcher slurm)')
     p.add_argument('--srun-args', default='', help='extra srun flags, one string (e.g. "--qos high --time 2-0")')
@@ -81,14 +118,28 @@ def to_options(a: argparse.Namespace) -> Options:
     if 'synthetic-paper' in roots:
         roots.setdefault('synthetic', roots['synthetic-paper'])
     default_dir = 'work_dirs/demo' if a.datasets == ['synthetic'] else f'work_dirs/benchmark_{"_".join(a.datasets)}'
-    return Options(datasets=a.datasets, work_dir=a.work_dir or default_dir, data_roots=roots,
-                   backbones=parse_pairs(a.backbone, '--backbone'), prefixes=parse_pairs(a.prefix, '--prefix'),
-                   pretrain_configs=parse_pairs([c if '=' in c else f'{Path(c).stem}={c}' for c in a.pretrain_config],
-                                                '--pretrain-config'), scratch=not a.no_scratch,
-                   splits=a.splits, seeds=a.seeds, fractions=a.train_fraction, samples=a.samples,
-                   cfg_options=a.cfg_options, launcher=a.launcher, gpus=a.gpus, partition=a.partition,
-                   srun_args=a.srun_args.split(), jobs=a.jobs, dry_run=a.dry_run, tiny=a.tiny,
-                   data_workers=a.data_workers)
+    return Options(
+        datasets=a.datasets,
+        work_dir=a.work_dir or default_dir,
+        data_roots=roots,
+        backbones=parse_pairs(a.backbone, '--backbone'),
+        prefixes=parse_pairs(a.prefix, '--prefix'),
+        pretrain_configs=parse_pairs([c if '=' in c else f'{Path(c).stem}={c}' for c in a.pretrain_config],
+                                     '--pretrain-config'),
+        scratch=not a.no_scratch,
+        splits=a.splits,
+        seeds=a.seeds,
+        fractions=a.train_fraction,
+        samples=a.samples,
+        cfg_options=a.cfg_options,
+        launcher=a.launcher,
+        gpus=a.gpus,
+        partition=a.partition,
+        srun_args=a.srun_args.split(),
+        jobs=a.jobs,
+        dry_run=a.dry_run,
+        tiny=a.tiny,
+        data_workers=a.data_workers)
 
 
 def main(argv=None):

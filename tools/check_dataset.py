@@ -19,12 +19,18 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('ann_file', help='annotation list, "path label" per line')
     parser.add_argument('--data-prefix', default='', help='folder the paths in the list are relative to')
-    parser.add_argument('--workers', type=int, default=len(os.sched_getaffinity(0)),
-                        help='parallel checker processes (default: the usable cores)')
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help='parallel checker processes (default: the usable cores)')
     parser.add_argument('--clip-len', type=int, default=16)
     parser.add_argument('--frame-interval', type=int, default=2)
-    parser.add_argument('--min-frames', type=int, default=None,
-                        help='frames a video needs (default: clip-len x frame-interval, as SampleFrames counts)')
+    parser.add_argument(
+        '--min-frames',
+        type=int,
+        default=None,
+        help='frames a video needs (default: clip-len x frame-interval, as SampleFrames counts)')
     parser.add_argument('--num-classes', type=int, default=None, help='labels must be in [0, num_classes)')
     parser.add_argument('--delimiter', default=' ')
     parser.add_argument('--no-label', action='store_true', help='lines may be bare paths (inference lists)')
@@ -40,9 +46,15 @@ def main(argv=None) -> int:
     if args.data_prefix and not osp.isdir(args.data_prefix):
         print(f'error: --data-prefix {args.data_prefix}: not a directory', file=sys.stderr)
         return 2
-    return check_dataset(args.ann_file, args.data_prefix, args.min_frames or args.clip_len * args.frame_interval,
-                         args.workers, args.num_classes, args.delimiter, require_label=not args.no_label,
-                         write_clean=args.write_clean)
+    return check_dataset(
+        args.ann_file,
+        args.data_prefix,
+        args.min_frames or args.clip_len * args.frame_interval,
+        args.workers,
+        args.num_classes,
+        args.delimiter,
+        require_label=not args.no_label,
+        write_clean=args.write_clean)
 
 
 if __name__ == '__main__':

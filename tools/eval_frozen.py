@@ -32,8 +32,12 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('config')
     p.add_argument('checkpoint', nargs='?', help='backbone file (default: random init)')
-    p.add_argument('--split', nargs=2, action='append', metavar=('TRAIN_LIST', 'TEST_LIST'),
-                   help='a split to evaluate (repeat for several; named split1, split2, ... in order)')
+    p.add_argument(
+        '--split',
+        nargs=2,
+        action='append',
+        metavar=('TRAIN_LIST', 'TEST_LIST'),
+        help='a split to evaluate (repeat for several; named split1, split2, ... in order)')
     p.add_argument('--data-root', help="the lists' video folder (default: the config's data_root)")
     p.add_argument('--num-clips', type=int, default=None, help="clips per video (default: the test pipeline's)")
     p.add_argument('--prefix', default='backbone.', help='key prefix of the backbone in CHECKPOINT')

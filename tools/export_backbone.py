@@ -16,8 +16,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('source', help='a training checkpoint, or a work dir (its latest checkpoint is used)')
     parser.add_argument('--out', required=True, help='the file to write, e.g. work_dirs/rotnet3d_kinetics/backbone.pth')
-    parser.add_argument('--prefix', default='backbone.',
-                        help='the module of the checkpoint to export (default: %(default)s)')
+    parser.add_argument(
+        '--prefix', default='backbone.', help='the module of the checkpoint to export (default: %(default)s)')
     return parser.parse_args(argv)
 
 

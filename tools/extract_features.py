@@ -33,18 +33,24 @@ def parse_args(argv=None):
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--data-root', default='', help='folder the list paths are relative to')
     p.add_argument('--mode', choices=['pooled', 'snippets'], default='pooled')
-    p.add_argument('--num-clips', type=int, default=10,
-                   help='pooled: clips averaged per video (3D models; 2D models keep their test segments)')
-    p.add_argument('--window', type=int, default=None,
-                   help="snippets: frames per window (default: the config's clip_len)")
+    p.add_argument(
+        '--num-clips',
+        type=int,
+        default=10,
+        help='pooled: clips averaged per video (3D models; 2D models keep their test segments)')
+    p.add_argument(
+        '--window', type=int, default=None, help="snippets: frames per window (default: the config's clip_len)")
     p.add_argument('--stride', type=int, default=16, help='snippets: frames between window centres')
     p.add_argument('--format', choices=['npy', 'csv'], default='npy', dest='fmt')
     p.add_argument('--batch-size', type=int, default=8, help='clips per forward pass')
     p.add_argument('--workers', type=int, default=0, help='decoding processes per rank')
     p.add_argument('--seed', type=int, default=0, help='seeds the random init when no BACKBONE is given')
     p.add_argument('--threads', type=int, default=None, help='torch threads per rank (default: torch decides)')
-    p.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
-                   help='pytorch: one process per torchrun rank, each extracting its share of the list')
+    p.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch'],
+        default='none',
+        help='pytorch: one process per torchrun rank, each extracting its share of the list')
     p.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return p.parse_args(argv)
 
@@ -57,21 +63,23 @@ def main(argv=None) -> dict:
     if a.data_root and not os.path.isdir(a.data_root):
         sys.exit(f'error: --data-root {a.data_root}: no such folder')
     import torch
+
     from mmrot3d.apis.feature_extraction import ExtractionSettings, extract_features
     if a.threads:
         torch.set_num_threads(a.threads)
     if a.launcher == 'pytorch':
         from mmengine.dist import init_dist
         init_dist('pytorch', backend='nccl' if torch.cuda.is_available() else 'gloo')
-    settings = ExtractionSettings(mode=a.mode, num_clips=a.num_clips, window=a.window, stride=a.stride, fmt=a.fmt,
-                                  batch_size=a.batch_size)
+    settings = ExtractionSettings(
+        mode=a.mode, num_clips=a.num_clips, window=a.window, stride=a.stride, fmt=a.fmt, batch_size=a.batch_size)
     try:
         result = extract_features(a.config, a.list, a.out, a.backbone, a.data_root, settings, a.workers, a.seed)
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
         sys.exit(f'error: {err}')
-    print(f'\n{a.out}: wrote {result["written"]}, kept {result["reused"]} already there, skipped '
-          f'{len(result["skipped"])} bad videos' + (f'; index {result["index"]}' if 'index' in result else ''),
-          flush=True)
+    print(
+        f'\n{a.out}: wrote {result["written"]}, kept {result["reused"]} already there, skipped '
+        f'{len(result["skipped"])} bad videos' + (f'; index {result["index"]}' if 'index' in result else ''),
+        flush=True)
     return result
 
 

@@ -36,8 +36,7 @@ def parse_args(argv=None):
     parser.add_argument('--show', action='store_true', help='whether to display the prediction results in a window.')
     parser.add_argument('--interval', type=int, default=1, help='visualize per interval samples.')
     parser.add_argument('--wait-time', type=float, default=2, help='display time of every window. (second)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:

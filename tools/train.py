@@ -31,23 +31,28 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a recognizer (3DRotNet pretraining or fine-tuning)')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
-    parser.add_argument('--resume', nargs='?', type=str, const='auto',
-                        help='If specify checkpoint path, resume from it, while if not specify, try to auto '
-                        'resume from the latest checkpoint in the work directory.')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='If specify checkpoint path, resume from it, while if not specify, try to auto '
+        'resume from the latest checkpoint in the work directory.')
     parser.add_argument('--amp', action='store_true', help='enable automatic-mixed-precision training')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='whether not to evaluate the checkpoint during training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='whether to auto scale the learning rate according to the actual batch size '
-                        'and the original batch size.')
+    parser.add_argument(
+        '--no-validate', action='store_true', help='whether not to evaluate the checkpoint during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='whether to auto scale the learning rate according to the actual batch size '
+        'and the original batch size.')
     parser.add_argument('--seed', type=int, default=None, help='random seed')
-    parser.add_argument('--diff-rank-seed', action='store_true',
-                        help='whether or not set different seeds for different ranks')
-    parser.add_argument('--deterministic', action='store_true',
-                        help='whether to set deterministic options for CUDNN backend.')
+    parser.add_argument(
+        '--diff-rank-seed', action='store_true', help='whether or not set different seeds for different ranks')
+    parser.add_argument(
+        '--deterministic', action='store_true', help='whether to set deterministic options for CUDNN backend.')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help=CFG_OPTIONS_HELP)
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:

@@ -28,15 +28,23 @@ def parse_args(argv=None):
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--stage', default=None, help='backbone stage, e.g. layer2, layer3 (default), slow_path.layer3')
     p.add_argument('--method', choices=['activation', 'gradcam'], default='activation')
-    p.add_argument('--target', choices=['rotation', 'class'], default='rotation',
-                   help='Grad-CAM: the rotation logit (RotationRecognizer) or a class logit (Recognizer3D/2D)')
-    p.add_argument('--index', type=int, default=None,
-                   help='Grad-CAM: which logit (default: rotation 0 deg, i.e. the clip as given, or the '
-                        'predicted class)')
+    p.add_argument(
+        '--target',
+        choices=['rotation', 'class'],
+        default='rotation',
+        help='Grad-CAM: the rotation logit (RotationRecognizer) or a class logit (Recognizer3D/2D)')
+    p.add_argument(
+        '--index',
+        type=int,
+        default=None,
+        help='Grad-CAM: which logit (default: rotation 0 deg, i.e. the clip as given, or the '
+        'predicted class)')
     p.add_argument('--reduce', choices=['sum', 'max'], default='sum', help='activation: channel sum or max')
     p.add_argument('--columns', type=int, default=8, help='frames per row of the contact sheet')
-    p.add_argument('--combined', default=None,
-                   help='also write all videos\' sheets stacked into this PNG (256 colours, small enough for docs)')
+    p.add_argument(
+        '--combined',
+        default=None,
+        help='also write all videos\' sheets stacked into this PNG (256 colours, small enough for docs)')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     return p.parse_args(argv)
 
@@ -48,6 +56,7 @@ def main(argv=None) -> None:
     if missing:
         sys.exit(f'error: no such file: {", ".join(missing)}')
     import torch
+
     from mmrot3d.apis import init_model, load_config
     from mmrot3d.visualization import resolve_stage, single_clip_pipeline, stack_pngs, visualize_video
     if a.threads:
@@ -67,8 +76,10 @@ def main(argv=None) -> None:
             result = visualize_video(model, video, pipeline, a.out, a.method, stage, a.reduce, a.target, a.index,
                                      a.columns)
             sheets.append(result.sheet)
-            print(f'[{i}/{len(a.videos)}] {video}: {result.caption}; {result.frames} frames -> {result.sheet}, '
-                  f'{result.animation} ({time.monotonic() - t0:.1f} s)', flush=True)
+            print(
+                f'[{i}/{len(a.videos)}] {video}: {result.caption}; {result.frames} frames -> {result.sheet}, '
+                f'{result.animation} ({time.monotonic() - t0:.1f} s)',
+                flush=True)
         if a.combined:
             print(f'wrote {stack_pngs(sheets, a.combined)}')
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:

@@ -3,8 +3,12 @@
 # as 8 clips x 4 rotations in the main job (which decodes 4x fewer clips). Validation: all 4 rotations.
 _base_ = ['rotnet3d_r3d18-narrow_1xb8-16x2x1-800it_synthetic-kinetics-rgb.py']
 model = dict(rotate_in_model=False)
-crop = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
-        dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 64))]
+crop = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 64))
+]
 train_pipeline = crop + [
     dict(type='RandomCrop', size=56),
     dict(type='Flip', flip_ratio=0.5),

@@ -3,7 +3,9 @@
 # the end on every held-out clip. Run by `bash tools/run_demo.sh`, or: python tools/train.py THIS_CONFIG
 _base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_kinetics.py', '_base_/demo_runtime.py']
 model = dict(
-    type='RotationRecognizer', rotate_in_model=True, angles=(0, 90, 180, 270),
+    type='RotationRecognizer',
+    rotate_in_model=True,
+    angles=(0, 90, 180, 270),
     cls_head=dict(type='RotationHead', num_classes=4, in_channels=128, hidden_channels=64))
 max_iters = 800
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
@@ -14,4 +16,5 @@ test_evaluator = val_evaluator
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4), clip_grad=dict(max_norm=40))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5)]
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5)
+]

@@ -8,8 +8,14 @@ model = dict(
     type='Recognizer3D',
     backbone={{_base_.model.backbone}},
     data_preprocessor={{_base_.model.data_preprocessor}},
-    cls_head=dict(type='I3DHead', num_classes=12, in_channels=128, spatial_type='avg', dropout_ratio=0.5,
-                  init_std=0.01, average_clips='prob'))
+    cls_head=dict(
+        type='I3DHead',
+        num_classes=12,
+        in_channels=128,
+        spatial_type='avg',
+        dropout_ratio=0.5,
+        init_std=0.01,
+        average_clips='prob'))
 train_dataloader = dict(batch_size=32)
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator

@@ -66,8 +66,11 @@ def extraction_pipeline(cfg, s: ExtractionSettings) -> List[Dict]:
         if any(t['type'] in ('ThreeCrop', 'TenCrop') for t in pipeline):
             raise ValueError(f'{cfg.filename}: snippet features need one crop per window; the test_pipeline has '
                              'ThreeCrop/TenCrop (use CenterCrop)')
-        pipeline[sampling[0]] = dict(type='UntrimmedSampleFrames', clip_len=s.window or step.get('clip_len', 1),
-                                     clip_interval=s.stride, frame_interval=step.get('frame_interval', 1))
+        pipeline[sampling[0]] = dict(
+            type='UntrimmedSampleFrames',
+            clip_len=s.window or step.get('clip_len', 1),
+            clip_interval=s.stride,
+            frame_interval=step.get('frame_interval', 1))
     return pipeline
 
 
@@ -76,8 +79,12 @@ def build_extractor(cfg, backbone: Optional[str], seed: int = 0) -> torch.nn.Mod
     or the seeded random init without it."""
     from mmaction.registry import MODELS
     torch.manual_seed(seed)
-    model = MODELS.build(dict(type='FeatureExtractor', backbone=cfg.model.backbone, neck=cfg.model.get('neck'),
-                              data_preprocessor=cfg.model.get('data_preprocessor')))
+    model = MODELS.build(
+        dict(
+            type='FeatureExtractor',
+            backbone=cfg.model.backbone,
+            neck=cfg.model.get('neck'),
+            data_preprocessor=cfg.model.get('data_preprocessor')))
     model.init_weights()
     if backbone:
         load_weights(model, backbone)
@@ -97,8 +104,9 @@ def video_features(model, inputs: torch.Tensor, s: ExtractionSettings, window: i
         rows = [model.extract(inputs[i:i + s.batch_size]) for i in range(0, len(inputs), s.batch_size)]
         return torch.cat(rows).cpu().numpy().astype(np.float32)
     views = inputs.shape[1]
-    total = sum(model.extract(inputs[:, i:i + s.batch_size]) * min(s.batch_size, views - i)
-                for i in range(0, views, s.batch_size))
+    total = sum(
+        model.extract(inputs[:, i:i + s.batch_size]) * min(s.batch_size, views - i)
+        for i in range(0, views, s.batch_size))
     return (total[0] / views).cpu().numpy().astype(np.float32)
 
 
@@ -157,8 +165,14 @@ def _feature_path(out: Path, filename: str, root: str, fmt: str) -> Path:
     return out / rel.with_suffix('.' + fmt)
 
 
-def extract_features(config, video_list: str, out: str, backbone: Optional[str] = None, data_root: str = '',
-                     settings: ExtractionSettings = ExtractionSettings(), workers: int = 0, seed: int = 0) -> Dict:
+def extract_features(config,
+                     video_list: str,
+                     out: str,
+                     backbone: Optional[str] = None,
+                     data_root: str = '',
+                     settings: ExtractionSettings = ExtractionSettings(),
+                     workers: int = 0,
+                     seed: int = 0) -> Dict:
     """Extract features for every video of ``video_list`` into ``out`` (this rank's share of the list).
 
     Already written videos are skipped; bad videos (missing, unreadable, too short -- what
@@ -177,9 +191,14 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
     cfg = load_config(config)
     rank, world = get_dist_info()
     out = Path(out)
-    where = {k: os.path.abspath(v) if v else v for k, v in
-             dict(config=getattr(cfg, 'filename', None) or str(config), backbone=backbone, list=str(video_list),
-                  data_root=data_root).items()}
+    where = {
+        k: os.path.abspath(v) if v else v
+        for k, v in dict(
+            config=getattr(cfg, 'filename', None) or str(config),
+            backbone=backbone,
+            list=str(video_list),
+            data_root=data_root).items()
+    }
     meta = dict(where, seed=seed, **asdict(settings))
     meta.pop('batch_size')
     for turn in (0, 1):  # rank 0 first: it writes meta.json, the others then check against it
@@ -189,10 +208,17 @@ def extract_features(config, video_list: str, out: str, backbone: Optional[str] 
         barrier()
     pipeline = extraction_pipeline(cfg, settings)
     window = next(step.get('clip_len', 1) for step in pipeline if 'SampleFrames' in step['type'])
-    dataset = RobustVideoDataset(video_list, pipeline, data_prefix=dict(video=data_root), test_mode=True,
-                                 require_label=False, max_bad_fraction=1.0)
-    paths = [_feature_path(out, dataset.get_data_info(i)['filename'], data_root, settings.fmt)
-             for i in range(len(dataset))]
+    dataset = RobustVideoDataset(
+        video_list,
+        pipeline,
+        data_prefix=dict(video=data_root),
+        test_mode=True,
+        require_label=False,
+        max_bad_fraction=1.0)
+    paths = [
+        _feature_path(out,
+                      dataset.get_data_info(i)['filename'], data_root, settings.fmt) for i in range(len(dataset))
+    ]
     mine = list(range(rank, len(dataset), world))
     todo = [i for i in mine if not paths[i].is_file()]
     model = build_extractor(cfg, backbone, seed)

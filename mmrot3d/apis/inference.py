@@ -43,8 +43,7 @@ def load_weights(model: nn.Module, checkpoint: str) -> str:
     return 'backbone'
 
 
-def init_model(config: Union[str, Config], checkpoint: Optional[str] = None,
-               seed: int = 0) -> Tuple[nn.Module, str]:
+def init_model(config: Union[str, Config], checkpoint: Optional[str] = None, seed: int = 0) -> Tuple[nn.Module, str]:
     """Build ``config``'s model on the CPU in eval mode; without a checkpoint it keeps the config's random
     init (seeded: the control every pretrained backbone must beat).
 

@@ -7,8 +7,8 @@ from typing import Dict, Iterable, List, Optional
 import numpy as np
 
 FINETUNE_METRICS = {'top1': 'acc/top1', 'top5': 'acc/top5', 'mean_class_acc': 'acc/mean1'}
-FROZEN_METRICS = ('linear_probe_top1', 'retrieval_R_at_1', 'retrieval_R_at_5', 'retrieval_R_at_10',
-                  'retrieval_R_at_20', 'retrieval_R_at_50')
+FROZEN_METRICS = ('linear_probe_top1', 'retrieval_R_at_1', 'retrieval_R_at_5', 'retrieval_R_at_10', 'retrieval_R_at_20',
+                  'retrieval_R_at_50')
 
 
 def mean_std(values: Iterable[Optional[float]]) -> Dict[str, float]:
@@ -32,16 +32,26 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
             continue
         _, dataset, backbone, label, split, seed = _parts(name)
         train = results.get(name.replace('test/', 'finetune/', 1), {})
-        run = dict(split=int(split[5:]), seed=int(seed[4:]),
-                   **{k: result.get(v) for k, v in FINETUNE_METRICS.items()},
-                   loss_curve=train.get('loss_curve'))
+        run = dict(
+            split=int(split[5:]),
+            seed=int(seed[4:]),
+            **{
+                k: result.get(v)
+                for k, v in FINETUNE_METRICS.items()
+            },
+            loss_curve=train.get('loss_curve'))
         runs[(dataset, backbone, label)].append(run)
     for (dataset, backbone, label), rs in runs.items():
         rs.sort(key=lambda r: (r['split'], r['seed']))
         table[dataset][backbone][label] = dict(
-            runs=rs, summary={k: mean_std(r[k] for r in rs) for k in FINETUNE_METRICS},
-            per_split={str(s): mean_std(r['top1'] for r in rs if r['split'] == s)
-                       for s in sorted({r['split'] for r in rs})})
+            runs=rs,
+            summary={k: mean_std(r[k] for r in rs)
+                     for k in FINETUNE_METRICS},
+            per_split={
+                str(s): mean_std(r['top1'] for r in rs if r['split'] == s)
+                for s in sorted({r['split']
+                                 for r in rs})
+            })
     return {d: dict(v) for d, v in table.items()}
 
 
@@ -53,8 +63,9 @@ def frozen_table(results: Dict[str, Dict]) -> Dict:
             continue
         _, dataset, backbone = _parts(name)
         splits = {k: v for k, v in result.items() if k.startswith('split')}
-        table[dataset][backbone] = dict(runs=splits, summary={m: mean_std(s.get(m) for s in splits.values())
-                                                              for m in FROZEN_METRICS})
+        table[dataset][backbone] = dict(
+            runs=splits, summary={m: mean_std(s.get(m) for s in splits.values())
+                                  for m in FROZEN_METRICS})
     return dict(table)
 
 
@@ -79,10 +90,12 @@ def pretraining_table(results: Dict[str, Dict]) -> Dict:
     for name, result in results.items():
         if name.startswith('pretrain/'):
             backbone = name.split('/', 1)[1]
-            out[backbone] = dict(iters=result.get('job', {}).get('units'), held_out=result.get('val', {}),
-                                 loss_curve=result.get('loss_curve'),
-                                 actor_free=results.get(f'pretext/{backbone}'),
-                                 export=results.get(f'export/{backbone}'))
+            out[backbone] = dict(
+                iters=result.get('job', {}).get('units'),
+                held_out=result.get('val', {}),
+                loss_curve=result.get('loss_curve'),
+                actor_free=results.get(f'pretext/{backbone}'),
+                export=results.get(f'export/{backbone}'))
             if out[backbone]['actor_free']:
                 out[backbone]['actor_free'] = {k: v for k, v in out[backbone]['actor_free'].items() if k != 'job'}
     return out

@@ -101,13 +101,20 @@ def install(backbone: Backbone, state: Dict[str, torch.Tensor], out: Path) -> st
                 f'--backbone {backbone.name}={backbone.path}: this work dir was benchmarked with another file under '
                 f'that name ({meta.get("source_file")}); use another --work-dir or another NAME')
         return str(out)
-    meta = dict(format=FORMAT, source_file=str(Path(backbone.path).resolve()), source_sha256=sha,
-                source_prefix=backbone.prefix, num_tensors=len(state))
+    meta = dict(
+        format=FORMAT,
+        source_file=str(Path(backbone.path).resolve()),
+        source_sha256=sha,
+        source_prefix=backbone.prefix,
+        num_tensors=len(state))
     save_checkpoint_file({'state_dict': {k: v.contiguous() for k, v in state.items()}, 'meta': meta}, out)
     return str(out)
 
 
-def preflight(backbones: List[Backbone], finetune_configs: Sequence[str], options: Dict, out_dir: Path,
+def preflight(backbones: List[Backbone],
+              finetune_configs: Sequence[str],
+              options: Dict,
+              out_dir: Path,
               install_files: bool = True) -> Dict[str, str]:
     """Check every backbone against every distinct fine-tuning backbone; returns NAME -> file the jobs load
     (``--backbone`` files only; written unless ``install_files`` is False). Raises

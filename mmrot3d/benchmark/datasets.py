@@ -49,11 +49,15 @@ class LabelledSet:
     def data_options(self, train_list: str, test_list: str, validate: bool = True) -> List[str]:
         """``--cfg-options`` words pointing a fine-tuning or test job at these lists (the test list also
         validates, as in the configs, unless ``validate`` is False)."""
-        words = [f'train_dataloader.dataset.ann_file={train_list}',
-                 f'train_dataloader.dataset.data_prefix.video={self.video_root}']
+        words = [
+            f'train_dataloader.dataset.ann_file={train_list}',
+            f'train_dataloader.dataset.data_prefix.video={self.video_root}'
+        ]
         for loader in ('val', 'test') if validate else ('test', ):
-            words += [f'{loader}_dataloader.dataset.ann_file={test_list}',
-                      f'{loader}_dataloader.dataset.data_prefix.video={self.video_root}']
+            words += [
+                f'{loader}_dataloader.dataset.ann_file={test_list}',
+                f'{loader}_dataloader.dataset.data_prefix.video={self.video_root}'
+            ]
         return words
 
     def missing_lists(self, splits) -> Optional[str]:
@@ -88,8 +92,11 @@ def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
     """The Kinetics-style lists, their video folder and the held-out clips' actor-free twins."""
     root = Path(root).resolve()
     kin = root / 'kinetics_style'
-    return dict(train=str(kin / 'kinetics400_train_list_videos.txt'), val=str(kin / 'kinetics400_val_list_videos.txt'),
-                videos=str(kin / 'videos'), actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
+    return dict(
+        train=str(kin / 'kinetics400_train_list_videos.txt'),
+        val=str(kin / 'kinetics400_val_list_videos.txt'),
+        videos=str(kin / 'videos'),
+        actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
 
 
 def _run_list_tool(tool: str, root: Path) -> None:
@@ -106,23 +113,37 @@ def _controls_complete(root: Path, val_list: Path) -> bool:
     return all((free / e.path).is_file() for e in read_video_list(val_list))
 
 
-def prepare_synthetic(data_root: str = 'data/synthetic', pretrain_clips: int = 4000, clips_per_class: int = 48,
-                      groups: int = 24, frames: int = 32, size: int = 64, seed: int = 0,
-                      workers: Optional[int] = None, actor_free: bool = True) -> Dict:
+def prepare_synthetic(data_root: str = 'data/synthetic',
+                      pretrain_clips: int = 4000,
+                      clips_per_class: int = 48,
+                      groups: int = 24,
+                      frames: int = 32,
+                      size: int = 64,
+                      seed: int = 0,
+                      workers: Optional[int] = None,
+                      actor_free: bool = True) -> Dict:
     """Generate the synthetic set if missing (same parameters: reused) with its actor-free controls, and
     build the lists with the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py``
     (all skipped when everything is there)."""
     from ..datasets.synthetic.generator import Params, is_complete
-    params = Params(seed=seed, pretrain_clips=pretrain_clips, pretrain_val_clips=max(1, pretrain_clips // 10),
-                    clips_per_class=clips_per_class, groups=groups, frames=frames, size=size)
+    params = Params(
+        seed=seed,
+        pretrain_clips=pretrain_clips,
+        pretrain_val_clips=max(1, pretrain_clips // 10),
+        clips_per_class=clips_per_class,
+        groups=groups,
+        frames=frames,
+        size=size)
     root = Path(data_root)
     kin, ucf = root / 'kinetics_style', root / 'ucf_style'
     generated = not is_complete(params, root)
     lists = [kin / 'kinetics400_val_list_videos.txt', ucf / 'ucf101_val_split_3_videos.txt']
     if not generated and all(p.is_file() for p in lists) and (not actor_free or _controls_complete(root, lists[0])):
         return dict(root=str(root), generated=False, params=dict(params.__dict__))
-    args = ['--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
-            '--groups', groups, '--frames', frames, '--size', size]
+    args = [
+        '--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
+        '--groups', groups, '--frames', frames, '--size', size
+    ]
     if workers:
         args += ['--workers', workers]
     if actor_free:

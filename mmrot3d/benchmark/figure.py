@@ -36,7 +36,9 @@ def _label_curve(ax, res: Dict) -> bool:
                    if lab in per_backbone.get(b, {})]
             if pts:
                 ax.errorbar([p[0] for p in pts], [p[1]['mean'] * 100 for p in pts], [p[1]['std'] * 100 for p in pts],
-                            marker='o', capsize=2, label=f'{b} ({d})')
+                            marker='o',
+                            capsize=2,
+                            label=f'{b} ({d})')
         ax.set_xticks(range(len(labels)), labels, fontsize=8)
         ax.set_xlabel('training labels')
         ax.set_ylabel('top-1 %')
@@ -53,10 +55,13 @@ def _length_curve(ax, res: Dict) -> bool:
     ft, fz = res['finetune']['synthetic'], res['frozen'].get('synthetic', {})
     steps = [n for n, _ in rows]
     for label, stats in (('fine-tuned top-1', [ft[b]['full']['summary']['top1'] for _, b in rows]),
-                         ('linear probe', [fz[b]['summary']['linear_probe_top1'] for _, b in rows]),
-                         ('R@1', [fz[b]['summary']['retrieval_R_at_1'] for _, b in rows])):
-        ax.errorbar(steps, [s['mean'] * 100 for s in stats], [s['std'] * 100 for s in stats], marker='o', capsize=2,
-                    label=label)
+                         ('linear probe', [fz[b]['summary']['linear_probe_top1'] for _, b in rows
+                                           ]), ('R@1', [fz[b]['summary']['retrieval_R_at_1'] for _, b in rows])):
+        ax.errorbar(
+            steps, [s['mean'] * 100 for s in stats], [s['std'] * 100 for s in stats],
+            marker='o',
+            capsize=2,
+            label=label)
     ax.set_xlabel('3DRotNet pretraining steps')
     ax.set_ylabel('%')
     ax.set_title('Pretraining length')
@@ -70,8 +75,12 @@ def _loss_curves(ax, res: Dict) -> None:
             for i, run in enumerate(labels.get('full', {}).get('runs', [])):
                 curve = run.get('loss_curve') or {}
                 if curve.get('loss'):
-                    ax.plot(curve['iter'], curve['loss'], alpha=0.5, color=f'C{res["backbone_order"].index(b) % 10}',
-                            label=f'{b} ({d})' if i == 0 else None)
+                    ax.plot(
+                        curve['iter'],
+                        curve['loss'],
+                        alpha=0.5,
+                        color=f'C{res["backbone_order"].index(b) % 10}',
+                        label=f'{b} ({d})' if i == 0 else None)
     ax.set_xlabel('iteration')
     ax.set_ylabel('training loss')
     ax.set_title('Fine-tuning (all splits and seeds)')
@@ -102,12 +111,13 @@ def write_figure(res: Dict, path: Path) -> Path:
     ft = res['finetune']
     datasets = [d for d in titles if d in ft]
     _bars(axes[0], [titles[d] for d in datasets],
-          {b: [ft[d].get(b, {}).get('full', {}).get('summary', {}).get('top1') for d in datasets] for b in order},
-          'Fine-tuned top-1 (mean ± std)')
+          {b: [ft[d].get(b, {}).get('full', {}).get('summary', {}).get('top1') for d in datasets]
+           for b in order}, 'Fine-tuned top-1 (mean ± std)')
     fz = res['frozen']
     groups = [(d, m) for d in titles if d in fz for m in ('linear_probe_top1', 'retrieval_R_at_1')]
     _bars(axes[1], [f"{titles[d]}\n{'probe' if m.startswith('linear') else 'R@1'}" for d, m in groups],
-          {b: [fz[d].get(b, {}).get('summary', {}).get(m) for d, m in groups] for b in order}, 'Frozen backbone')
+          {b: [fz[d].get(b, {}).get('summary', {}).get(m) for d, m in groups]
+           for b in order}, 'Frozen backbone')
     if not (_label_curve(axes[2], res) or _length_curve(axes[2], res)):
         _loss_curves(axes[2], res)
     if panels == 4:

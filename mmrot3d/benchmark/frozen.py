@@ -30,9 +30,11 @@ class _FeatureCollector(BaseMetric):
 
     def process(self, data_batch, data_samples) -> None:
         for sample in data_samples:
-            self.results.append(dict(feature=torch.as_tensor(sample['feature']).float().view(-1),
-                                     label=int(torch.as_tensor(sample['gt_label']).view(-1)[0]),
-                                     filename=osp.normpath(sample['filename'])))
+            self.results.append(
+                dict(
+                    feature=torch.as_tensor(sample['feature']).float().view(-1),
+                    label=int(torch.as_tensor(sample['gt_label']).view(-1)[0]),
+                    filename=osp.normpath(sample['filename'])))
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
         self.collected = results
@@ -65,18 +67,34 @@ def with_clips(pipeline: List[Dict], num_clips: Optional[int]) -> List[Dict]:
     return pipeline
 
 
-def feature_config(cfg: Config, video_list: str, root: str, num_clips: Optional[int], checkpoint: Optional[str],
+def feature_config(cfg: Config,
+                   video_list: str,
+                   root: str,
+                   num_clips: Optional[int],
+                   checkpoint: Optional[str],
                    prefix: str = 'backbone.') -> Config:
     """Turn a recognizer config into a feature-extraction run over ``video_list``."""
     model = cfg.model
-    cfg.model = dict(type='FeatureExtractor', backbone=model['backbone'], neck=model.get('neck'),
-                     data_preprocessor=model.get('data_preprocessor'), checkpoint=checkpoint, prefix=prefix)
+    cfg.model = dict(
+        type='FeatureExtractor',
+        backbone=model['backbone'],
+        neck=model.get('neck'),
+        data_preprocessor=model.get('data_preprocessor'),
+        checkpoint=checkpoint,
+        prefix=prefix)
     loader = copy.deepcopy(cfg.get('test_dataloader') or {})
-    dataset = dict(type='VideoDataset', ann_file=video_list, data_prefix=dict(video=root), test_mode=True,
-                   pipeline=with_clips(cfg.get('test_pipeline') or loader['dataset']['pipeline'], num_clips))
-    cfg.test_dataloader = dict(batch_size=loader.get('batch_size', 4), num_workers=loader.get('num_workers', 0),
-                               persistent_workers=False, sampler=dict(type='DefaultSampler', shuffle=False),
-                               dataset=dataset)
+    dataset = dict(
+        type='VideoDataset',
+        ann_file=video_list,
+        data_prefix=dict(video=root),
+        test_mode=True,
+        pipeline=with_clips(cfg.get('test_pipeline') or loader['dataset']['pipeline'], num_clips))
+    cfg.test_dataloader = dict(
+        batch_size=loader.get('batch_size', 4),
+        num_workers=loader.get('num_workers', 0),
+        persistent_workers=False,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dataset)
     cfg.test_evaluator = dict(type='AccMetric')  # replaced by the feature collector in extract_features()
     cfg.test_cfg = dict(type='TestLoop')
     for key in ('train_dataloader', 'train_cfg', 'optim_wrapper', 'param_scheduler', 'val_dataloader', 'val_cfg',

@@ -29,8 +29,10 @@ from .speedups import speed_up_config_handling
 _PR_SET_PDEATHSIG = 1
 # What every job imports (measured: importing these in each job cost ~3 s of its CPU); importing them
 # starts no thread, so the server stays safe to fork.
-PRELOAD = ['mmrot3d.benchmark.launch', 'mmrot3d', 'mmengine.runner', 'mmaction.models', 'mmaction.datasets',
-           'mmaction.engine', 'mmaction.visualization', 'matplotlib.pyplot', 'decord', 'torch._dynamo']
+PRELOAD = [
+    'mmrot3d.benchmark.launch', 'mmrot3d', 'mmengine.runner', 'mmaction.models', 'mmaction.datasets', 'mmaction.engine',
+    'mmaction.visualization', 'matplotlib.pyplot', 'decord', 'torch._dynamo'
+]
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
@@ -111,7 +113,10 @@ class LocalProcess:
             LocalProcess._context = multiprocessing.get_context('forkserver')
             LocalProcess._context.set_forkserver_preload(PRELOAD)
         self._process = LocalProcess._context.Process(
-            target=run_tool, args=(tool, argv, log_path, {**os.environ, **env}, threads, os.getpid()), daemon=False)
+            target=run_tool, args=(tool, argv, log_path, {
+                **os.environ,
+                **env
+            }, threads, os.getpid()), daemon=False)
         self._process.start()
         self.pid = self._process.pid
 
@@ -128,8 +133,11 @@ class CommandProcess:
 
     def __init__(self, words: List[str], log_path: str, env: Dict[str, str]):
         with open(log_path, 'a') as log:
-            self._popen = subprocess.Popen(words, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env},
-                                           preexec_fn=_sigterm_with_parent)
+            self._popen = subprocess.Popen(
+                words, stdout=log, stderr=subprocess.STDOUT, env={
+                    **os.environ,
+                    **env
+                }, preexec_fn=_sigterm_with_parent)
         self.pid = self._popen.pid
 
     def poll(self) -> Optional[int]:
@@ -147,8 +155,12 @@ class Launcher:
     """How jobs start: ``none`` (local processes), ``pytorch`` (torchrun, ``gpus`` per job) or ``slurm``
     (srun, ``gpus`` tasks per job on ``partition``)."""
 
-    def __init__(self, kind: str = 'none', gpus: int = 1, partition: Optional[str] = None,
-                 srun_args: Sequence[str] = (), cpus_per_task: int = 5):
+    def __init__(self,
+                 kind: str = 'none',
+                 gpus: int = 1,
+                 partition: Optional[str] = None,
+                 srun_args: Sequence[str] = (),
+                 cpus_per_task: int = 5):
         if kind not in ('none', 'pytorch', 'slurm'):
             raise ValueError(f'--launcher {kind}: use none, pytorch or slurm')
         if kind == 'slurm' and not partition:
@@ -169,11 +181,15 @@ class Launcher:
             return [sys.executable, path, *argv]
         if self.kind == 'pytorch':
             port = str(20000 + random.Random(f'{name}{time.time()}').randrange(20000))
-            return [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={self.gpus}',
-                    f'--master_port={port}', path, *argv, '--launcher', 'pytorch']
-        return ['srun', '-p', self.partition, f'--job-name={name[-60:]}', f'--gres=gpu:{self.gpus}',
-                f'--ntasks={self.gpus}', f'--ntasks-per-node={self.gpus}', f'--cpus-per-task={self.cpus_per_task}',
-                '--kill-on-bad-exit=1', *self.srun_args, sys.executable, '-u', path, *argv, '--launcher', 'slurm']
+            return [
+                sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={self.gpus}', f'--master_port={port}',
+                path, *argv, '--launcher', 'pytorch'
+            ]
+        return [
+            'srun', '-p', self.partition, f'--job-name={name[-60:]}', f'--gres=gpu:{self.gpus}',
+            f'--ntasks={self.gpus}', f'--ntasks-per-node={self.gpus}', f'--cpus-per-task={self.cpus_per_task}',
+            '--kill-on-bad-exit=1', *self.srun_args, sys.executable, '-u', path, *argv, '--launcher', 'slurm'
+        ]
 
     def start(self, tool: str, argv: List[str], name: str, log_path: str, env: Dict[str, str], threads: int):
         if self.kind == 'none':

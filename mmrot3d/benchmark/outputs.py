@@ -47,9 +47,13 @@ def collect_training(work_dir: Path) -> Dict:
     rows = training_scalars(work_dir)
     curve = [(r['iter'], r['loss']) for r in rows if 'loss' in r and 'iter' in r]
     val = [r for r in rows if any('/' in k for k in r)]
-    return dict(checkpoint=resolve_checkpoint(str(work_dir)),
-                loss_curve=dict(iter=[i for i, _ in curve], loss=[round(float(v), 5) for _, v in curve]),
-                val={k: float(v) for k, v in (val[-1] if val else {}).items() if '/' in k})
+    return dict(
+        checkpoint=resolve_checkpoint(str(work_dir)),
+        loss_curve=dict(iter=[i for i, _ in curve], loss=[round(float(v), 5) for _, v in curve]),
+        val={
+            k: float(v)
+            for k, v in (val[-1] if val else {}).items() if '/' in k
+        })
 
 
 def collect_test(work_dir: Path) -> Dict:

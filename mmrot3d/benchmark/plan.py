@@ -104,8 +104,10 @@ def backbone_options(plan: Plan, name: str) -> List[str]:
     path = plan.backbone_files.get(name)
     if path is None:
         return []
-    return ['default_hooks.pretrained_backbone.type=PretrainedBackboneHook',
-            f'default_hooks.pretrained_backbone.checkpoint={path}']
+    return [
+        'default_hooks.pretrained_backbone.type=PretrainedBackboneHook',
+        f'default_hooks.pretrained_backbone.checkpoint={path}'
+    ]
 
 
 def training_list(plan: Plan, data: LabelledSet, split: int, seed: int, label: LabelSetting) -> str:
@@ -136,20 +138,38 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
                 cfg = merged_config(config, plan.options + plan.extra)  # the budget, not the lists
                 iters = train_units(cfg, lambda: videos_in(train, data.lists(split)[0]))
                 train_dir = plan.jobs_dir() / 'finetune' / key
-                fine = Job(f'finetune/{key}', 'finetune', train_dir, 'tools/train.py',
-                           [config, '--work-dir', str(train_dir), *([] if plan.validate else ['--no-validate']),
-                            '--cfg-options', *common, *SEED_OPTIONS,
-                            *backbone_options(plan, name), *plan.extra, *recipe],
-                           units=iters, after=after + ([plan.recipe[name]] if recipe else []),
-                           collect=collect_training, resumable=True, label=f'fine-tune {key}',
-                           loaders=('train', 'val') if plan.validate else ('train', ))
+                fine = Job(
+                    f'finetune/{key}',
+                    'finetune',
+                    train_dir,
+                    'tools/train.py', [
+                        config, '--work-dir',
+                        str(train_dir), *([] if plan.validate else ['--no-validate']), '--cfg-options', *common,
+                        *SEED_OPTIONS, *backbone_options(plan, name), *plan.extra, *recipe
+                    ],
+                    units=iters,
+                    after=after + ([plan.recipe[name]] if recipe else []),
+                    collect=collect_training,
+                    resumable=True,
+                    label=f'fine-tune {key}',
+                    loaders=('train', 'val') if plan.validate else ('train', ))
                 test_dir = plan.jobs_dir() / 'test' / key
                 checkpoint = Deferred(fine.name, f'{train_dir}/<last checkpoint>', lambda r: [r['checkpoint']])
                 batches = math.ceil(videos_in(test) / cfg.test_dataloader.batch_size)
-                jobs += [fine, Job(f'test/{key}', 'test', test_dir, 'tools/test.py',
-                                   [config, checkpoint, '--work-dir', str(test_dir), '--cfg-options', *common,
-                                    *plan.extra], units=batches, after=[fine.name], collect=collect_test,
-                                   label=f'test {key}', loaders=('test', ))]
+                jobs += [
+                    fine,
+                    Job(f'test/{key}',
+                        'test',
+                        test_dir,
+                        'tools/test.py',
+                        [config, checkpoint, '--work-dir',
+                         str(test_dir), '--cfg-options', *common, *plan.extra],
+                        units=batches,
+                        after=[fine.name],
+                        collect=collect_test,
+                        label=f'test {key}',
+                        loaders=('test', ))
+                ]
     return jobs
 
 
@@ -175,10 +195,17 @@ def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
         raw = json.loads((folder / 'metrics.json').read_text())
         return {f'split{s}': raw[f'split{i}'] for i, s in enumerate(plan.splits, 1)}
 
-    return Job(f'frozen/{data.name}/{name}', 'frozen', work, 'tools/eval_frozen.py', args,
-               units=max(1, math.ceil(videos / batch)),
-               after=[plan.backbone_after[name]] if name in plan.backbone_after else [], collect=collect,
-               label=f'frozen features {data.name}/{name}', loaders=('test', ))
+    return Job(
+        f'frozen/{data.name}/{name}',
+        'frozen',
+        work,
+        'tools/eval_frozen.py',
+        args,
+        units=max(1, math.ceil(videos / batch)),
+        after=[plan.backbone_after[name]] if name in plan.backbone_after else [],
+        collect=collect,
+        label=f'frozen features {data.name}/{name}',
+        loaders=('test', ))
 
 
 def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[Job]:
@@ -188,9 +215,19 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
     cfg = merged_config(backbone.pretrain_config, [])
     units = train_units(cfg, lambda: videos_in(cfg.train_dataloader.dataset.ann_file))
     plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
-    return [Job(f'pretrain/{backbone.name}', 'pretrain', work, 'tools/train.py',
-                [backbone.pretrain_config, '--work-dir', str(work)], units=units, collect=collect_training,
-                resumable=True, label=f'pretrain {backbone.name}'),
-            Job(f'export/{backbone.name}', 'export', plan.work_dir / 'backbones' / backbone.name,
-                after=[f'pretrain/{backbone.name}'],
-                call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))]
+    return [
+        Job(f'pretrain/{backbone.name}',
+            'pretrain',
+            work,
+            'tools/train.py',
+            [backbone.pretrain_config, '--work-dir', str(work)],
+            units=units,
+            collect=collect_training,
+            resumable=True,
+            label=f'pretrain {backbone.name}'),
+        Job(f'export/{backbone.name}',
+            'export',
+            plan.work_dir / 'backbones' / backbone.name,
+            after=[f'pretrain/{backbone.name}'],
+            call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))
+    ]

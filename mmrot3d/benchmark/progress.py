@@ -87,7 +87,10 @@ class Progress:
             total += rate * max(units - done, 0)
         return total / max(1, slots)
 
-    def say(self, message: str, done: Optional[int] = None, total: Optional[int] = None,
+    def say(self,
+            message: str,
+            done: Optional[int] = None,
+            total: Optional[int] = None,
             eta: Optional[float] = None) -> None:
         """``[label d/n jobs | m:ss elapsed, ETA m:ss] message`` (without the job count when ``total`` is None)."""
         jobs = f' {done}/{total} jobs' if total else ''

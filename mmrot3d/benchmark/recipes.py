@@ -19,8 +19,10 @@ class Recipe:
         return f'lr{self.lr:g}_bb{self.backbone_lr_mult:g}'
 
     def options(self) -> List[str]:
-        return [f'optim_wrapper.optimizer.lr={self.lr:g}',
-                f'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult={self.backbone_lr_mult:g}']
+        return [
+            f'optim_wrapper.optimizer.lr={self.lr:g}',
+            f'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult={self.backbone_lr_mult:g}'
+        ]
 
     def describe(self) -> str:
         return f'AdamW lr {self.lr:g}, backbone x{self.backbone_lr_mult:g}'
@@ -37,12 +39,16 @@ def iteration_options(iters: int) -> List[str]:
     """A training budget of ``iters`` steps for the demo configs (linear warm-up over the first tenth,
     then cosine), validated once at the end (unless ``--no-validate``)."""
     warmup = max(1, iters // 10)
-    return [f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
-            f'param_scheduler.0.end={warmup}', f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={iters}']
+    return [
+        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}', f'param_scheduler.0.end={warmup}',
+        f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={iters}'
+    ]
 
 
 def choose(candidates: Sequence[Recipe], scores: Sequence[float]) -> Dict:
     """The best candidate by validation top-1 (the first of equals), with every score."""
     best = max(range(len(candidates)), key=lambda i: (scores[i], -i))
-    return dict(chosen=asdict(candidates[best]), options=candidates[best].options(),
-                candidates=[dict(recipe=asdict(r), val_top1=s) for r, s in zip(candidates, scores)])
+    return dict(
+        chosen=asdict(candidates[best]),
+        options=candidates[best].options(),
+        candidates=[dict(recipe=asdict(r), val_top1=s) for r, s in zip(candidates, scores)])

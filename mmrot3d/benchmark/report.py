@@ -22,19 +22,23 @@ def _table(header: List[str], rows: List[List[str]]) -> List[str]:
 
 
 def label_order(labels) -> List[str]:
+
     def key(name: str):
         if name == 'full':
             return (2, 0.0)
         return (0, float(name[4:])) if name.startswith('frac') else (1, float(name[1:]))
+
     return sorted(labels, key=key)
 
 
 def finetune_lines(res: Dict) -> List[str]:
     ft, titles, backbones = res['finetune'], res['dataset_titles'], res['backbone_order']
     datasets = [d for d in titles if d in ft]
-    lines = ['## Fine-tuned top-1 (%)', '',
-             f"{len(res['settings']['splits'])} split(s) x {len(res['settings']['seeds'])} seed(s); "
-             "test protocol of each fine-tuning config (e.g. 10 clips per video)", '']
+    lines = [
+        '## Fine-tuned top-1 (%)', '',
+        f"{len(res['settings']['splits'])} split(s) x {len(res['settings']['seeds'])} seed(s); "
+        "test protocol of each fine-tuning config (e.g. 10 clips per video)", ''
+    ]
     rows = [[b] + [pm(ft[d].get(b, {}).get('full', {}).get('summary', {}).get('top1')) for d in datasets]
             for b in backbones]
     lines += _table(['backbone'] + [titles[d] for d in datasets], rows)
@@ -45,8 +49,12 @@ def finetune_lines(res: Dict) -> List[str]:
             full = ft[d].get(b, {}).get('full')
             if full:
                 s = full['summary']
-                rows.append([b, *(pm(full['per_split'].get(str(k))) for k in splits), pm(s['top1']), pm(s['top5']),
-                             pm(s['mean_class_acc'])])
+                rows.append([
+                    b, *(pm(full['per_split'].get(str(k))) for k in splits),
+                    pm(s['top1']),
+                    pm(s['top5']),
+                    pm(s['mean_class_acc'])
+                ])
         lines += [f'### {titles[d]}: per split, top-5, mean class accuracy', '']
         lines += _table(['backbone', *(f'split {k}' for k in splits), 'top-1', 'top-5', 'mean class'], rows)
     return lines
@@ -56,9 +64,11 @@ def frozen_lines(res: Dict) -> List[str]:
     fz, titles = res['frozen'], res['dataset_titles']
     if not fz:
         return []
-    lines = ['## Frozen backbone: nearest-neighbour retrieval and linear probe (%)', '',
-             'test videos query the training videos (cosine similarity of features averaged over the clips); '
-             'mean ± std over splits', '']
+    lines = [
+        '## Frozen backbone: nearest-neighbour retrieval and linear probe (%)', '',
+        'test videos query the training videos (cosine similarity of features averaged over the clips); '
+        'mean ± std over splits', ''
+    ]
     rows = []
     for d in [d for d in titles if d in fz]:
         for b in res['backbone_order']:
@@ -75,8 +85,10 @@ def label_lines(res: Dict) -> List[str]:
         labels = label_order({lab for b in ft[d].values() for lab in b})
         if len(labels) < 2:
             continue
-        lines += [f'## Label efficiency, {titles[d]}: fine-tuned top-1 (%) vs training labels', '',
-                  'class-balanced subsets of each split\'s training list, nested, drawn per seed', '']
+        lines += [
+            f'## Label efficiency, {titles[d]}: fine-tuned top-1 (%) vs training labels', '',
+            'class-balanced subsets of each split\'s training list, nested, drawn per seed', ''
+        ]
         rows = [[b, *(pm(ft[d].get(b, {}).get(lab, {}).get('summary', {}).get('top1')) for lab in labels)]
                 for b in res['backbone_order']]
         lines += _table(['backbone', *labels], rows)
@@ -86,8 +98,8 @@ def label_lines(res: Dict) -> List[str]:
 def length_rows(res: Dict) -> List[tuple]:
     """(steps, backbone) of the 3DRotNet pretraining-length variants (``rotnet3d``, ``rotnet3d-<N>it``)."""
     pre = res.get('pretraining') or {}
-    rows = [(p['iters'], b) for b, p in pre.items() if (b == 'rotnet3d' or b.startswith('rotnet3d-') and
-                                                         b.endswith('it')) and p.get('iters')]
+    rows = [(p['iters'], b) for b, p in pre.items()
+            if (b == 'rotnet3d' or b.startswith('rotnet3d-') and b.endswith('it')) and p.get('iters')]
     return sorted(rows) if len(rows) > 1 else []
 
 
@@ -98,33 +110,41 @@ def synthetic_lines(res: Dict) -> List[str]:
         ft, fz = res['finetune']['synthetic'], res['frozen'].get('synthetic', {})
         lines += ['## Pretraining length (3DRotNet steps)', '']
         frozen = {b: fz.get(b, {}).get('summary', {}) for _, b in rows}
-        lines += _table(['steps', 'backbone', 'fine-tuned top-1', 'linear probe', 'R@1'], [
-            [str(n), b, pm(ft[b]['full']['summary']['top1']), pm(frozen[b].get('linear_probe_top1')),
-             pm(frozen[b].get('retrieval_R_at_1'))] for n, b in rows])
+        lines += _table(['steps', 'backbone', 'fine-tuned top-1', 'linear probe', 'R@1'], [[
+            str(n), b,
+            pm(ft[b]['full']['summary']['top1']),
+            pm(frozen[b].get('linear_probe_top1')),
+            pm(frozen[b].get('retrieval_R_at_1'))
+        ] for n, b in rows])
     if res.get('pretraining'):
-        lines += ['## Pretext accuracy (%)', '',
-                  'held-out clips (the actor is the only orientation cue) and their actor-free twins (chance)', '']
+        lines += [
+            '## Pretext accuracy (%)', '',
+            'held-out clips (the actor is the only orientation cue) and their actor-free twins (chance)', ''
+        ]
         rows = []
         for b, p in res['pretraining'].items():
             held, free = p.get('held_out') or {}, p.get('actor_free') or {}
             key = next((k for k in held if k.endswith('/top1')), None)
-            rows.append([b, f"{held[key] * 100:.1f}" if key else '–',
-                         f"{free[key] * 100:.1f}" if key and key in free else '–'])
+            rows.append(
+                [b, f"{held[key] * 100:.1f}" if key else '–', f"{free[key] * 100:.1f}" if key and key in free else '–'])
         lines += _table(['backbone', 'held-out', 'actor-free'], rows)
     if res.get('selection'):
         lines += ['## Recipes chosen on validation (split 1 training list, held-out groups, 1 clip)', '']
-        rows = [[b, ', '.join(f"{c['recipe']['lr']:g}/x{c['recipe']['backbone_lr_mult']:g}: {c['val_top1'] * 100:.1f}"
-                              for c in s['candidates']),
-                 f"AdamW lr {s['chosen']['lr']:g}, backbone x{s['chosen']['backbone_lr_mult']:g}"]
-                for b, s in res['selection'].items()]
+        rows = [[
+            b, ', '.join(f"{c['recipe']['lr']:g}/x{c['recipe']['backbone_lr_mult']:g}: {c['val_top1'] * 100:.1f}"
+                         for c in s['candidates']),
+            f"AdamW lr {s['chosen']['lr']:g}, backbone x{s['chosen']['backbone_lr_mult']:g}"
+        ] for b, s in res['selection'].items()]
         lines += _table(['backbone', 'candidates (lr/backbone mult: val top-1)', 'chosen'], rows)
     bar = res.get('bar')
     if bar:
-        lines += [f"**Bar: {'MET' if bar['met'] else 'NOT MET'}** — " +
-                  ', '.join(f"{k}={'yes' if v else 'no'}" for k, v in bar['checks'].items()) +
-                  f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f},"
-                  f" probe gain {bar['linear_probe_gain'] * 100:+.1f},"
-                  f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; chance {bar['chance'] * 100:.1f})", '']
+        lines += [
+            f"**Bar: {'MET' if bar['met'] else 'NOT MET'}** — " + ', '.join(f"{k}={'yes' if v else 'no'}"
+                                                                            for k, v in bar['checks'].items()) +
+            f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f},"
+            f" probe gain {bar['linear_probe_gain'] * 100:+.1f},"
+            f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; chance {bar['chance'] * 100:.1f})", ''
+        ]
     return lines
 
 

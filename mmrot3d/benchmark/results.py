@@ -22,16 +22,17 @@ def progress_line(progress: Progress, scheduler) -> Callable[[Job, Dict], None]:
             text = f'{job.label}: {key} {result[key] * 100:.1f}%'
         elif job.kind == 'frozen':
             text = f'{job.label}: ' + '; '.join(f"{s} R@1 {m['retrieval_R_at_1'] * 100:.1f}%, probe "
-                                                f"{m['linear_probe_top1'] * 100:.1f}%" for s, m in result.items()
-                                                if s.startswith('split'))
+                                                f"{m['linear_probe_top1'] * 100:.1f}%"
+                                                for s, m in result.items() if s.startswith('split'))
         elif job.kind == 'choose':
             chosen = result['chosen']
             text = f'{job.name}: chose AdamW lr {chosen["lr"]:g}, backbone x{chosen["backbone_lr_mult"]:g}'
         elif job.kind in ('pretrain', 'select') and result.get('val'):
-            text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%' for k, v in result['val'].items()
-                                                           if k.endswith('top1'))
+            text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%'
+                                                           for k, v in result['val'].items() if k.endswith('top1'))
         if text:
             progress.say(text, len(scheduler.results), scheduler.total, scheduler.eta())
+
     return report
 
 
@@ -53,20 +54,45 @@ def print_commands(jobs: List[Job], launcher: Launcher, resources, workers) -> D
 def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: float) -> Dict:
     """The results document from the jobs' results (``built``: what ``run.build`` planned)."""
     sets, plan = built['sets'], built['plan']
-    res = dict(command=settings.pop('command'), datasets=[d.name for d in sets],
-               dataset_titles={d.name: d.title for d in sets}, backbone_order=[b.name for b in built['backbones']],
-               settings=dict(splits=list(plan.splits), seeds=list(plan.seeds), labels=[asdict(x) for x in plan.labels],
-                             sizes=asdict(built['sizes']) if built['sizes'] else None, **settings),
-               resources=asdict(resources), backbones={b.name: asdict(b) for b in built['backbones']},
-               finetune=aggregate.finetune_table(results), frozen=aggregate.frozen_table(results),
-               pretraining=aggregate.pretraining_table(results), selection=aggregate.selection_table(results),
-               evaluations={name: {k: {kk: vv for kk, vv in v.items() if kk != 'job'} for k, v in results.items()
-                                   if k.startswith(name + '/')} for name in built['evaluations']},
-               jobs={k: v['job'] for k, v in results.items() if 'job' in v})
+    res = dict(
+        command=settings.pop('command'),
+        datasets=[d.name for d in sets],
+        dataset_titles={d.name: d.title
+                        for d in sets},
+        backbone_order=[b.name for b in built['backbones']],
+        settings=dict(
+            splits=list(plan.splits),
+            seeds=list(plan.seeds),
+            labels=[asdict(x) for x in plan.labels],
+            sizes=asdict(built['sizes']) if built['sizes'] else None,
+            **settings),
+        resources=asdict(resources),
+        backbones={b.name: asdict(b)
+                   for b in built['backbones']},
+        finetune=aggregate.finetune_table(results),
+        frozen=aggregate.frozen_table(results),
+        pretraining=aggregate.pretraining_table(results),
+        selection=aggregate.selection_table(results),
+        evaluations={
+            name: {
+                k: {
+                    kk: vv
+                    for kk, vv in v.items() if kk != 'job'
+                }
+                for k, v in results.items() if k.startswith(name + '/')
+            }
+            for name in built['evaluations']
+        },
+        jobs={
+            k: v['job']
+            for k, v in results.items() if 'job' in v
+        })
     if built['preset'] == 'synthetic' and {'scratch', 'rotnet3d'} <= set(res['backbone_order']):
         res['bar'] = synthetic.check_bar(res['finetune']['synthetic'], res['frozen']['synthetic'], sets[0].num_classes)
-    res['timing'] = dict(total_seconds=round(seconds, 1), data_seconds=round(built['data_seconds'], 1),
-                         jobs=aggregate.job_timings(results))
+    res['timing'] = dict(
+        total_seconds=round(seconds, 1),
+        data_seconds=round(built['data_seconds'], 1),
+        jobs=aggregate.job_timings(results))
     return res
 
 

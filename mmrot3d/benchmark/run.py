@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..utils.cores import available_cores
 from . import datasets, synthetic
 from .backbones import SCRATCH, Backbone, preflight, resolve_config
 from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
 from .progress import Progress
-from ..utils.cores import available_cores
 from .resources import plan_resources
 from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
@@ -28,7 +28,9 @@ REAL = {'ucf101': datasets.ucf101, 'hmdb51': datasets.hmdb51}
 # applicable). Results land in results.json under evaluations/<name>/<dataset>/<backbone>; 'frozen' also
 # feeds the retrieval / linear-probe tables. Add a measurement here to run it for every backbone.
 EVALUATIONS: Dict[str, Callable[[Plan, datasets.LabelledSet, Backbone], Optional[Job]]] = {
-    'frozen': frozen_job, 'actor_share': synthetic.actor_share_job}
+    'frozen': frozen_job,
+    'actor_share': synthetic.actor_share_job
+}
 # First guesses of seconds per unit (training iteration, test or feature batch) of the synthetic presets'
 # jobs on one core, for the ETA until a job of the kind has run (then measured ones are used).
 PRIORS = dict(pretrain=0.6, select=0.25, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6, actor_share=20)
@@ -64,8 +66,10 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
     configs = dict(rotnet3d=datasets.MAIN_JOB_PRETRAIN) if preset == 'synthetic' else \
         dict(synthetic.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
     configs.update(o.pretrain_configs)
-    found += [Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
-              for name, config in configs.items()]
+    found += [
+        Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
+        for name, config in configs.items()
+    ]
     found += [Backbone(name, path=path, prefix=o.prefixes.get(name, 'backbone.')) for name, path in o.backbones.items()]
     names = [b.name for b in found]
     dup = next((n for n in names if names.count(n) > 1), None)
@@ -96,8 +100,12 @@ def _labelled_sets(o: Options, preset: Optional[str], sizes: synthetic.Sizes,
             t0 = time.monotonic()
             say(f'data: generating (or reusing) {root}: {sizes.pretrain_clips} pretraining clips, '
                 f'{sizes.clips_per_class} labelled clips per class')
-            datasets.prepare_synthetic(root, pretrain_clips=sizes.pretrain_clips, clips_per_class=sizes.clips_per_class,
-                                       groups=sizes.groups, workers=o.data_workers)
+            datasets.prepare_synthetic(
+                root,
+                pretrain_clips=sizes.pretrain_clips,
+                clips_per_class=sizes.clips_per_class,
+                groups=sizes.groups,
+                workers=o.data_workers)
             data_seconds = time.monotonic() - t0
         sets = [datasets.synthetic(root)]
     else:
@@ -122,17 +130,28 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
     labels = [LabelSetting(fraction=f) for f in sorted(set(o.fractions)) if f < 1] + \
         [LabelSetting(samples=n) for n in sorted(set(o.samples))] + [LabelSetting()]
     work = Path(o.work_dir).resolve()
-    plan = Plan(work, o.splits, seeds, labels, list(o.cfg_options), dry_run=o.dry_run,
-                frozen_clips=sizes.test_clips if preset else None)
+    plan = Plan(
+        work,
+        o.splits,
+        seeds,
+        labels,
+        list(o.cfg_options),
+        dry_run=o.dry_run,
+        frozen_clips=sizes.test_clips if preset else None)
     configs = [d.config_path(s) for d in sets for s in o.splits]
     say(f'checking {len(backbones)} backbone(s) against {configs[0]}' + (' ...' if len(set(configs)) > 1 else ''))
-    plan.backbone_files.update(preflight(backbones, sorted(set(configs)), parse_options(o.cfg_options),
-                                         work / 'backbones', install_files=not o.dry_run))
+    plan.backbone_files.update(
+        preflight(
+            backbones,
+            sorted(set(configs)),
+            parse_options(o.cfg_options),
+            work / 'backbones',
+            install_files=not o.dry_run))
     jobs: List[Job] = []
     for b in [b for b in backbones if b.pretrain_config]:
         if preset:
-            jobs += synthetic.pretrain_jobs(plan, b, o.data_roots.get(preset, 'data/synthetic'), configs[0], sizes,
-                                            seed=seeds[0])
+            jobs += synthetic.pretrain_jobs(
+                plan, b, o.data_roots.get(preset, 'data/synthetic'), configs[0], sizes, seed=seeds[0])
         else:
             jobs += pretrain_jobs(plan, b, configs[0])
     if preset:
@@ -145,8 +164,15 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         for b in backbones:
             jobs += finetune_jobs(plan, data, b)
             jobs += [j for j in (make(plan, data, b) for make in EVALUATIONS.values()) if j is not None]
-    return dict(jobs=jobs, plan=plan, sets=sets, backbones=backbones, preset=preset, sizes=sizes if preset else None,
-                data_seconds=data_seconds, evaluations=[name for name in EVALUATIONS if name != 'frozen'])
+    return dict(
+        jobs=jobs,
+        plan=plan,
+        sets=sets,
+        backbones=backbones,
+        preset=preset,
+        sizes=sizes if preset else None,
+        data_seconds=data_seconds,
+        evaluations=[name for name in EVALUATIONS if name != 'frozen'])
 
 
 def run(o: Options) -> Dict:
@@ -169,8 +195,10 @@ def run(o: Options) -> Dict:
     scheduler = Scheduler(launcher, progress, resources, worker_options=workers)
     scheduler.on_done = progress_line(progress, scheduler)
     results = scheduler.run(jobs)
-    res = summarise(built, results, dict(command=' '.join(sys.argv), cfg_options=o.cfg_options, launcher=o.launcher,
-                                         gpus=o.gpus), resources, time.monotonic() - start)
+    res = summarise(built, results,
+                    dict(command=' '.join(sys.argv), cfg_options=o.cfg_options, launcher=o.launcher, gpus=o.gpus),
+                    resources,
+                    time.monotonic() - start)
     write_results(res, Path(o.work_dir), say)
     return res
 

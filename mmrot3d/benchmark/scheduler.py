@@ -69,9 +69,13 @@ class Scheduler:
         banner_s: seconds between progress banners while jobs run.
     """
 
-    def __init__(self, launcher: Launcher, progress: Progress, resources: Resources,
+    def __init__(self,
+                 launcher: Launcher,
+                 progress: Progress,
+                 resources: Resources,
                  worker_options: Optional[Callable[[int, Sequence[str]], List[str]]] = None,
-                 on_done: Optional[Callable[[Job, Dict], None]] = None, banner_s: float = 60.0):
+                 on_done: Optional[Callable[[Job, Dict], None]] = None,
+                 banner_s: float = 60.0):
         self.launcher, self.progress, self.resources = launcher, progress, resources
         self.worker_options, self.on_done, self.banner_s = worker_options, on_done, banner_s
         self.results: Results = {}
@@ -175,10 +179,16 @@ class Scheduler:
                             f'{_tail(r.job.log_path)}')
         result = dict(r.job.collect(r.job.work_dir) if r.job.collect else {})
         cpu = Path(f'{r.job.log_path}.cpu')
-        result['job'] = dict(kind=r.job.kind, signature=r.job.signature(), command=r.command, resumed=r.resumed,
-                             seconds=round(seconds, 2),
-                             cpu_seconds=float(cpu.read_text()) if cpu.is_file() else None, units=r.job.units,
-                             threads=r.resources.threads, loader_workers=r.resources.workers)
+        result['job'] = dict(
+            kind=r.job.kind,
+            signature=r.job.signature(),
+            command=r.command,
+            resumed=r.resumed,
+            seconds=round(seconds, 2),
+            cpu_seconds=float(cpu.read_text()) if cpu.is_file() else None,
+            units=r.job.units,
+            threads=r.resources.threads,
+            loader_workers=r.resources.workers)
         write_json_atomic(r.job.result_path, result)
         self.results[r.job.name] = result
         self.progress.record(r.job.kind, seconds, r.job.units)

@@ -29,11 +29,14 @@ def _class_orders(entries: List[Entry], seed: int) -> Dict[int, List[int]]:
     by_class: Dict[int, List[int]] = defaultdict(list)
     for i, e in enumerate(entries):
         by_class[int(e.label)].append(i)
-    return {label: [idx[j] for j in np.random.default_rng([seed, label]).permutation(len(idx))]
-            for label, idx in sorted(by_class.items())}
+    return {
+        label: [idx[j] for j in np.random.default_rng([seed, label]).permutation(len(idx))]
+        for label, idx in sorted(by_class.items())
+    }
 
 
-def per_class_counts(sizes: Dict[int, int], fraction: Optional[float] = None,
+def per_class_counts(sizes: Dict[int, int],
+                     fraction: Optional[float] = None,
                      samples: Optional[int] = None) -> Dict[int, int]:
     """How many videos of each class a subset keeps.
 
@@ -52,7 +55,10 @@ def per_class_counts(sizes: Dict[int, int], fraction: Optional[float] = None,
     return {c: min(n, base + (1 if i < extra else 0)) for i, (c, n) in enumerate(sorted(sizes.items()))}
 
 
-def label_subset(train_list: str, out: Path, seed: int, fraction: Optional[float] = None,
+def label_subset(train_list: str,
+                 out: Path,
+                 seed: int,
+                 fraction: Optional[float] = None,
                  samples: Optional[int] = None) -> Path:
     """Write the class-balanced subset of ``train_list`` to ``out`` (entries in the list's order)."""
     entries = _check(read_video_list(train_list), train_list)

@@ -36,12 +36,12 @@ class Sizes:
     pretrain_clips: int = 4000
     clips_per_class: int = 48
     groups: int = 24
-    pretrain_iters: Optional[int] = None   # None: each pretraining config's own
+    pretrain_iters: Optional[int] = None  # None: each pretraining config's own
     select_iters: int = 200
     finetune_iters: int = 400
-    recipes: Dict[str, Sequence[Recipe]] = field(default_factory=lambda: dict(
-        scratch=SCRATCH_RECIPES, pretrained=PRETRAINED_RECIPES))
-    test_clips: Optional[int] = None       # None: the config's 10
+    recipes: Dict[str, Sequence[Recipe]] = field(
+        default_factory=lambda: dict(scratch=SCRATCH_RECIPES, pretrained=PRETRAINED_RECIPES))
+    test_clips: Optional[int] = None  # None: the config's 10
 
 
 # Demo sizes, measured on 2 cores (docs/benchmark.md). 48 labelled clips per class in 24 UCF-style groups
@@ -49,38 +49,69 @@ class Sizes:
 # groups a from-scratch network memorises each group's scene instead of the action.
 DEMO = Sizes()
 # Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
-TINY = Sizes(pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, select_iters=2, finetune_iters=4,
-             recipes=dict(scratch=(Recipe(3e-3), ), pretrained=(Recipe(3e-3, 0.1), )), test_clips=2)
+TINY = Sizes(
+    pretrain_clips=24,
+    clips_per_class=3,
+    groups=3,
+    pretrain_iters=4,
+    select_iters=2,
+    finetune_iters=4,
+    recipes=dict(scratch=(Recipe(3e-3), ), pretrained=(Recipe(3e-3, 0.1), )),
+    test_clips=2)
 
 
-def pretrain_jobs(plan: Plan, backbone: Backbone, data_root: str, finetune_config: str, sizes: Sizes,
-                  seed: int, with_actor_free: bool = True) -> List[Job]:
+def pretrain_jobs(plan: Plan,
+                  backbone: Backbone,
+                  data_root: str,
+                  finetune_config: str,
+                  sizes: Sizes,
+                  seed: int,
+                  with_actor_free: bool = True) -> List[Job]:
     """Pretraining (validated once at its end on all held-out clips), export, and the pretext accuracy
     on the held-out clips' actor-free twins (must be chance: the actor is the only orientation cue)."""
     name, config = backbone.name, backbone.pretrain_config
     kin = synthetic_pretraining(data_root)
-    data = [f'{loader}_dataloader.dataset.{key}={value}'
-            for loader, lst in (('train', kin['train']), ('val', kin['val']))
-            for key, value in (('ann_file', lst), ('data_prefix.video', kin['videos']))]
+    data = [
+        f'{loader}_dataloader.dataset.{key}={value}' for loader, lst in (('train', kin['train']), ('val', kin['val']))
+        for key, value in (('ann_file', lst), ('data_prefix.video', kin['videos']))
+    ]
     budget = iteration_options(sizes.pretrain_iters) if sizes.pretrain_iters else []
     options = [f'randomness.seed={seed}', *data, *budget, *backbone.pretrain_options]
     iters = int(merged_config(config, options).train_cfg.max_iters)
     work = plan.jobs_dir() / 'pretrain' / name
     out = plan.work_dir / 'backbones' / f'{name}.pth'
-    jobs = [Job(f'pretrain/{name}', 'pretrain', work, 'tools/train.py',
-                [config, '--work-dir', str(work), '--cfg-options', *options], units=iters, collect=collect_training,
-                label=f'pretrain {name}'),
-            Job(f'export/{name}', 'export', plan.work_dir / 'backbones' / name, after=[f'pretrain/{name}'],
-                call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))]
+    jobs = [
+        Job(f'pretrain/{name}',
+            'pretrain',
+            work,
+            'tools/train.py', [config, '--work-dir', str(work), '--cfg-options', *options],
+            units=iters,
+            collect=collect_training,
+            label=f'pretrain {name}'),
+        Job(f'export/{name}',
+            'export',
+            plan.work_dir / 'backbones' / name,
+            after=[f'pretrain/{name}'],
+            call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))
+    ]
     if with_actor_free:
         test_dir = plan.jobs_dir() / 'pretext' / name
-        jobs.append(Job(f'pretext/{name}', 'pretext', test_dir, 'tools/test.py',
-                        [config, Deferred(f'pretrain/{name}', f'{work}/<last checkpoint>', lambda r: [r['checkpoint']]),
-                         '--work-dir', str(test_dir), '--cfg-options',
-                         f'test_dataloader.dataset.ann_file={kin["val"]}',
-                         f'test_dataloader.dataset.data_prefix.video={kin["actor_free"]}', *options],
-                        units=25, after=[f'pretrain/{name}'], collect=collect_test,
-                        label=f'actor-free pretext accuracy {name}', loaders=('test', )))
+        jobs.append(
+            Job(f'pretext/{name}',
+                'pretext',
+                test_dir,
+                'tools/test.py', [
+                    config,
+                    Deferred(f'pretrain/{name}', f'{work}/<last checkpoint>',
+                             lambda r: [r['checkpoint']]), '--work-dir',
+                    str(test_dir), '--cfg-options', f'test_dataloader.dataset.ann_file={kin["val"]}',
+                    f'test_dataloader.dataset.data_prefix.video={kin["actor_free"]}', *options
+                ],
+                units=25,
+                after=[f'pretrain/{name}'],
+                collect=collect_test,
+                label=f'actor-free pretext accuracy {name}',
+                loaders=('test', )))
     plan.backbone_files[name] = str(out)
     plan.backbone_after[name] = f'export/{name}'
     return jobs
@@ -98,15 +129,27 @@ def selection_jobs(plan: Plan, data: LabelledSet, backbone: Backbone, sizes: Siz
     jobs = []
     for recipe in recipes:
         work = plan.jobs_dir() / 'select' / name / recipe.name()
-        jobs.append(Job(f'select/{name}/{recipe.name()}', 'select', work, 'tools/train.py',
-                        [data.config_path(plan.splits[0]), '--work-dir', str(work), '--cfg-options',
-                         f'randomness.seed={seed}', *data.data_options(sub_train, sub_val), *plan.options,
-                         *SEED_OPTIONS, *backbone_options(plan, name), *iteration_options(sizes.select_iters),
-                         *recipe.options()], units=sizes.select_iters, after=after, collect=collect_training,
-                        label=f'recipe {name} {recipe.name()}'))
+        jobs.append(
+            Job(f'select/{name}/{recipe.name()}',
+                'select',
+                work,
+                'tools/train.py', [
+                    data.config_path(plan.splits[0]), '--work-dir',
+                    str(work), '--cfg-options', f'randomness.seed={seed}', *data.data_options(sub_train, sub_val),
+                    *plan.options, *SEED_OPTIONS, *backbone_options(plan, name), *iteration_options(sizes.select_iters),
+                    *recipe.options()
+                ],
+                units=sizes.select_iters,
+                after=after,
+                collect=collect_training,
+                label=f'recipe {name} {recipe.name()}'))
     names = [j.name for j in jobs]
-    jobs.append(Job(f'choose/{name}', 'choose', plan.work_dir / 'recipes' / name, after=names,
-                    call=lambda results: choose(recipes, [results[n]['val'].get('acc/top1', 0.0) for n in names])))
+    jobs.append(
+        Job(f'choose/{name}',
+            'choose',
+            plan.work_dir / 'recipes' / name,
+            after=names,
+            call=lambda results: choose(recipes, [results[n]['val'].get('acc/top1', 0.0) for n in names])))
     plan.recipe[name] = f'choose/{name}'
     return jobs
 
@@ -125,11 +168,19 @@ def actor_share_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Option
     name, split, seed = backbone.name, plan.splits[0], plan.seeds[0]
     fine = f'finetune/{data.name}/{name}/{LabelSetting().name}/split{split}/seed{seed}'
     work = plan.jobs_dir() / 'actor_share' / data.name / name
-    args = [data.config_path(split), data.lists(split)[1], '--data-root', str(data.video_root),
-            '--num-videos', str(ACTOR_SHARE_VIDEOS), '--stages', *ACTOR_SHARE_STAGES, '--out', str(work / 'share.json')]
+    args = [
+        data.config_path(split),
+        data.lists(split)[1], '--data-root',
+        str(data.video_root), '--num-videos',
+        str(ACTOR_SHARE_VIDEOS), '--stages', *ACTOR_SHARE_STAGES, '--out',
+        str(work / 'share.json')
+    ]
     if name in plan.backbone_files:
         args += ['--backbone', f'pretrained={plan.backbone_files[name]}']
-    args += ['--backbone', Deferred(fine, f'fine-tuned={fine}/<last checkpoint>', lambda r: [f'fine-tuned={r["checkpoint"]}'])]
+    args += [
+        '--backbone',
+        Deferred(fine, f'fine-tuned={fine}/<last checkpoint>', lambda r: [f'fine-tuned={r["checkpoint"]}'])
+    ]
 
     def collect(folder: Path) -> Dict:
         import json
@@ -142,12 +193,23 @@ def actor_share_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Option
                 out['actor area'] = cell['area_share']
         return out
 
-    return Job(f'actor_share/{data.name}/{name}', 'actor_share', work, 'tools/actor_share.py', args,
-               units=1, after=[fine] + ([plan.backbone_after[name]] if name in plan.backbone_after else []),
-               collect=collect, label=f'actor share {name}', loaders=())
+    return Job(
+        f'actor_share/{data.name}/{name}',
+        'actor_share',
+        work,
+        'tools/actor_share.py',
+        args,
+        units=1,
+        after=[fine] + ([plan.backbone_after[name]] if name in plan.backbone_after else []),
+        collect=collect,
+        label=f'actor share {name}',
+        loaders=())
 
 
-def check_bar(finetune: Dict, frozen: Dict, num_classes: int, baseline: str = 'scratch',
+def check_bar(finetune: Dict,
+              frozen: Dict,
+              num_classes: int,
+              baseline: str = 'scratch',
               method: str = 'rotnet3d') -> Dict:
     """The main job's bar: scratch above twice chance, pretrained >= scratch + 5 top-1 points (mean over
     splits and seeds), linear probe and R@1 of the pretrained features >= random init + 10 points."""
@@ -155,9 +217,13 @@ def check_bar(finetune: Dict, frozen: Dict, num_classes: int, baseline: str = 's
     top1 = {b: finetune[b]['full']['summary']['top1']['mean'] for b in (baseline, method)}
     probe = {b: frozen[b]['summary']['linear_probe_top1']['mean'] for b in (baseline, method)}
     r1 = {b: frozen[b]['summary']['retrieval_R_at_1']['mean'] for b in (baseline, method)}
-    gains = dict(finetune_gain=top1[method] - top1[baseline], linear_probe_gain=probe[method] - probe[baseline],
-                 retrieval_r1_gain=r1[method] - r1[baseline])
-    checks = dict(scratch_above_chance=top1[baseline] > 2 * chance, finetune_gain_5pts=gains['finetune_gain'] >= 0.05,
-                  linear_probe_gain_10pts=gains['linear_probe_gain'] >= 0.10,
-                  retrieval_r1_gain_10pts=gains['retrieval_r1_gain'] >= 0.10)
+    gains = dict(
+        finetune_gain=top1[method] - top1[baseline],
+        linear_probe_gain=probe[method] - probe[baseline],
+        retrieval_r1_gain=r1[method] - r1[baseline])
+    checks = dict(
+        scratch_above_chance=top1[baseline] > 2 * chance,
+        finetune_gain_5pts=gains['finetune_gain'] >= 0.05,
+        linear_probe_gain_10pts=gains['linear_probe_gain'] >= 0.10,
+        retrieval_r1_gain_10pts=gains['retrieval_r1_gain'] >= 0.10)
     return dict(checks=checks, met=all(checks.values()), chance=chance, **gains)

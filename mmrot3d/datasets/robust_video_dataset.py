@@ -56,8 +56,14 @@ class RobustVideoDataset(VideoDataset):
         **kwargs: as for ``VideoDataset``.
     """
 
-    def __init__(self, ann_file: str, pipeline, max_bad_fraction: float = 0.01, min_frames: Optional[int] = None,
-                 require_label: bool = True, max_retries: int = 50, **kwargs) -> None:
+    def __init__(self,
+                 ann_file: str,
+                 pipeline,
+                 max_bad_fraction: float = 0.01,
+                 min_frames: Optional[int] = None,
+                 require_label: bool = True,
+                 max_retries: int = 50,
+                 **kwargs) -> None:
         if not 0 <= max_bad_fraction <= 1:
             raise ConfigError(f'dataset.max_bad_fraction={max_bad_fraction}; use a fraction in [0, 1], e.g. 0.01')
         self.max_bad_fraction = max_bad_fraction
@@ -76,8 +82,8 @@ class RobustVideoDataset(VideoDataset):
         """The list's good lines; each malformed one is logged as ``file:line: reason``."""
         remote = '://' in str(self.ann_file)
         if not remote and not osp.isfile(self.ann_file):
-            raise ConfigError(f'dataset.ann_file={self.ann_file!r} does not exist'
-                              + (f' (data_root={self.data_root!r})' if self.data_root else ''))
+            raise ConfigError(f'dataset.ann_file={self.ann_file!r} does not exist' +
+                              (f' (data_root={self.data_root!r})' if self.data_root else ''))
         prefix = self.data_prefix.get('video') or ''
         if prefix and '://' not in prefix and not osp.isdir(prefix):
             raise ConfigError(f"dataset.data_prefix.video={prefix!r} is not a directory")
@@ -88,8 +94,10 @@ class RobustVideoDataset(VideoDataset):
                                      self.require_label):
             if entry.error:
                 malformed.append(entry)
-                print_log(f'{self.ann_file}:{entry.lineno}: {entry.error}: {entry.text[:200]!r} (line skipped)',
-                          logger='current', level=logging.WARNING)
+                print_log(
+                    f'{self.ann_file}:{entry.lineno}: {entry.error}: {entry.text[:200]!r} (line skipped)',
+                    logger='current',
+                    level=logging.WARNING)
                 continue
             data_list.append(dict(filename=osp.join(prefix, entry.path), label=entry.label))
         self.malformed_lines = len(malformed)

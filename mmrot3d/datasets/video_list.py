@@ -34,7 +34,10 @@ class Entry:
         return delimiter.join([self.path, *map(str, labels)])
 
 
-def parse_line(line: str, delimiter: str = ' ', multi_class: bool = False, num_classes: Optional[int] = None,
+def parse_line(line: str,
+               delimiter: str = ' ',
+               multi_class: bool = False,
+               num_classes: Optional[int] = None,
                require_label: bool = True) -> Tuple[str, Label]:
     """Parse ``path label`` the way MMAction2's ``VideoDataset`` does, but strictly.
 
@@ -65,8 +68,11 @@ def parse_line(line: str, delimiter: str = ' ', multi_class: bool = False, num_c
     return filename, values if multi_class else values[0]
 
 
-def read_video_list(path: PathLike, delimiter: str = ' ', multi_class: bool = False,
-                    num_classes: Optional[int] = None, require_label: bool = True) -> List[Entry]:
+def read_video_list(path: PathLike,
+                    delimiter: str = ' ',
+                    multi_class: bool = False,
+                    num_classes: Optional[int] = None,
+                    require_label: bool = True) -> List[Entry]:
     """Every non-blank line of a video list, parsed; a malformed one carries ``error``."""
     entries = []
     with open(path, encoding='utf-8-sig') as f:

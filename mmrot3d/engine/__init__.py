@@ -4,6 +4,7 @@ from .hooks import (ChannelsLast3dHook, EpochSeedHook, NonFiniteLossError, NonFi
                     RotationConfigCheckHook, SkippedVideosHook, TrainingAuditHook, state_dict_sha256)
 from .runner import SafeCheckpointRunner
 
-__all__ = ['ChannelsLast3dHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'PretrainedBackboneHook',
-           'RotationConfigCheckHook', 'SafeCheckpointRunner', 'SkippedVideosHook', 'TrainingAuditHook',
-           'state_dict_sha256']
+__all__ = [
+    'ChannelsLast3dHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'PretrainedBackboneHook',
+    'RotationConfigCheckHook', 'SafeCheckpointRunner', 'SkippedVideosHook', 'TrainingAuditHook', 'state_dict_sha256'
+]

@@ -4,5 +4,7 @@ from .feature_extractor import FeatureExtractor
 from .heads import RotationHead
 from .recognizers import RotationRecognizer
 
-__all__ = ['BackboneCheckpointError', 'CropFlipDataPreprocessor', 'FeatureExtractor', 'RotationHead',
-           'RotationRecognizer', 'export_backbone', 'load_backbone_weights', 'read_backbone_file']
+__all__ = [
+    'BackboneCheckpointError', 'CropFlipDataPreprocessor', 'FeatureExtractor', 'RotationHead', 'RotationRecognizer',
+    'export_backbone', 'load_backbone_weights', 'read_backbone_file'
+]

@@ -141,19 +141,26 @@ def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: s
         state, meta = _checkpoint_source(source)
         where = meta['source_checkpoint']
     state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
-    tensors = {k[len(prefix):]: v.detach().cpu().clone() for k, v in state.items()
-               if k.startswith(prefix) and isinstance(v, torch.Tensor)}
+    tensors = {
+        k[len(prefix):]: v.detach().cpu().clone()
+        for k, v in state.items() if k.startswith(prefix) and isinstance(v, torch.Tensor)
+    }
     if not tensors:
         heads = sorted({k.split('.')[0] for k in state})
         raise BackboneCheckpointError(f'{where}: no tensors under "{prefix}" (top-level modules: '
                                       f'{", ".join(heads) or "none"})')
     meta = {
-        'format': FORMAT,
+        'format':
+        FORMAT,
         **meta,
-        'num_tensors': len(tensors),
-        'num_parameters': int(sum(v.numel() for k, v in tensors.items() if v.is_floating_point()
-                                  and not k.endswith(('running_mean', 'running_var')))),
-        'exported_at': datetime.now(timezone.utc).isoformat(timespec='seconds'),
+        'num_tensors':
+        len(tensors),
+        'num_parameters':
+        int(
+            sum(v.numel() for k, v in tensors.items()
+                if v.is_floating_point() and not k.endswith(('running_mean', 'running_var')))),
+        'exported_at':
+        datetime.now(timezone.utc).isoformat(timespec='seconds'),
     }
     save_checkpoint_file({'state_dict': tensors, 'meta': meta}, out)
     return meta
@@ -199,8 +206,10 @@ def check_backbone_state(module: nn.Module, state: Dict[str, torch.Tensor]) -> L
     expected = module.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
-    mismatched = [f'{k}: file {list(state[k].shape)} vs model {list(v.shape)}'
-                  for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    mismatched = [
+        f'{k}: file {list(state[k].shape)} vs model {list(v.shape)}' for k, v in expected.items()
+        if k in state and state[k].shape != v.shape
+    ]
     problems = []
     if missing:
         problems.append(f'{len(missing)} missing tensors ({_some(missing)})')

@@ -24,8 +24,13 @@ class FeatureExtractor(BaseModel):
         prefix: the backbone's key prefix in recognizer checkpoints.
     """
 
-    def __init__(self, backbone: Dict, neck: Optional[Dict] = None, data_preprocessor: Optional[Dict] = None,
-                 checkpoint: Optional[str] = None, prefix: str = 'backbone.', init_cfg=None) -> None:
+    def __init__(self,
+                 backbone: Dict,
+                 neck: Optional[Dict] = None,
+                 data_preprocessor: Optional[Dict] = None,
+                 checkpoint: Optional[str] = None,
+                 prefix: str = 'backbone.',
+                 init_cfg=None) -> None:
         preprocessor = MODELS.build(data_preprocessor or dict(type='ActionDataPreprocessor'))
         super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)

@@ -73,9 +73,14 @@ def find_latest_checkpoint(work_dir: str) -> Optional[str]:
             return named
     fallback = newest_complete_checkpoint(work_dir)
     if osp.exists(pointer):
-        print_log(f'{pointer} names {named!r}, which is not a checkpoint file (interrupted write?); '
-                  f'resuming from the newest complete checkpoint: {fallback}', logger='current', level=30)
+        print_log(
+            f'{pointer} names {named!r}, which is not a checkpoint file (interrupted write?); '
+            f'resuming from the newest complete checkpoint: {fallback}',
+            logger='current',
+            level=30)
     elif fallback:
-        print_log(f'{work_dir} has no last_checkpoint; resuming from the newest complete checkpoint: {fallback}',
-                  logger='current', level=30)
+        print_log(
+            f'{work_dir} has no last_checkpoint; resuming from the newest complete checkpoint: {fallback}',
+            logger='current',
+            level=30)
     return fallback

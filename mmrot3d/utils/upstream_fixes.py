@@ -50,6 +50,7 @@ def provide_missing_drn_module() -> None:
     """An empty stand-in lets everything else import; DRN itself stays unavailable."""
 
     class DRN:  # noqa: D401 - placeholder
+
         def __init__(self, *args, **kwargs):
             raise ImportError('DRN is not shipped in the mmaction2 1.2.0 wheel and cannot be built')
 

@@ -5,7 +5,6 @@ from typing import Sequence, Union
 import cv2
 import numpy as np
 
-
 # decord 0.6.0 fails to copy out frames of some small widths (seen: 16, 24, 48, 72 px) with
 # "DECORDArrayCopyFromTo: The size must exactly match"; 32, 40, 56, 64 and >= 80 decode fine.
 DECORD_UNSAFE_WIDTHS = frozenset({16, 24, 48, 72})

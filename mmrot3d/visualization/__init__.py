@@ -11,7 +11,9 @@ from .gradcam import GradCam, gradcam_maps
 from .stages import default_stage, resolve_stage
 from .video_maps import VideoMaps, clip_maps, visualize_video
 
-__all__ = ['activation_maps', 'normalize_per_frame', 'upsample_maps', 'compare_backbones', 'format_table',
-           'load_clips_with_masks', 'measure_actor_share', 'Clip', 'load_clip', 'single_clip_pipeline', 'colorize',
-           'contact_sheet', 'overlay', 'stack_pngs', 'write_gif', 'write_png', 'GradCam', 'gradcam_maps', 'default_stage',
-           'resolve_stage', 'VideoMaps', 'clip_maps', 'visualize_video']
+__all__ = [
+    'activation_maps', 'normalize_per_frame', 'upsample_maps', 'compare_backbones', 'format_table',
+    'load_clips_with_masks', 'measure_actor_share', 'Clip', 'load_clip', 'single_clip_pipeline', 'colorize',
+    'contact_sheet', 'overlay', 'stack_pngs', 'write_gif', 'write_png', 'GradCam', 'gradcam_maps', 'default_stage',
+    'resolve_stage', 'VideoMaps', 'clip_maps', 'visualize_video'
+]

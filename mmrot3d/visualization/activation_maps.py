@@ -27,7 +27,9 @@ def normalize_per_frame(maps: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def activation_maps(model: nn.Module, inputs: torch.Tensor, stage: Optional[str] = None,
+def activation_maps(model: nn.Module,
+                    inputs: torch.Tensor,
+                    stage: Optional[str] = None,
                     reduce: str = 'sum') -> torch.Tensor:
     """Per-frame activation maps of one backbone stage, at the input's frame size, not normalised.
 

@@ -41,8 +41,11 @@ def load_clips_with_masks(videos: Sequence[str], pipeline: Sequence[Dict], data_
 
 
 @torch.no_grad()
-def measure_actor_share(backbone: nn.Module, inputs: torch.Tensor, masks: torch.Tensor,
-                        stages: Sequence[str] = STAGES, reduce: str = 'sum',
+def measure_actor_share(backbone: nn.Module,
+                        inputs: torch.Tensor,
+                        masks: torch.Tensor,
+                        stages: Sequence[str] = STAGES,
+                        reduce: str = 'sum',
                         batch_size: int = 8) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Actor share vs area share of each stage's activation maps over the clips.
 
@@ -60,20 +63,26 @@ def measure_actor_share(backbone: nn.Module, inputs: torch.Tensor, masks: torch.
     backbone.eval()
     results = {}
     for stage in stages:
-        maps = torch.cat([activation_maps(backbone, inputs[i:i + batch_size], stage, reduce)
-                          for i in range(0, len(inputs), batch_size)])
+        maps = torch.cat([
+            activation_maps(backbone, inputs[i:i + batch_size], stage, reduce)
+            for i in range(0, len(inputs), batch_size)
+        ])
         if maps.shape != masks.shape:
             raise ValueError(f'maps {tuple(maps.shape)} and masks {tuple(masks.shape)} differ: one clip (one view) '
                              'per video is needed')
         # Channel sums after a ReLU are >= 0; other stages' negative values carry no "mass".
-        results[stage] = dict(raw=actor_share(maps.clamp_min(0), masks),
-                              normalized=actor_share(normalize_per_frame(maps), masks))
+        results[stage] = dict(
+            raw=actor_share(maps.clamp_min(0), masks), normalized=actor_share(normalize_per_frame(maps), masks))
     return results
 
 
-def compare_backbones(config, checkpoints: Dict[str, Optional[str]], videos: Sequence[str],
-                      masks_of: Callable[[str], np.ndarray], stages: Sequence[str] = STAGES,
-                      reduce: str = 'sum', seed: int = 0) -> Dict[str, Dict]:
+def compare_backbones(config,
+                      checkpoints: Dict[str, Optional[str]],
+                      videos: Sequence[str],
+                      masks_of: Callable[[str], np.ndarray],
+                      stages: Sequence[str] = STAGES,
+                      reduce: str = 'sum',
+                      seed: int = 0) -> Dict[str, Dict]:
     """:func:`measure_actor_share` for several backbones of ``config``'s model on the same clips.
 
     Args:
@@ -92,8 +101,8 @@ def compare_backbones(config, checkpoints: Dict[str, Optional[str]], videos: Seq
         model, _ = init_model(cfg, checkpoint, seed=seed)
         if clips is None:
             clips = load_clips_with_masks(videos, pipeline, model.data_preprocessor, masks_of)
-        results[name] = dict(measure_actor_share(model.backbone, *clips, stages=stages, reduce=reduce),
-                             clips=len(clips[0]))
+        results[name] = dict(
+            measure_actor_share(model.backbone, *clips, stages=stages, reduce=reduce), clips=len(clips[0]))
         elapsed = time.monotonic() - start
         sys.stderr.write(f'[actor share] {i + 1}/{len(checkpoints)} {name}: {len(clips[0])} clips, {elapsed:.0f} s, '
                          f'ETA {elapsed / (i + 1) * (len(checkpoints) - i - 1):.0f} s\n')
@@ -108,5 +117,5 @@ def format_table(results: Dict[str, Dict], reading: str = 'normalized') -> List[
     for name in names:
         cells = [results[name][s][reading] for s in stages]
         lines.append(f'{name:<22}' + ''.join(f'{c["actor_share"]:>10.3f} / {c["area_share"]:.3f} x{c["lift"]:<4.2f}'
-                                              for c in cells))
+                                             for c in cells))
     return lines

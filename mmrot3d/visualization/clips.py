@@ -48,7 +48,9 @@ def _is_format(transform) -> bool:
     return type(transform).__name__ in ('FormatShape', 'PackActionInputs')
 
 
-def load_clip(video: str, pipeline: Sequence[Dict], data_preprocessor: torch.nn.Module,
+def load_clip(video: str,
+              pipeline: Sequence[Dict],
+              data_preprocessor: torch.nn.Module,
               masks: Optional[np.ndarray] = None) -> Clip:
     """Decode one clip of ``video`` with ``pipeline`` and preprocess it for the model.
 
@@ -70,8 +72,8 @@ def load_clip(video: str, pipeline: Sequence[Dict], data_preprocessor: torch.nn.
             if masks is not None:
                 if inds.max() >= len(masks):
                     raise ValueError(f'{video}: frame {inds.max()} sampled but only {len(masks)} masks given')
-                mask_results = dict(results, imgs=[np.repeat(masks[i, :, :, None].astype(np.uint8) * 255, 3, axis=2)
-                                                   for i in inds])
+                mask_results = dict(
+                    results, imgs=[np.repeat(masks[i, :, :, None].astype(np.uint8) * 255, 3, axis=2) for i in inds])
     if frames is None or inds is None:
         raise ValueError('the clip pipeline needs a *Decode step and FormatShape (as MMAction2 test pipelines have)')
     batch = data_preprocessor(pseudo_collate([results]), False)

@@ -32,13 +32,16 @@ def _logits(model: nn.Module, inputs: torch.Tensor, target: str) -> torch.Tensor
         return logits
     if is_rotation or not hasattr(model, 'cls_head'):
         raise ValueError(f'target "class" needs an action recognizer (Recognizer3D/Recognizer2D with a cls_head); '
-                         f'{type(model).__name__} has ' + ('rotation logits: use target "rotation"' if is_rotation
-                                                           else 'no head'))
+                         f'{type(model).__name__} has ' +
+                         ('rotation logits: use target "rotation"' if is_rotation else 'no head'))
     logits, _ = model.extract_feat(inputs, stage='head')
     return logits
 
 
-def gradcam_maps(model: nn.Module, inputs: torch.Tensor, stage: Optional[str] = None, target: str = 'rotation',
+def gradcam_maps(model: nn.Module,
+                 inputs: torch.Tensor,
+                 stage: Optional[str] = None,
+                 target: str = 'rotation',
                  index: Optional[int] = None) -> GradCam:
     """Grad-CAM of one logit per clip at a backbone stage.
 
@@ -71,5 +74,5 @@ def gradcam_maps(model: nn.Module, inputs: torch.Tensor, stage: Optional[str] = 
     per_frame = inputs.dim() == 5  # 2D backbone: every frame is its own image
     weights = grads.mean(dim=(3, 4) if per_frame else (2, 3, 4), keepdim=True)
     cam = torch.relu((weights * feats).sum(dim=1)).detach()
-    return GradCam(maps=upsample_maps(cam, frames_shape(inputs)), logits=logits.detach(), index=chosen,
-                   gradients=grads.detach())
+    return GradCam(
+        maps=upsample_maps(cam, frames_shape(inputs)), logits=logits.detach(), index=chosen, gradients=grads.detach())

@@ -23,8 +23,13 @@ class VideoMaps:
     caption: str
 
 
-def clip_maps(model: nn.Module, clip: Clip, method: str = 'activation', stage: Optional[str] = None,
-              reduce: str = 'sum', target: str = 'rotation', index: Optional[int] = None):
+def clip_maps(model: nn.Module,
+              clip: Clip,
+              method: str = 'activation',
+              stage: Optional[str] = None,
+              reduce: str = 'sum',
+              target: str = 'rotation',
+              index: Optional[int] = None):
     """``(T, H, W)`` maps in [0, 1] (min-max per frame) for the clip's frames, and a caption saying what they are."""
     name, _ = resolve_stage(model, stage)
     if method == 'activation':
@@ -44,9 +49,17 @@ def clip_maps(model: nn.Module, clip: Clip, method: str = 'activation', stage: O
     return normalize_per_frame(maps[0]).numpy(), caption
 
 
-def visualize_video(model: nn.Module, video: str, pipeline: Sequence[Dict], out_dir: str, method: str = 'activation',
-                    stage: Optional[str] = None, reduce: str = 'sum', target: str = 'rotation',
-                    index: Optional[int] = None, columns: int = 8, fps: float = 8.0) -> VideoMaps:
+def visualize_video(model: nn.Module,
+                    video: str,
+                    pipeline: Sequence[Dict],
+                    out_dir: str,
+                    method: str = 'activation',
+                    stage: Optional[str] = None,
+                    reduce: str = 'sum',
+                    target: str = 'rotation',
+                    index: Optional[int] = None,
+                    columns: int = 8,
+                    fps: float = 8.0) -> VideoMaps:
     """Write ``<stem>.png`` (frames above their map overlays, ``columns`` frames spaced over the clip) and
     ``<stem>.gif`` (every frame of the clip beside its overlay) into ``out_dir``."""
     clip = load_clip(video, pipeline, model.data_preprocessor)
@@ -57,6 +70,8 @@ def visualize_video(model: nn.Module, video: str, pipeline: Sequence[Dict], out_
     stem = Path(video).stem
     sheet = contact_sheet({'frames': clip.frames, method: over}, columns=columns, title=f'{stem}  {caption}')
     out = Path(out_dir)
-    return VideoMaps(sheet=write_png(out / f'{stem}.png', sheet),
-                     animation=write_gif(out / f'{stem}.gif', side_by_side([clip.frames, over]), fps),
-                     frames=len(clip.frames), caption=caption)
+    return VideoMaps(
+        sheet=write_png(out / f'{stem}.png', sheet),
+        animation=write_gif(out / f'{stem}.gif', side_by_side([clip.frames, over]), fps),
+        frames=len(clip.frames),
+        caption=caption)

@@ -52,8 +52,8 @@ def make_ucf101(root: Path) -> Path:
     (ann / 'classInd.txt').write_bytes(_crlf(f'{i} {c}' for i, c in enumerate(UCF_CLASSES, 1)))
     for split in (1, 2, 3):
         tag = f'_g{split:02d}_'
-        (ann / f'trainlist0{split}.txt').write_bytes(_crlf(
-            f'{v} {i}' for i, c in enumerate(UCF_CLASSES, 1) for v in videos[c] if tag not in v))
+        (ann / f'trainlist0{split}.txt').write_bytes(
+            _crlf(f'{v} {i}' for i, c in enumerate(UCF_CLASSES, 1) for v in videos[c] if tag not in v))
         (ann / f'testlist0{split}.txt').write_bytes(_crlf(v for c in UCF_CLASSES for v in videos[c] if tag in v))
     load_tool('tools/data/ucf101/build_file_list.py').main(['--root', str(root)])
     return root
@@ -87,11 +87,15 @@ def official_tree(name: str) -> Path:
 def tiny_options(epochs: int = 1) -> list:
     """``--cfg-options`` that shrink configs/rotnet3d/benchmarks/*: an R3D-18 with 8 base channels, 4-frame
     clips of 28x28, batch 4, ``epochs`` epochs. Schedule shape, optimizer and the 10-clip test stay."""
-    words = ['model.backbone.base_channels=8', 'model.cls_head.in_channels=64', f'train_cfg.max_epochs={epochs}',
-             'train_dataloader.batch_size=4', 'train_dataloader.dataset.pipeline.4.size=28']
+    words = [
+        'model.backbone.base_channels=8', 'model.cls_head.in_channels=64', f'train_cfg.max_epochs={epochs}',
+        'train_dataloader.batch_size=4', 'train_dataloader.dataset.pipeline.4.size=28'
+    ]
     for loader in ('train', 'val', 'test'):
-        words += [f'{loader}_dataloader.dataset.pipeline.1.clip_len=4',
-                  f'{loader}_dataloader.dataset.pipeline.3.scale=(-1,32)']
+        words += [
+            f'{loader}_dataloader.dataset.pipeline.1.clip_len=4',
+            f'{loader}_dataloader.dataset.pipeline.3.scale=(-1,32)'
+        ]
     return words + ['val_dataloader.dataset.pipeline.4.crop_size=28', 'test_dataloader.dataset.pipeline.4.crop_size=28']
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from mmengine.config import Config
-
 from official_trees import benchmark, load_tool
+
 from mmrot3d.benchmark.synthetic import PAPER_VARIANTS
 
 VARIANTS = ('supervised', 'rotnet3d-1rot', 'rotnet3d-0-180deg')
@@ -17,9 +17,12 @@ BACKBONES = ['scratch', 'rotnet3d', *VARIANTS]
 @pytest.fixture(scope='module')
 def demo(tmp_path_factory):
     work, data = tmp_path_factory.mktemp('demo'), tmp_path_factory.mktemp('synthetic')
-    results = load_tool('tools/demo.py').main(
-        ['--tiny', '--work-dir', str(work), '--data-root', str(data), '--splits', '1', '--data-workers', '1',
-         *(f'--pretrain-config={name}={PAPER_VARIANTS[name]}' for name in VARIANTS)])
+    results = load_tool('tools/demo.py').main([
+        '--tiny', '--work-dir',
+        str(work), '--data-root',
+        str(data), '--splits', '1', '--data-workers', '1',
+        *(f'--pretrain-config={name}={PAPER_VARIANTS[name]}' for name in VARIANTS)
+    ])
     return dict(work=work, data=data, results=results, saved=json.loads((work / 'results.json').read_text()))
 
 
@@ -32,8 +35,9 @@ def test_main_job_writes_every_number_and_the_bar(demo):
         assert 0 <= run['top1'] <= 1 and 0 <= run['mean_class_acc'] <= 1
         assert {'retrieval_R_at_1', 'linear_probe_top1'} <= set(saved['frozen']['synthetic'][b]['runs']['split1'])
         assert saved['selection'][b]['chosen'] and saved['selection'][b]['candidates'][0]['val_top1'] >= 0
-    assert set(saved['bar']['checks']) == {'scratch_above_chance', 'finetune_gain_5pts', 'linear_probe_gain_10pts',
-                                           'retrieval_r1_gain_10pts'}
+    assert set(saved['bar']['checks']) == {
+        'scratch_above_chance', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts'
+    }
     assert demo['results']['bar'] == saved['bar']
     md = (work / 'results.md').read_text()
     for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Recipes chosen', '**Bar: ',
@@ -62,9 +66,11 @@ def test_pretext_is_measured_on_held_out_and_actor_free_clips(demo):
 
 def test_variants_use_equal_compute(demo):
     """32 clips through the backbone per step: 8 x 4 rotations, 32 x 1 random rotation, 16 x 2, 32 labelled."""
+
     def dumped(name):
         folder = demo['work'] / 'jobs' / 'pretrain' / name
         return Config.fromfile(next(folder.glob('*.py')))
+
     per_step = {}
     for name in ('rotnet3d', *VARIANTS):
         cfg = dumped(name)

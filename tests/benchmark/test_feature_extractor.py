@@ -3,9 +3,9 @@ import torch
 
 
 def test_feature_extractor_averages_views(tmp_path):
+    from conftest import tiny_r3d
     from mmaction.registry import MODELS
 
-    from conftest import tiny_r3d
     from mmrot3d.models import export_backbone
     m = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(4)))
     m.init_weights()

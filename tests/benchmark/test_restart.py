@@ -10,12 +10,16 @@ import time
 from pathlib import Path
 
 from official_trees import benchmark, official_tree, tiny_options
+
 from mmrot3d.utils.shipped_files import shipped_path
 
 
 def argv(work: Path):
-    return ['hmdb51', '--data-root', official_tree('hmdb51'), '--work-dir', work, '--splits', '1', '--seeds', '0',
-            '--samples', '3', '--cfg-options', *tiny_options(epochs=3)]
+    return [
+        'hmdb51', '--data-root',
+        official_tree('hmdb51'), '--work-dir', work, '--splits', '1', '--seeds', '0', '--samples', '3', '--cfg-options',
+        *tiny_options(epochs=3)
+    ]
 
 
 def interrupted_training(work: Path):
@@ -32,8 +36,10 @@ def kill_while_training(work: Path, log: Path) -> Path:
     job (SIGSTOP) until another job has finished, SIGKILL the benchmark and let the job go on. Returns the
     held job's folder, after its process has died with the benchmark."""
     with open(log, 'w') as out:
-        proc = subprocess.Popen([sys.executable, str(shipped_path('tools/benchmark.py')), *map(str, argv(work))],
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable,
+                                 str(shipped_path('tools/benchmark.py')), *map(str, argv(work))],
+                                stdout=out,
+                                stderr=subprocess.STDOUT)
     deadline, job, pid = time.monotonic() + 600, None, None
     while time.monotonic() < deadline and proc.poll() is None:
         if job is None:

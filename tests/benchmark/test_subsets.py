@@ -16,8 +16,9 @@ def write_list(path, lines):
 def train_list(tmp_path):
     """4 classes of 40, 20, 10 and 7 videos, UCF-style names, classes interleaved."""
     sizes = [40, 20, 10, 7]
-    lines = [f'C{c}/v_C{c}_g{i // 2 + 1:02d}_c{i % 2 + 1:02d}.avi {c}' for i in range(40) for c in range(4)
-             if i < sizes[c]]
+    lines = [
+        f'C{c}/v_C{c}_g{i // 2 + 1:02d}_c{i % 2 + 1:02d}.avi {c}' for i in range(40) for c in range(4) if i < sizes[c]
+    ]
     return write_list(tmp_path / 'train.txt', lines)
 
 
@@ -31,7 +32,7 @@ def videos(path):
 
 def test_fractions_are_class_balanced_nested_and_reproducible(train_list, tmp_path):
     subsets = {f: label_subset(train_list, tmp_path / f'f{f}.txt', seed=0, fraction=f) for f in (0.1, 0.25, 0.5)}
-    assert labels(subsets[0.1]) == {0: 4, 1: 2, 2: 1, 3: 1}      # ceil(0.1 * n) per class, at least one
+    assert labels(subsets[0.1]) == {0: 4, 1: 2, 2: 1, 3: 1}  # ceil(0.1 * n) per class, at least one
     assert labels(subsets[0.25]) == {0: 10, 1: 5, 2: 3, 3: 2}
     assert videos(subsets[0.1]) < videos(subsets[0.25]) < videos(subsets[0.5]) < videos(train_list)
     again = label_subset(train_list, tmp_path / 'again.txt', seed=0, fraction=0.25)

@@ -8,8 +8,8 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
-
 from official_trees import benchmark, official_tree, tiny_options
+
 from mmrot3d.utils.shipped_files import shipped_path
 
 CONFIG = shipped_path('configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
@@ -31,8 +31,10 @@ def ucf(tmp_path_factory):
     root, work = official_tree('ucf101'), tmp_path_factory.mktemp('ucf_benchmark')
     theirs = work / 'theirs.pth'
     state = backbone_file(theirs)
-    argv = ['ucf101', '--data-root', root, '--work-dir', work, '--seeds', '0', '--backbone', f'theirs={theirs}',
-            '--prefix', 'theirs=module.backbone.', '--cfg-options', *tiny_options()]
+    argv = [
+        'ucf101', '--data-root', root, '--work-dir', work, '--seeds', '0', '--backbone', f'theirs={theirs}', '--prefix',
+        'theirs=module.backbone.', '--cfg-options', *tiny_options()
+    ]
     results = benchmark(argv)
     return dict(work=work, results=results, argv=argv, state=state)
 
@@ -102,8 +104,11 @@ def test_a_backbone_that_does_not_fit_stops_before_any_job(tmp_path, capsys):
     bad = tmp_path / 'wide.pth'
     backbone_file(bad, base_channels=16)
     with pytest.raises(SystemExit) as stop:
-        benchmark(['ucf101', '--data-root', official_tree('ucf101'), '--work-dir', tmp_path / 'work',
-                   '--backbone', f'wide={bad}', '--prefix', 'wide=module.backbone.', '--cfg-options', *tiny_options()])
+        benchmark([
+            'ucf101', '--data-root',
+            official_tree('ucf101'), '--work-dir', tmp_path / 'work', '--backbone', f'wide={bad}', '--prefix',
+            'wide=module.backbone.', '--cfg-options', *tiny_options()
+        ])
     message = str(stop.value)
     assert message.startswith('error: --backbone wide=') and 'does not fit the backbone of' in message
     assert 'shape mismatches' in message and '\n' not in message
@@ -112,11 +117,14 @@ def test_a_backbone_that_does_not_fit_stops_before_any_job(tmp_path, capsys):
 
 def test_dry_run_prints_torchrun_and_slurm_commands(tmp_path, capsys):
     root = official_tree('ucf101')
-    common = ['ucf101', '--data-root', root, '--work-dir', tmp_path, '--seeds', '0', '--splits', '1', '--dry-run',
-              '--gpus', '4', '--cfg-options', *tiny_options()]
+    common = [
+        'ucf101', '--data-root', root, '--work-dir', tmp_path, '--seeds', '0', '--splits', '1', '--dry-run', '--gpus',
+        '4', '--cfg-options', *tiny_options()
+    ]
     printed = benchmark(common + ['--launcher', 'pytorch'])
-    assert set(printed) == {'finetune/ucf101/scratch/full/split1/seed0', 'test/ucf101/scratch/full/split1/seed0',
-                            'frozen/ucf101/scratch'}
+    assert set(printed) == {
+        'finetune/ucf101/scratch/full/split1/seed0', 'test/ucf101/scratch/full/split1/seed0', 'frozen/ucf101/scratch'
+    }
     train = printed['finetune/ucf101/scratch/full/split1/seed0']
     assert train['state'] == 'todo'
     assert '-m torch.distributed.run --nproc_per_node=4' in train['command'] and train['command'].endswith(
@@ -132,13 +140,17 @@ def test_dry_run_prints_torchrun_and_slurm_commands(tmp_path, capsys):
 
 def test_pretrain_config_is_checked_and_planned_before_its_backbone_is_used(tmp_path):
     root, pretrain = official_tree('ucf101'), 'configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'
-    printed = benchmark(['ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--seeds', '0',
-                         '--pretrain-config', f'mine={pretrain}', '--no-scratch', '--dry-run'])
+    printed = benchmark([
+        'ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--seeds', '0', '--pretrain-config',
+        f'mine={pretrain}', '--no-scratch', '--dry-run'
+    ])
     assert list(printed)[:2] == ['pretrain/mine', 'export/mine']
     assert re.search(r'tools/train\.py \S*/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb\.py --work-dir',
                      printed['pretrain/mine']['command'])
     assert f'pretrained_backbone.checkpoint={tmp_path}/backbones/mine.pth' in \
         printed['finetune/ucf101/mine/full/split1/seed0']['command']
     with pytest.raises(SystemExit, match='builds a backbone that does not fit'):
-        benchmark(['ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--dry-run',
-                   '--pretrain-config', 'x3d=configs/rotnet3d/rotnet3d_x3d-s_1xb32-16x2x1-50e_kinetics400-rgb.py'])
+        benchmark([
+            'ucf101', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--dry-run', '--pretrain-config',
+            'x3d=configs/rotnet3d/rotnet3d_x3d-s_1xb32-16x2x1-50e_kinetics400-rgb.py'
+        ])

@@ -11,14 +11,16 @@ from mmrot3d.benchmark.recipes import Recipe, choose, iteration_options
 from mmrot3d.benchmark.resources import plan_resources
 
 
-@pytest.mark.parametrize('cores, cap, expected', [
-    (1, None, (1, 1, 0)),   # one job, one thread, decoding in the training thread
-    (2, None, (2, 1, 0)),   # two single-thread jobs side by side (no worker: it would oversubscribe)
-    (8, None, (8, 1, 0)),
-    (2, 1, (1, 2, 0)),      # --jobs 1: the job gets both cores as threads
-    (8, 2, (2, 3, 1)),      # 4 cores per job: 3 threads + 1 loader worker
-    (8, 1, (1, 7, 1)),
-])
+@pytest.mark.parametrize(
+    'cores, cap, expected',
+    [
+        (1, None, (1, 1, 0)),  # one job, one thread, decoding in the training thread
+        (2, None, (2, 1, 0)),  # two single-thread jobs side by side (no worker: it would oversubscribe)
+        (8, None, (8, 1, 0)),
+        (2, 1, (1, 2, 0)),  # --jobs 1: the job gets both cores as threads
+        (8, 2, (2, 3, 1)),  # 4 cores per job: 3 threads + 1 loader worker
+        (8, 1, (1, 7, 1)),
+    ])
 def test_thread_and_worker_choice_never_oversubscribes(cores, cap, expected):
     r = plan_resources(cores, max_jobs=cap)
     assert (r.jobs, r.threads, r.workers) == expected
@@ -39,8 +41,8 @@ def test_log_progress_reads_mmengine_lines(tmp_path):
 def test_eta_from_measured_rates():
     out = io.StringIO()
     p = Progress('demo', priors=dict(finetune=1.0), stream=out)
-    assert p.eta([('finetune', 100)], [], slots=2) == 50.0          # prior: 1 s per iteration
-    p.record('finetune', seconds=60.0, units=300)                   # measured: 0.2 s per iteration
+    assert p.eta([('finetune', 100)], [], slots=2) == 50.0  # prior: 1 s per iteration
+    p.record('finetune', seconds=60.0, units=300)  # measured: 0.2 s per iteration
     assert p.eta([('finetune', 600)], [('finetune', 30.0, 100, 600)], slots=2) == pytest.approx((120 + 100) / 2)
     assert p.eta([('unknown', 5)], [], slots=1) is None
     p.say('started x', 3, 10, eta=125)
@@ -55,20 +57,28 @@ def test_deferred_arguments(tmp_path):
 
 
 def test_recipes_and_budget_options():
-    assert Recipe(3e-3, 0.1).options() == ['optim_wrapper.optimizer.lr=0.003',
-                                          'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult=0.1']
-    assert iteration_options(600) == ['train_cfg.max_iters=600', 'train_cfg.val_interval=600',
-                                      'param_scheduler.0.end=60', 'param_scheduler.1.begin=60',
-                                      'param_scheduler.1.end=600']
+    assert Recipe(3e-3, 0.1).options() == [
+        'optim_wrapper.optimizer.lr=0.003', 'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult=0.1'
+    ]
+    assert iteration_options(600) == [
+        'train_cfg.max_iters=600', 'train_cfg.val_interval=600', 'param_scheduler.0.end=60',
+        'param_scheduler.1.begin=60', 'param_scheduler.1.end=600'
+    ]
     picked = choose([Recipe(1e-3), Recipe(3e-3), Recipe(1e-2)], [0.2, 0.5, 0.5])
-    assert picked['chosen'] == dict(lr=3e-3, backbone_lr_mult=1.0)   # the first of equals
+    assert picked['chosen'] == dict(lr=3e-3, backbone_lr_mult=1.0)  # the first of equals
     assert [c['val_top1'] for c in picked['candidates']] == [0.2, 0.5, 0.5]
 
 
 def test_aggregation_over_splits_and_seeds():
-    results = {f'test/ucf101/mine/full/split{s}/seed{k}': {'acc/top1': 0.1 * s + 0.01 * k, 'acc/top5': 1.0,
-                                                          'acc/mean1': 0.5}
-               for s in (1, 2, 3) for k in (0, 1)}
+    results = {
+        f'test/ucf101/mine/full/split{s}/seed{k}': {
+            'acc/top1': 0.1 * s + 0.01 * k,
+            'acc/top5': 1.0,
+            'acc/mean1': 0.5
+        }
+        for s in (1, 2, 3)
+        for k in (0, 1)
+    }
     table = finetune_table(results)['ucf101']['mine']['full']
     assert [(r['split'], r['seed']) for r in table['runs']] == [(s, k) for s in (1, 2, 3) for k in (0, 1)]
     assert table['summary']['top1']['n'] == 6 and table['summary']['top1']['mean'] == pytest.approx(0.205)
@@ -91,15 +101,32 @@ def test_results_md_is_laid_out_like_the_papers_table():
     for d in ('ucf101', 'hmdb51'):
         for b, base in (('scratch', 0.4), ('rotnet3d', 0.6)):
             for s in (1, 2, 3):
-                results[f'test/{d}/{b}/full/split{s}/seed0'] = {'acc/top1': base + 0.01 * s, 'acc/top5': 0.9,
-                                                               'acc/mean1': base}
+                results[f'test/{d}/{b}/full/split{s}/seed0'] = {
+                    'acc/top1': base + 0.01 * s,
+                    'acc/top5': 0.9,
+                    'acc/mean1': base
+                }
             results[f'test/{d}/{b}/frac0.1/split1/seed0'] = {'acc/top1': base / 2, 'acc/top5': 0.5, 'acc/mean1': 0.2}
-            results[f'frozen/{d}/{b}'] = {f'split{s}': {**{f'retrieval_R_at_{k}': base for k in (1, 5, 10, 20, 50)},
-                                                         'linear_probe_top1': base} for s in (1, 2, 3)}
-    res = dict(dataset_titles={'ucf101': 'UCF101', 'hmdb51': 'HMDB51'}, backbone_order=['scratch', 'rotnet3d'],
-               settings=dict(splits=[1, 2, 3], seeds=[0]), finetune=finetune_table(results),
-               frozen=frozen_table(results), resources=dict(cores=2),
-               timing=dict(total_seconds=60, data_seconds=0, jobs={}))
+            results[f'frozen/{d}/{b}'] = {
+                f'split{s}': {
+                    **{
+                        f'retrieval_R_at_{k}': base
+                        for k in (1, 5, 10, 20, 50)
+                    }, 'linear_probe_top1': base
+                }
+                for s in (1, 2, 3)
+            }
+    res = dict(
+        dataset_titles={
+            'ucf101': 'UCF101',
+            'hmdb51': 'HMDB51'
+        },
+        backbone_order=['scratch', 'rotnet3d'],
+        settings=dict(splits=[1, 2, 3], seeds=[0]),
+        finetune=finetune_table(results),
+        frozen=frozen_table(results),
+        resources=dict(cores=2),
+        timing=dict(total_seconds=60, data_seconds=0, jobs={}))
     md = markdown(res).splitlines()
     top = md.index('| backbone | UCF101 | HMDB51 |')
     assert md[top + 2:top + 4] == ['| scratch | 42.0 ± 1.0 | 42.0 ± 1.0 |', '| rotnet3d | 62.0 ± 1.0 | 62.0 ± 1.0 |']
@@ -109,20 +136,34 @@ def test_results_md_is_laid_out_like_the_papers_table():
 
 def test_extra_evaluations_get_a_table():
     from mmrot3d.benchmark.report import evaluation_lines
-    res = dict(evaluations={'actor_share': {'actor_share/synthetic/rotnet3d': {'share': 0.61, 'note': 'x'},
-                                            'actor_share/synthetic/scratch': {'share': 0.2}}})
-    assert evaluation_lines(res)[:6] == ['## actor_share', '', '| dataset / backbone | share |', '| --- | --- |',
-                                         '| synthetic/rotnet3d | 0.61 |', '| synthetic/scratch | 0.2 |']
+    res = dict(
+        evaluations={
+            'actor_share': {
+                'actor_share/synthetic/rotnet3d': {
+                    'share': 0.61,
+                    'note': 'x'
+                },
+                'actor_share/synthetic/scratch': {
+                    'share': 0.2
+                }
+            }
+        })
+    assert evaluation_lines(res)[:6] == [
+        '## actor_share', '', '| dataset / backbone | share |', '| --- | --- |', '| synthetic/rotnet3d | 0.61 |',
+        '| synthetic/scratch | 0.2 |'
+    ]
 
 
 def test_critical_path_goes_first(tmp_path):
     from mmrot3d.benchmark.launch import Launcher
     from mmrot3d.benchmark.resources import plan_resources
     from mmrot3d.benchmark.scheduler import Scheduler
-    jobs = [Job('select/scratch', 'select', tmp_path / 'a', 'tools/train.py', units=300),
-            Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
-            Job('select/rotnet3d', 'select', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
-            Job('finetune/scratch', 'finetune', tmp_path / 'd', 'tools/train.py', units=600, after=['select/scratch'])]
+    jobs = [
+        Job('select/scratch', 'select', tmp_path / 'a', 'tools/train.py', units=300),
+        Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
+        Job('select/rotnet3d', 'select', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
+        Job('finetune/scratch', 'finetune', tmp_path / 'd', 'tools/train.py', units=600, after=['select/scratch'])
+    ]
     progress = Progress('t', priors=dict(pretrain=0.6, select=0.25, finetune=0.25), stream=io.StringIO())
     s = Scheduler(Launcher(), progress, plan_resources(1))
     s.chain = s._chain_lengths(jobs)

@@ -14,13 +14,19 @@ from benchmarks.run import main
 def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys):
     out = tmp_path / 'bench.json'
     # in this process (the decoders still run in their child process); --threads 0 leaves torch's thread count alone
-    main(['--quick', '--repeats', '1', '--threads', '0', '--only', 'decoders,decode_reuse,scaling,bf16_stability',
-          '--json', str(out), '--videos', str(tmp_path / 'videos'), '--synthetic-root', str(synthetic_dataset)])
+    main([
+        '--quick', '--repeats', '1', '--threads', '0', '--only', 'decoders,decode_reuse,scaling,bf16_stability',
+        '--json',
+        str(out), '--videos',
+        str(tmp_path / 'videos'), '--synthetic-root',
+        str(synthetic_dataset)
+    ])
     stdout = capsys.readouterr().out
     assert '=== decoders ===' in stdout and 'frames_per_cpu_s' in stdout
 
     report = json.loads(out.read_text())
-    assert report['quick'] is True and set(report['results']) == {'decoders', 'decode_reuse', 'scaling', 'bf16_stability'}
+    assert report['quick'] is True and set(
+        report['results']) == {'decoders', 'decode_reuse', 'scaling', 'bf16_stability'}
     assert report['environment']['device'] == 'cpu'
 
     decoders = report['results']['decoders']
@@ -33,14 +39,23 @@ def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys)
 
     reuse = report['results']['decode_reuse']
     rows = {r['variant']: r for r in reuse['rows']}
-    assert list(rows) == ['decode_floor', 'in_model', 'in_model_drop_label', 'in_model_resized_decode',
-                          'in_model_device_aug', 'in_pipeline_random']
-    assert {v: r['decodes_per_sample'] for v, r in rows.items()} == {
-        **{v: 0.25 for v in rows}, 'in_pipeline_random': 1.0}
+    assert list(rows) == [
+        'decode_floor', 'in_model', 'in_model_drop_label', 'in_model_resized_decode', 'in_model_device_aug',
+        'in_pipeline_random'
+    ]
+    assert {
+        v: r['decodes_per_sample']
+        for v, r in rows.items()
+    } == {
+        **{
+            v: 0.25
+            for v in rows
+        }, 'in_pipeline_random': 1.0
+    }
     assert reuse['samples_per_step'] == 4 * reuse['clips_decoded_per_step']
     assert all(r['worker_ms'] > 0 and r['loader_ms'] >= r['worker_ms'] for r in rows.values())  # worker CPU was read
-    assert rows['decode_floor']['device_side_ms'] is None and all(
-        rows[v]['device_side_ms'] > 0 for v in rows if v != 'decode_floor')
+    assert rows['decode_floor']['device_side_ms'] is None and all(rows[v]['device_side_ms'] > 0
+                                                                  for v in rows if v != 'decode_floor')
     assert abs(rows['decode_floor']['x_floor'] - 1) < 1e-9 and rows['in_pipeline_random']['x_less_than_random'] == 1
     assert isinstance(reuse['goal_floor_met'], bool) and isinstance(reuse['goal_random_met'], bool)
     assert reuse['worker_thread_settings']['torch_threads'] == 1  # DataLoader workers run 1 torch thread

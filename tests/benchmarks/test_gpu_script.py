@@ -27,8 +27,9 @@ def test_gpu_script_cpu_fallback_measures_every_section(tmp_path, capsys):
 
     throughput = sections['throughput']
     rates = {r['variant']: r['clips_per_s'] for r in throughput['rows']}
-    assert set(rates) == {'fp32', 'fp32+channels_last_3d', 'fp16', 'fp16+channels_last_3d', 'bf16',
-                          'bf16+channels_last_3d'}
+    assert set(rates) == {
+        'fp32', 'fp32+channels_last_3d', 'fp16', 'fp16+channels_last_3d', 'bf16', 'bf16+channels_last_3d'
+    }
     assert all(rate > 0 for rate in rates.values()) and throughput['fastest'] in rates
     fp32 = next(r for r in throughput['rows'] if r['variant'] == 'fp32')
     assert fp32['loss_finite'] and fp32['vs_fp32'] == 1.0
@@ -68,18 +69,37 @@ def test_summary_keeps_what_a_failing_section_measured():
     # the GPU run happens once: a failed section or setting must not hide the numbers beside it
     from benchmarks.gpu_report import markdown
     stats = dict(median=1.01, ci95=[0.99, 1.02], q1=1.0, q3=1.02, repeats=12)
-    report = dict(command='python -m benchmarks.gpu --out x', smoke=False, seconds={'ratio': 9.0},
-                  environment=dict(gpu='GPU', date='2026-01-01T00:00:00', torch='2', cores=16, cpu='cpu'),
-                  sections=dict(
-                      ratio=dict(description='ratios', rows=[
-                          dict(setting='bf16', error='RuntimeError: no kernel'),
-                          dict(setting='fp32', clips_per_step=128, ratio=stats, holds=True, bar_met=True,
-                               clips_per_s=dict(rotation=900.0, supervised=890.0))]),
-                      memory=dict(error='OutOfMemoryError: boom', traceback='...'),
-                      train=dict(error='tools/train.py exited with 1', config='c.py', amp=True, batch_clips=32,
-                                 videos=dict(count=256, size=[340, 256], frames=160, codec='mp4v'), log='train.log',
-                                 max_iters=600, workers=14, cores=16, summary=dict(data_wait_share_steady=0.4),
-                                 run=dict(wall_s=20.0, returncode=1, stopped_at_wall_cap=False))))
+    report = dict(
+        command='python -m benchmarks.gpu --out x',
+        smoke=False,
+        seconds={'ratio': 9.0},
+        environment=dict(gpu='GPU', date='2026-01-01T00:00:00', torch='2', cores=16, cpu='cpu'),
+        sections=dict(
+            ratio=dict(
+                description='ratios',
+                rows=[
+                    dict(setting='bf16', error='RuntimeError: no kernel'),
+                    dict(
+                        setting='fp32',
+                        clips_per_step=128,
+                        ratio=stats,
+                        holds=True,
+                        bar_met=True,
+                        clips_per_s=dict(rotation=900.0, supervised=890.0))
+                ]),
+            memory=dict(error='OutOfMemoryError: boom', traceback='...'),
+            train=dict(
+                error='tools/train.py exited with 1',
+                config='c.py',
+                amp=True,
+                batch_clips=32,
+                videos=dict(count=256, size=[340, 256], frames=160, codec='mp4v'),
+                log='train.log',
+                max_iters=600,
+                workers=14,
+                cores=16,
+                summary=dict(data_wait_share_steady=0.4),
+                run=dict(wall_s=20.0, returncode=1, stopped_at_wall_cap=False))))
     text = markdown(report)
     assert 'RuntimeError: no kernel' in text and '| fp32 | 128 | 1.01 | 0.990-1.020 |' in text
     assert 'FAILED: `OutOfMemoryError: boom`' in text

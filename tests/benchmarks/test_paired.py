@@ -26,8 +26,16 @@ def test_paired_repeats_stops_once_the_interval_is_narrow(monkeypatch):
 
     def spend(seconds):
         return lambda: clock.__setitem__('t', clock['t'] + seconds)
-    run = paired.paired_repeats({'base': spend(1.0), 'fast': spend(0.5)}, 'base', 'fast', min_repeats=6,
-                                max_repeats=40, tolerance=0.03)
+
+    run = paired.paired_repeats({
+        'base': spend(1.0),
+        'fast': spend(0.5)
+    },
+                                'base',
+                                'fast',
+                                min_repeats=6,
+                                max_repeats=40,
+                                tolerance=0.03)
     assert len(run['seconds']['base']) == 6 and run['holds']
     assert run['ratios']['wall']['fast']['median'] == pytest.approx(2.0)
     assert run['ratios']['cpu']['base']['median'] == pytest.approx(1.0)

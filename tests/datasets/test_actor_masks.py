@@ -13,8 +13,14 @@ def test_masks_are_the_pixels_the_actor_changes():
     for job in make_jobs(params)[::4]:
         frames, _ = render_job(job, params)
         masks = render_job_masks(job, params)
-        without, _ = render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
-                                 params.frames, params.size, params.fps, draw_actor=False)
+        without, _ = render_clip(
+            job.class_idx,
+            style_for(job),
+            np.random.default_rng(list(job.clip_key)),
+            params.frames,
+            params.size,
+            params.fps,
+            draw_actor=False)
         changed = np.abs(frames.astype(int) - without.astype(int)).max(axis=-1) > 30
         assert masks.shape == (params.frames, params.size, params.size) and masks.dtype == bool
         assert 0.01 < masks.mean() < 0.3
@@ -30,7 +36,7 @@ def test_masks_of_a_written_video_match_its_frames(synthetic_dataset):
     assert masks_of.root == synthetic_dataset.resolve()
     masks = masks_of(video)
     reader = decord.VideoReader(str(video))
-    assert masks.shape == (len(reader),) + reader[0].shape[:2]
+    assert masks.shape == (len(reader), ) + reader[0].shape[:2]
     np.testing.assert_array_equal(masks, render_job_masks(masks_of.job(video), masks_of.params))
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import run_tool
+
 from mmrot3d.datasets.preparation import (AnnotationError, build_hmdb51_lists, build_kinetics400_lists,
                                           build_ucf101_lists)
 from mmrot3d.datasets.preparation.common import find_missing
@@ -19,13 +19,13 @@ K400_CLI = 'tools/data/kinetics400/build_file_list.py'
 
 # classInd order (alphabetical as in the release). The HandstandPushups files are really named
 # v_HandStandPushups_gXX_cYY.avi in the release: the folder, not the file prefix, is the class.
-UCF_CLASSES = [('ApplyEyeMakeup', 'ApplyEyeMakeup'), ('HandstandPushups', 'HandStandPushups'),
-               ('YoYo', 'YoYo')]
+UCF_CLASSES = [('ApplyEyeMakeup', 'ApplyEyeMakeup'), ('HandstandPushups', 'HandStandPushups'), ('YoYo', 'YoYo')]
 HMDB_CLASSES = ['shoot_bow', 'brush_hair', 'cartwheel']  # created in this (unsorted) order
 K400_TRAIN = [  # label, youtube_id, start, end
     ('playing guitar', '--07WQ2iBlw', 1, 11), ('abseiling', '0wR5jVB-WPk', 417, 427),
     ("massaging person's head", 'a_B-c1D2e3F', 30, 40), ('abseiling', 'zzz_missing', 5, 15),
-    ('playing guitar', 'Xq4nV8p0q1E', 0, 10), ("massaging person's head", 'QqQqQqQqQqQ', 12, 22)]
+    ('playing guitar', 'Xq4nV8p0q1E', 0, 10), ("massaging person's head", 'QqQqQqQqQqQ', 12, 22)
+]
 K400_VAL = [('abseiling', '3caPS4FHFF8', 36, 46), ('playing guitar', 'ZZ_xY-12abc', 100, 110),
             ("massaging person's head", 'm4ss4g3h34d', 7, 17)]
 K400_MISSING = {'zzz_missing'}
@@ -59,8 +59,7 @@ def make_ucf101(root: Path, clips, class_order=None) -> Path:
     ann = root / 'ucfTrainTestlist'
     ann.mkdir(parents=True, exist_ok=True)
     crlf = lambda lines: ''.join(f'{line}\r\n' for line in lines)  # noqa: E731
-    (ann / 'classInd.txt').write_bytes(
-        crlf(f'{i + 1} {name}' for i, (name, _) in enumerate(UCF_CLASSES)).encode())
+    (ann / 'classInd.txt').write_bytes(crlf(f'{i + 1} {name}' for i, (name, _) in enumerate(UCF_CLASSES)).encode())
     for split, test_group in zip((1, 2, 3), (1, 2, 1)):
         train, test = [], []
         for i in range(len(UCF_CLASSES)):
@@ -87,8 +86,8 @@ def make_hmdb51(root: Path, clips, class_order=HMDB_CLASSES) -> Path:
         for v in videos:
             _put(clips, root / 'videos' / name / v)
         for split in (1, 2, 3):
-            (splits / f'{name}_test_split{split}.txt').write_text(
-                ''.join(f'{v} {(k + split) % 3} \n' for k, v in enumerate(videos)))
+            (splits / f'{name}_test_split{split}.txt').write_text(''.join(f'{v} {(k + split) % 3} \n'
+                                                                          for k, v in enumerate(videos)))
     return root
 
 
@@ -155,12 +154,18 @@ def test_ucf101_labels_follow_classind_not_alphabet(tmp_path, clips):
     new = {'YoYo': 1, 'ApplyEyeMakeup': 2, 'HandstandPushups': 3}
     for split in (1, 2, 3):
         path = ann / f'trainlist0{split}.txt'
-        path.write_text(''.join(f"{v} {new[v.split('/')[0]]}\n" for v, _ in
-                                (line.split() for line in path.read_text().splitlines())))
+        path.write_text(''.join(f"{v} {new[v.split('/')[0]]}\n"
+                                for v, _ in (line.split() for line in path.read_text().splitlines())))
     class_names, lists = build_ucf101_lists(ann)
     assert class_names == ['YoYo', 'ApplyEyeMakeup', 'HandstandPushups']
-    assert {e.path.split('/')[0]: e.label for e in lists[2][1]} == {
-        'YoYo': 0, 'ApplyEyeMakeup': 1, 'HandstandPushups': 2}
+    assert {
+        e.path.split('/')[0]: e.label
+        for e in lists[2][1]
+    } == {
+        'YoYo': 0,
+        'ApplyEyeMakeup': 1,
+        'HandstandPushups': 2
+    }
 
 
 def test_ucf101_cli(tmp_path, clips):
@@ -189,11 +194,12 @@ def test_ucf101_cli(tmp_path, clips):
     # MMAction2 layout via flags.
     shutil.move(str(root / 'UCF-101'), str(root / 'videos'))
     shutil.move(str(root / 'ucfTrainTestlist'), str(root / 'annotations'))
-    proc = run_tool(UCF_CLI, '--root', root, '--video-dir', root / 'videos', '--ann-dir',
-                    root / 'annotations', '--out', tmp_path / 'c_out', '--splits', '1')
+    proc = run_tool(UCF_CLI, '--root', root, '--video-dir', root / 'videos', '--ann-dir', root / 'annotations', '--out',
+                    tmp_path / 'c_out', '--splits', '1')
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / 'c_out').iterdir()) == [
-        'ucf101_classes.txt', 'ucf101_train_split_1_videos.txt', 'ucf101_val_split_1_videos.txt']
+        'ucf101_classes.txt', 'ucf101_train_split_1_videos.txt', 'ucf101_val_split_1_videos.txt'
+    ]
 
 
 def test_ucf101_missing_video_skipped_or_strict(tmp_path, clips):
@@ -250,11 +256,11 @@ def test_ucf101_cli_error(tmp_path, clips):
     path = root / 'ucfTrainTestlist/trainlist01.txt'
     lines = path.read_text().splitlines()
     path.write_text('\n'.join(lines[:16] + ['YoYo/v_YoYo_g02_c01.avi 102']) + '\n')
-    assert_cli_error(run_tool(UCF_CLI, '--root', root), 'error: ',
-                     'ucfTrainTestlist/trainlist01.txt:7: label 102 out of range 1..3')
+    assert_cli_error(
+        run_tool(UCF_CLI, '--root', root), 'error: ', 'ucfTrainTestlist/trainlist01.txt:7: label 102 out of range 1..3')
     assert not (root / 'ucf101_train_split_1_videos.txt').exists()
-    assert_cli_error(run_tool(UCF_CLI, '--root', tmp_path / 'nowhere'),
-                     'nowhere/ucfTrainTestlist/classInd.txt: file not found')
+    assert_cli_error(
+        run_tool(UCF_CLI, '--root', tmp_path / 'nowhere'), 'nowhere/ucfTrainTestlist/classInd.txt: file not found')
 
 
 # ----------------------------------------------------------------------------------------- HMDB51
@@ -273,8 +279,8 @@ def test_hmdb51_api(tmp_path, clips):
 
 def test_hmdb51_cli_stable(tmp_path, clips):
     a = make_hmdb51(tmp_path / 'a', clips)
-    proc = run_tool(HMDB_CLI, '--video-root', a / 'videos', '--split-dir', a / 'testTrainMulti_7030_splits',
-                    '--out', a / 'lists')
+    proc = run_tool(HMDB_CLI, '--video-root', a / 'videos', '--split-dir', a / 'testTrainMulti_7030_splits', '--out',
+                    a / 'lists')
     assert proc.returncode == 0, proc.stderr
     assert f'wrote {a}/lists/hmdb51_val_split_3_videos.txt: 3 videos, 3 classes' in proc.stdout
     for split in (1, 2, 3):
@@ -302,8 +308,9 @@ def test_hmdb51_missing_video(tmp_path, clips):
     assert 'hmdb51_train_split_1_videos.txt: 2 videos, 2 classes' in proc.stdout
     assert (root / 'hmdb51_train_split_1_missing.txt').read_text() == \
         'cartwheel/April_09_cartwheel_u_nm_np1_ba_goo_0.avi 1\n'
-    assert_cli_error(run_tool(HMDB_CLI, '--root', root, '--strict'),
-                     'testTrainMulti_7030_splits/cartwheel_test_split1.txt:1: video ', 'not found under')
+    assert_cli_error(
+        run_tool(HMDB_CLI, '--root', root, '--strict'),
+        'testTrainMulti_7030_splits/cartwheel_test_split1.txt:1: video ', 'not found under')
 
 
 @pytest.mark.parametrize('name,content,expected', [
@@ -342,9 +349,8 @@ def test_kinetics_api(tmp_path, clips):
     train, train_missing = lists['train']
     assert [e.path for e in train_missing] == ['train/abseiling/zzz_missing_000005_000015.mp4']
     assert train_missing[0].lineno == 5
-    assert [(e.path, e.label) for e in train[:2]] == [
-        ('train/playing_guitar/--07WQ2iBlw_000001_000011.mp4', 2),
-        ('train/abseiling/0wR5jVB-WPk_000417_000427.mp4', 0)]
+    assert [(e.path, e.label) for e in train[:2]] == [('train/playing_guitar/--07WQ2iBlw_000001_000011.mp4', 2),
+                                                      ('train/abseiling/0wR5jVB-WPk_000417_000427.mp4', 0)]
     val, val_missing = lists['val']
     assert len(train) == 5 and len(val) == 3 and val_missing == []
     assert all((root / 'videos' / e.path).is_file() for e in train + val)
@@ -366,7 +372,8 @@ def test_kinetics_cli(tmp_path, clips):
     assert all((root / 'videos' / path).is_file() for path, _ in train + val)
     assert all(' ' not in path for path, _ in train + val)
     assert (root / 'kinetics400_classes.txt').read_text().splitlines() == [
-        'abseiling', "massaging person's head", 'playing guitar']
+        'abseiling', "massaging person's head", 'playing guitar'
+    ]
     before = {p.name: p.read_bytes() for p in root.glob('*.txt')}
     assert run_tool(K400_CLI, '--root', root).returncode == 0  # --video-dir defaults to <root>/videos
     assert {p.name: p.read_bytes() for p in root.glob('*.txt')} == before
@@ -416,5 +423,6 @@ def test_kinetics_bad_csv(tmp_path, clips, name, edit, expected):
 
 def test_kinetics_missing_video_dir(tmp_path, clips):
     root = make_kinetics(tmp_path, clips)
-    assert_cli_error(run_tool(K400_CLI, '--root', root, '--video-dir', root / 'clips'),
-                     f'{root}/clips/train: video directory not found')
+    assert_cli_error(
+        run_tool(K400_CLI, '--root', root, '--video-dir', root / 'clips'),
+        f'{root}/clips/train: video directory not found')

@@ -56,8 +56,10 @@ def test_ucf_layout_and_splits(dataset):
     assert [int(i) for i, _ in class_ind] == list(range(1, len(CLASSES) + 1))
     names = {name: int(i) for i, name in class_ind}
     assert list(names) == [camel_case(c) for c in CLASSES] and 'JumpingJack' in names
-    videos = {str(p.relative_to(dataset / 'ucf_style' / 'UCF-101'))
-              for p in (dataset / 'ucf_style' / 'UCF-101').glob('*/*.avi')}
+    videos = {
+        str(p.relative_to(dataset / 'ucf_style' / 'UCF-101'))
+        for p in (dataset / 'ucf_style' / 'UCF-101').glob('*/*.avi')
+    }
     assert len(videos) == SMALL.clips_per_class * len(CLASSES)
     held_out_count = {}
     for split in (1, 2, 3):
@@ -161,7 +163,7 @@ def test_background_has_no_up_direction():
     for i in range(240):
         rng = np.random.default_rng([12, i])
         frames, _ = render_clip(i % len(CLASSES), sample_style(rng), rng, num_frames=4, size=32, draw_actor=False)
-        img = frames.astype(np.float64).mean(axis=(0, 3))          # (H, W)
+        img = frames.astype(np.float64).mean(axis=(0, 3))  # (H, W)
         sums += img
         diffs_v.append(img[:16].mean() - img[16:].mean())
         diffs_h.append(img[:, :16].mean() - img[:, 16:].mean())
@@ -185,13 +187,13 @@ def test_actor_free_controls_twin_the_val_clips(dataset):
     job = [j for j in make_jobs(SMALL) if j.path.startswith('kinetics_style/videos/val/')][0]
     with_actor, joints = render_job(job, SMALL)
     without = _decode(root / job.path[len('kinetics_style/videos/'):]).astype(int)
-    diff = np.abs(with_actor.astype(int) - without).max(axis=-1)   # (T, H, W)
+    diff = np.abs(with_actor.astype(int) - without).max(axis=-1)  # (T, H, W)
     u, v = joints[0].mean(0)
     far = np.ones(diff.shape[1:], bool)
     yy, xx = np.mgrid[:diff.shape[1], :diff.shape[2]]
     span = np.ptp(joints[..., 1]) + 6
     far &= (np.abs(yy - v) > span) | (np.abs(xx - u) > span)
-    assert diff.mean() > 1.0                      # the actor is gone
+    assert diff.mean() > 1.0  # the actor is gone
     if far.any():
-        assert np.median(diff[0][far]) < 12       # the rest is the same scene (up to codec noise)
-    assert generate_actor_free(dataset, SMALL, workers=1) == root   # reused
+        assert np.median(diff[0][far]) < 12  # the rest is the same scene (up to codec noise)
+    assert generate_actor_free(dataset, SMALL, workers=1) == root  # reused

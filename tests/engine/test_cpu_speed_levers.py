@@ -5,27 +5,32 @@ import types
 
 import pytest
 import torch
+from conftest import load_tool, tiny_r3d
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from conftest import load_tool, tiny_r3d
 from mmrot3d.engine.hooks import ChannelsLast3dHook
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75] * 3, std=[57.375] * 3)
 
 
 def rotation_model():
-    model = MODELS.build(dict(type='RotationRecognizer', backbone=tiny_r3d(), rotate_in_model=True,
-                              cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
-                              data_preprocessor=PREPROCESSOR))
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer',
+            backbone=tiny_r3d(),
+            rotate_in_model=True,
+            cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
+            data_preprocessor=PREPROCESSOR))
     model.init_weights()
     return model
 
 
 def batch(num=2):
     g = torch.Generator().manual_seed(0)
-    return dict(inputs=[torch.randint(0, 256, (1, 3, 8, 32, 32), generator=g, dtype=torch.uint8) for _ in range(num)],
-                data_samples=[ActionDataSample() for _ in range(num)])
+    return dict(
+        inputs=[torch.randint(0, 256, (1, 3, 8, 32, 32), generator=g, dtype=torch.uint8) for _ in range(num)],
+        data_samples=[ActionDataSample() for _ in range(num)])
 
 
 def test_amp_on_a_machine_without_gpu_is_one_clear_error(tmp_path):

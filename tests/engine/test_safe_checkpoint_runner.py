@@ -14,6 +14,7 @@ from mmrot3d.utils.checkpoint import is_trusted_checkpoint, load_checkpoint_file
 
 
 class Linear(BaseModel):
+
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(2, 2)
@@ -24,10 +25,14 @@ class Linear(BaseModel):
 
 def runner(cls, work_dir, **kwargs):
     """A runner that could train (saving a checkpoint records the training state), with nothing to build."""
-    return cls(model=Linear(), work_dir=str(work_dir), default_scope='mmaction',
-               train_dataloader=DataLoader([torch.zeros(2)] * 2, batch_size=1),
-               train_cfg=dict(by_epoch=True, max_epochs=1), optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-               **kwargs)
+    return cls(
+        model=Linear(),
+        work_dir=str(work_dir),
+        default_scope='mmaction',
+        train_dataloader=DataLoader([torch.zeros(2)] * 2, batch_size=1),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        **kwargs)
 
 
 @pytest.fixture

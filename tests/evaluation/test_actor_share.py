@@ -7,8 +7,8 @@ from mmrot3d.evaluation.functional import actor_share
 
 def _masks():
     masks = torch.zeros(2, 3, 10, 10, dtype=torch.bool)
-    masks[0, :, 2:5, 3:7] = True          # 12 of 100 pixels
-    masks[1, :, 0:10, 0:3] = True         # 30 of 100 pixels
+    masks[0, :, 2:5, 3:7] = True  # 12 of 100 pixels
+    masks[1, :, 0:10, 0:3] = True  # 30 of 100 pixels
     return masks
 
 
@@ -31,7 +31,7 @@ def test_a_uniform_map_has_the_actors_area_share():
 def test_a_map_off_the_actor_has_share_zero_and_empty_frames_are_left_out():
     masks = _masks()
     maps = (~masks).float()
-    maps[1, 0] = 0                         # no mass in this frame
+    maps[1, 0] = 0  # no mass in this frame
     result = actor_share(maps, masks)
     assert result['actor_share'] == 0.0 and result['frames'] == 5 and result['frames_left_out'] == 1
 

@@ -16,7 +16,7 @@ def test_known_answer():
     assert r['R@1'] == pytest.approx(1 / 3)
     assert r['R@2'] == pytest.approx(2 / 3)
     assert r['R@3'] == pytest.approx(2 / 3)
-    assert r['R@50'] == pytest.approx(1.0)   # k beyond the gallery = the whole gallery
+    assert r['R@50'] == pytest.approx(1.0)  # k beyond the gallery = the whole gallery
 
 
 def test_scale_invariant_and_perfect_on_separable_clusters():
@@ -31,8 +31,7 @@ def test_scale_invariant_and_perfect_on_separable_clusters():
 def test_random_features_near_chance():
     g = torch.Generator().manual_seed(1)
     labels = torch.arange(10).repeat(40)
-    r = retrieval_recall(torch.randn(400, 32, generator=g), labels, torch.randn(400, 32, generator=g), labels,
-                         ks=(1, ))
+    r = retrieval_recall(torch.randn(400, 32, generator=g), labels, torch.randn(400, 32, generator=g), labels, ks=(1, ))
     assert 0.04 < r['R@1'] < 0.18
 
 

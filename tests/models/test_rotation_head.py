@@ -11,13 +11,15 @@ def build_head(**kwargs):
     return head
 
 
-@pytest.mark.parametrize('feats, num_segs, in_channels', [
-    (torch.randn(6, 16, 2, 3, 3), 1, 16),  # 3D CNN map (N, C, T, H, W)
-    ((torch.randn(6, 16, 1, 2, 2), torch.randn(6, 4, 4, 2, 2)), 1, 20),  # SlowFast pathways
-    (torch.randn(6 * 3, 16, 3, 3), 3, 16),  # TSN/TSM per-segment maps (N * S, C, H, W)
-    (torch.randn(6, 16), 1, 16),  # TimeSformer (N, C)
-    (torch.randn(6, 5, 16), 1, 16),  # tokens (N, L, C)
-])
+@pytest.mark.parametrize(
+    'feats, num_segs, in_channels',
+    [
+        (torch.randn(6, 16, 2, 3, 3), 1, 16),  # 3D CNN map (N, C, T, H, W)
+        ((torch.randn(6, 16, 1, 2, 2), torch.randn(6, 4, 4, 2, 2)), 1, 20),  # SlowFast pathways
+        (torch.randn(6 * 3, 16, 3, 3), 3, 16),  # TSN/TSM per-segment maps (N * S, C, H, W)
+        (torch.randn(6, 16), 1, 16),  # TimeSformer (N, C)
+        (torch.randn(6, 5, 16), 1, 16),  # tokens (N, L, C)
+    ])
 def test_pools_every_backbone_output_to_one_vector_per_clip(feats, num_segs, in_channels):
     head = build_head(in_channels=in_channels)
     assert head(feats, num_segs).shape == (6, 4)
@@ -46,8 +48,9 @@ def test_loss_and_accuracy():
 
 def test_channel_mismatch_names_both_numbers():
     head = build_head(in_channels=512)
-    with pytest.raises(ValueError, match=r'in_channels=512\) got backbone features with 2304 channels.*'
-                                         r'set in_channels=2304'):
+    with pytest.raises(
+            ValueError, match=r'in_channels=512\) got backbone features with 2304 channels.*'
+            r'set in_channels=2304'):
         head((torch.randn(2, 2048, 1, 1, 1), torch.randn(2, 256, 1, 1, 1)))
 
 

@@ -1,20 +1,22 @@
 import pytest
 import torch
+from conftest import tiny_r3d
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
 
-from conftest import tiny_r3d
-
-PREPROCESSOR_3D = dict(type='ActionDataPreprocessor', format_shape='NCTHW',
-                       mean=[114.75, 114.75, 114.75], std=[57.375, 57.375, 57.375])
+PREPROCESSOR_3D = dict(
+    type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75, 114.75, 114.75], std=[57.375, 57.375, 57.375])
 
 
 def build_recognizer(backbone=None, in_channels=64, format_shape='NCTHW', **kwargs):
-    model = MODELS.build(dict(
-        type='RotationRecognizer', backbone=backbone or tiny_r3d(),
-        cls_head=dict(type='RotationHead', in_channels=in_channels, hidden_channels=16),
-        data_preprocessor=dict(PREPROCESSOR_3D, format_shape=format_shape), **kwargs))
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer',
+            backbone=backbone or tiny_r3d(),
+            cls_head=dict(type='RotationHead', in_channels=in_channels, hidden_channels=16),
+            data_preprocessor=dict(PREPROCESSOR_3D, format_shape=format_shape),
+            **kwargs))
     model.init_weights()
     return model
 
@@ -23,19 +25,24 @@ def video_pipeline(rotation=None, clip_len=8, crop=32, train=False):
     """decord decode -> resize -> crop [-> VideoRotation] -> FormatShape -> pack."""
     crop_step = (dict(type='RandomResizedCrop'), dict(type='Resize', scale=(crop, crop), keep_ratio=False),
                  dict(type='Flip', flip_ratio=0.5)) if train else (dict(type='CenterCrop', crop_size=crop), )
-    return [dict(type='DecordInit'),
-            dict(type='SampleFrames', clip_len=clip_len, frame_interval=2, num_clips=1, test_mode=not train),
-            dict(type='DecordDecode'),
-            dict(type='Resize', scale=(-1, crop + 8)),
-            *crop_step,
-            *([rotation] if rotation else []),
-            dict(type='FormatShape', input_format='NCTHW'),
-            dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))]
+    return [
+        dict(type='DecordInit'),
+        dict(type='SampleFrames', clip_len=clip_len, frame_interval=2, num_clips=1, test_mode=not train),
+        dict(type='DecordDecode'),
+        dict(type='Resize', scale=(-1, crop + 8)), *crop_step, *([rotation] if rotation else []),
+        dict(type='FormatShape', input_format='NCTHW'),
+        dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
+    ]
 
 
 def load_batch(video_dir, pipeline, indices=range(4)):
-    dataset = DATASETS.build(dict(type='VideoDataset', ann_file=str(video_dir / 'list.txt'),
-                                  data_prefix=dict(video=str(video_dir)), pipeline=pipeline, test_mode=True))
+    dataset = DATASETS.build(
+        dict(
+            type='VideoDataset',
+            ann_file=str(video_dir / 'list.txt'),
+            data_prefix=dict(video=str(video_dir)),
+            pipeline=pipeline,
+            test_mode=True))
     return pseudo_collate([dataset[i] for i in indices])
 
 
@@ -110,21 +117,52 @@ BACKBONES = {
     'R3D-18': (tiny_r3d(), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
     # C3D needs 16 frames (5 temporal poolings); at 32x32 its pool5 output is 512 x 1 x 2 x 2 = 2048
     'C3D': (dict(type='C3D', out_dim=2048, pretrained=None), 4096, (1, 1, 3, 16, 32, 32), 'NCTHW'),
-    'R(2+1)D': (dict(tiny_r3d(), type='ResNet2Plus1d', conv_cfg=dict(type='Conv2plus1d'),
-                     norm_cfg=dict(type='BN3d'), zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'R(2+1)D': (dict(
+        tiny_r3d(),
+        type='ResNet2Plus1d',
+        conv_cfg=dict(type='Conv2plus1d'),
+        norm_cfg=dict(type='BN3d'),
+        zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
     'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'SlowFast': (dict(type='ResNet3dSlowFast', resample_rate=4, speed_ratio=4, channel_ratio=8,
-                      slow_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=True, base_channels=8,
-                                        conv1_kernel=(1, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
-                                        inflate=(0, 0, 1, 1), norm_eval=False),
-                      fast_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=False, base_channels=1,
-                                        conv1_kernel=(5, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
-                                        norm_eval=False)), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'TimeSformer': (dict(type='TimeSformer', num_frames=8, img_size=32, patch_size=16, embed_dims=64, num_heads=4,
-                         num_transformer_layers=2, attention_type='divided_space_time', pretrained=None),
-                    64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'TSM': (dict(type='ResNetTSM', depth=18, num_segments=4, shift_div=4, pretrained=None, pretrained2d=False,
-                 norm_eval=False), 512, (2, 4, 3, 32, 32), 'NCHW'),
+    'SlowFast': (dict(
+        type='ResNet3dSlowFast',
+        resample_rate=4,
+        speed_ratio=4,
+        channel_ratio=8,
+        slow_pathway=dict(
+            type='resnet3d',
+            depth=50,
+            pretrained=None,
+            lateral=True,
+            base_channels=8,
+            conv1_kernel=(1, 7, 7),
+            conv1_stride_t=1,
+            pool1_stride_t=1,
+            inflate=(0, 0, 1, 1),
+            norm_eval=False),
+        fast_pathway=dict(
+            type='resnet3d',
+            depth=50,
+            pretrained=None,
+            lateral=False,
+            base_channels=1,
+            conv1_kernel=(5, 7, 7),
+            conv1_stride_t=1,
+            pool1_stride_t=1,
+            norm_eval=False)), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'TimeSformer': (dict(
+        type='TimeSformer',
+        num_frames=8,
+        img_size=32,
+        patch_size=16,
+        embed_dims=64,
+        num_heads=4,
+        num_transformer_layers=2,
+        attention_type='divided_space_time',
+        pretrained=None), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'TSM': (dict(
+        type='ResNetTSM', depth=18, num_segments=4, shift_div=4, pretrained=None, pretrained2d=False,
+        norm_eval=False), 512, (2, 4, 3, 32, 32), 'NCHW'),
 }
 
 

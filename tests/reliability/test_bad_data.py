@@ -3,6 +3,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from bad_data import BAD_FILES, MALFORMED, NUM_CLASSES, make_mixed_list  # noqa: E402  (tests/reliability/)
+from conftest import run_tool
 from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 from torch.utils.data import DataLoader
@@ -11,18 +13,26 @@ from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
 
-from bad_data import BAD_FILES, MALFORMED, NUM_CLASSES, make_mixed_list  # noqa: E402  (tests/reliability/)
-from conftest import run_tool
-
 CHECK_DATASET = 'tools/check_dataset.py'
-PIPELINE = [dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
-            dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 40)), dict(type='CenterCrop', crop_size=32),
-            dict(type='FormatShape', input_format='NCTHW'), dict(type='PackActionInputs', meta_keys=('filename', ))]
+PIPELINE = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 40)),
+    dict(type='CenterCrop', crop_size=32),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs', meta_keys=('filename', ))
+]
 
 
 def build(ann_file, prefix, **kwargs):
-    cfg = dict(type='RobustVideoDataset', ann_file=str(ann_file), data_prefix=dict(video=str(prefix)),
-               pipeline=PIPELINE, num_classes=NUM_CLASSES, max_bad_fraction=0.5)
+    cfg = dict(
+        type='RobustVideoDataset',
+        ann_file=str(ann_file),
+        data_prefix=dict(video=str(prefix)),
+        pipeline=PIPELINE,
+        num_classes=NUM_CLASSES,
+        max_bad_fraction=0.5)
     return DATASETS.build({**cfg, **kwargs})
 
 
@@ -44,6 +54,7 @@ def log_records(tmp_path):
     logger.addHandler(handler)
 
     class Records:
+
         def __iter__(self):
             handler.flush()
             return iter(path.read_text().splitlines())
@@ -63,8 +74,7 @@ def test_every_kind_of_bad_file_is_skipped_named_once_and_counted(mixed_list, lo
         assert sum(f'{ann_file}:{lineno}: {reason}' in m for m in malformed_lines) == 1, malformed_lines
 
     # Two epochs through DataLoader workers: every sample comes back (bad ones substituted by good ones).
-    loader = DataLoader(dataset, batch_size=5, num_workers=2, collate_fn=lambda batch: batch,
-                        persistent_workers=True)
+    loader = DataLoader(dataset, batch_size=5, num_workers=2, collate_fn=lambda batch: batch, persistent_workers=True)
     hook = SkippedVideosHook()
     for epoch in range(2):
         names = [s['data_samples'].filename for batch in loader for s in batch]

@@ -10,10 +10,15 @@ from mmengine.runner import Runner
 
 CONFIG = Path(__file__).parents[1] / 'data' / 'configs' / 'rotnet3d_tiny.py'
 ROTATING_PIPELINE = [  # rotations made by the pipeline (rotate_in_model=False)
-    dict(type='DecordInit'), dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
-    dict(type='DecordDecode'), dict(type='Resize', scale=(-1, 40)), dict(type='CenterCrop', crop_size=32),
-    dict(type='VideoRotation', angles=(0, 90, 180, 270)), dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))]
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 40)),
+    dict(type='CenterCrop', crop_size=32),
+    dict(type='VideoRotation', angles=(0, 90, 180, 270)),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
+]
 
 
 @MODELS.register_module(force=True)
@@ -83,8 +88,8 @@ CASES = {  # what is wrong -> (cfg options, error type, the one line it gives)
 def tiny_cfg(video_dir, work_dir, options):
     cfg = Config.fromfile(CONFIG)
     for split in ('train', 'val', 'test'):
-        cfg[f'{split}_dataloader'].dataset.update(ann_file=str(video_dir / 'list.txt'),
-                                                  data_prefix=dict(video=str(video_dir)))
+        cfg[f'{split}_dataloader'].dataset.update(
+            ann_file=str(video_dir / 'list.txt'), data_prefix=dict(video=str(video_dir)))
     cfg.merge_from_dict(options)
     cfg.work_dir = str(work_dir)
     return cfg

@@ -18,22 +18,33 @@ CONFIG = HERE.parent / 'data' / 'configs' / 'rotnet3d_tiny.py'
 
 
 def command(video_dir, work_dir, *extra):
-    options = [f'train_dataloader.dataset.ann_file={video_dir / "list.txt"}',
-               f'train_dataloader.dataset.data_prefix.video={video_dir}', 'train_cfg.max_epochs=2',
-               'val_dataloader=None', 'val_cfg=None', 'val_evaluator=None',  # weights are compared, not scores
+    options = [
+        f'train_dataloader.dataset.ann_file={video_dir / "list.txt"}',
+        f'train_dataloader.dataset.data_prefix.video={video_dir}',
+        'train_cfg.max_epochs=2',
+        'val_dataloader=None',
+        'val_cfg=None',
+        'val_evaluator=None',  # weights are compared, not scores
         # Deterministic data: one worker, re-created each epoch with the same seed (MMEngine seeds workers
         # with seed + worker id), so an epoch's augmentations do not depend on what ran before it.
-        'train_dataloader.num_workers=1', 'train_dataloader.persistent_workers=False',
+        'train_dataloader.num_workers=1',
+        'train_dataloader.persistent_workers=False',
     ]
-    return [sys.executable, str(shipped_path('tools/train.py')), str(CONFIG), '--work-dir', str(work_dir),
-            '--seed', '0', '--deterministic', *extra, '--cfg-options', *options]
+    return [
+        sys.executable,
+        str(shipped_path('tools/train.py')),
+        str(CONFIG), '--work-dir',
+        str(work_dir), '--seed', '0', '--deterministic', *extra, '--cfg-options', *options
+    ]
 
 
 def start(video_dir, work_dir, *extra, pause=''):
-    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(HERE), os.environ.get('PYTHONPATH', '')]),
-           'MMROT3D_PAUSE': pause}
-    return subprocess.Popen(command(video_dir, work_dir, *extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env)
+    env = {
+        **os.environ, 'PYTHONPATH': os.pathsep.join([str(HERE), os.environ.get('PYTHONPATH', '')]),
+        'MMROT3D_PAUSE': pause
+    }
+    return subprocess.Popen(
+        command(video_dir, work_dir, *extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
 def kill_when_paused(proc):

@@ -4,11 +4,10 @@ import math
 import pytest
 import torch
 from mmaction.registry import RUNNERS
+from test_config_errors import tiny_cfg  # noqa: E402  (tests/reliability/)
 
 from mmrot3d.engine.hooks import NonFiniteLossError
 from mmrot3d.utils.checkpoint import load_checkpoint_file
-
-from test_config_errors import tiny_cfg  # noqa: E402  (tests/reliability/)
 
 
 def test_nan_loss_stops_before_the_step_and_saves_the_last_good_state(video_dir, tmp_path):

@@ -2,13 +2,13 @@
 import pytest
 import torch
 from mmengine.runner import Runner
+from test_config_errors import tiny_cfg  # noqa: E402  (tests/reliability/)
 
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
-from test_config_errors import tiny_cfg  # noqa: E402  (tests/reliability/)
-
 
 class WritesAFile:
+
     def __init__(self, target):
         self.target = target
 
@@ -22,8 +22,11 @@ def test_a_run_refuses_a_checkpoint_carrying_code_before_training(how, video_dir
     target = tmp_path / 'pwned.txt'
     evil = tmp_path / 'downloaded.pth'
     torch.save({'state_dict': runner.model.state_dict(), 'payload': WritesAFile(str(target))}, evil)
-    runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'work', {'load_from': str(evil),
-                                                                       'resume': how == 'resume'}))
+    runner = Runner.from_cfg(
+        tiny_cfg(video_dir, tmp_path / 'work', {
+            'load_from': str(evil),
+            'resume': how == 'resume'
+        }))
     with pytest.raises(UntrustedCheckpointError) as info:
         runner.train()
     assert '\n' not in str(info.value) and 'downloaded.pth: refusing to unpickle Python objects' in str(info.value)
@@ -33,9 +36,17 @@ def test_a_run_refuses_a_checkpoint_carrying_code_before_training(how, video_dir
 def test_a_plain_state_dict_from_elsewhere_loads_weights_only(video_dir, tmp_path):
     runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'a', {}))
     weights = tmp_path / 'weights.pth'
-    torch.save({'state_dict': {k: torch.full_like(v, 0.5) if v.is_floating_point() else v
-                               for k, v in runner.model.state_dict().items()}}, weights)
-    runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'b', {'load_from': str(weights),
-                                                                    'train_cfg.max_epochs': 0}))
+    torch.save(
+        {
+            'state_dict': {
+                k: torch.full_like(v, 0.5) if v.is_floating_point() else v
+                for k, v in runner.model.state_dict().items()
+            }
+        }, weights)
+    runner = Runner.from_cfg(
+        tiny_cfg(video_dir, tmp_path / 'b', {
+            'load_from': str(weights),
+            'train_cfg.max_epochs': 0
+        }))
     runner.load_or_resume()
     assert all(torch.all(v == 0.5) for v in runner.model.state_dict().values() if v.is_floating_point())

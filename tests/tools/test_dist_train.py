@@ -25,11 +25,18 @@ def free_port():
 def test_two_gloo_processes_see_different_data_and_end_with_identical_weights(video_dir, tmp_path):
     work = tmp_path / 'work'
     env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')
-    run = subprocess.run(
-        ['bash', str(shipped_path('tools/dist_train.sh')), str(CONFIG), '2', '--work-dir', str(work), '--no-validate',
-         '--seed', '0', '--cfg-options', f'train_dataloader.dataset.ann_file={video_dir / "list.txt"}',
-         f'train_dataloader.dataset.data_prefix.video={video_dir}', 'train_cfg.max_epochs=1'],
-        capture_output=True, text=True, timeout=300, env=env)
+    run = subprocess.run([
+        'bash',
+        str(shipped_path('tools/dist_train.sh')),
+        str(CONFIG), '2', '--work-dir',
+        str(work), '--no-validate', '--seed', '0', '--cfg-options',
+        f'train_dataloader.dataset.ann_file={video_dir / "list.txt"}',
+        f'train_dataloader.dataset.data_prefix.video={video_dir}', 'train_cfg.max_epochs=1'
+    ],
+                         capture_output=True,
+                         text=True,
+                         timeout=300,
+                         env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     ranks = [json.loads((work / 'audit' / f'rank{r}.json').read_text()) for r in (0, 1)]
     assert [r['world_size'] for r in ranks] == [2, 2]

@@ -52,8 +52,10 @@ def test_pooled_features_skip_bad_videos_and_resume(video_dir, video_list, tmp_p
 
 def test_snippet_features_in_the_layout_mmaction2_localisers_read(video_dir, tmp_path):
     out = tmp_path / 'snippets'
-    run_tool([CONFIG, video_dir / 'list.txt', '--out', out, '--data-root', video_dir, '--mode', 'snippets',
-              '--stride', '8', '--format', 'csv'])
+    run_tool([
+        CONFIG, video_dir / 'list.txt', '--out', out, '--data-root', video_dir, '--mode', 'snippets', '--stride', '8',
+        '--format', 'csv'
+    ])
     loaded = LoadLocalizationFeature()(dict(feature_path=str(out / 'clip_0.csv')))
     assert loaded['raw_feature'].shape == (64, 3)  # (D, snippets): 24 frames, a window centred every 8
 

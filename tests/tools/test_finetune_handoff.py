@@ -9,11 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+from conftest import load_tool, run_tool
 from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from conftest import load_tool, run_tool
 from mmrot3d.engine import PretrainedBackboneHook
 from mmrot3d.models import BackboneCheckpointError, load_backbone_weights
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError, load_checkpoint_file
@@ -24,8 +24,10 @@ FINETUNE = CONFIGS / 'r3d18_finetune_tiny.py'
 
 
 def data_options(video_dir, loaders):
-    return [f'{loader}_dataloader.dataset.{key}={value}' for loader in loaders
-            for key, value in (('ann_file', video_dir / 'list.txt'), ('data_prefix.video', video_dir))]
+    return [
+        f'{loader}_dataloader.dataset.{key}={value}' for loader in loaders
+        for key, value in (('ann_file', video_dir / 'list.txt'), ('data_prefix.video', video_dir))
+    ]
 
 
 def tool(name, *args):
@@ -50,8 +52,10 @@ def pretrained(video_dir, tmp_path_factory):
 def test_export_is_a_plain_tensor_file_with_its_origin(pretrained, capsys, monkeypatch):
     export = torch.load(pretrained.backbone, weights_only=True)  # no pickled objects
     state, meta = export['state_dict'], export['meta']
-    expected = {k[len('backbone.'):]: v for k, v in pretrained.checkpoint['state_dict'].items()
-                if k.startswith('backbone.')}
+    expected = {
+        k[len('backbone.'):]: v
+        for k, v in pretrained.checkpoint['state_dict'].items() if k.startswith('backbone.')
+    }
     assert state.keys() == expected.keys() and len(state) > 100
     assert all(torch.equal(state[k], expected[k]) for k in state)
     assert all(isinstance(v, (str, int, float)) for v in meta.values())
@@ -59,8 +63,9 @@ def test_export_is_a_plain_tensor_file_with_its_origin(pretrained, capsys, monke
     assert 0.0 <= meta['val/rotation/top1'] <= 1.0 and 'val/rotation/acc_90deg' in meta
     assert 'RotationRecognizer' in meta['source_config'] and "'depth': 18" in meta['backbone_config']
     monkeypatch.setenv('MMROT3D_TRUST_STORE', str(pretrained.trust_store))  # the run that wrote it
-    load_tool('tools/export_backbone.py').main([meta['source_checkpoint'], '--out',
-                                                str(pretrained.backbone.with_name('again.pth'))])
+    load_tool('tools/export_backbone.py').main(
+        [meta['source_checkpoint'], '--out',
+         str(pretrained.backbone.with_name('again.pth'))])
     assert f'again.pth: {len(state)} tensors' in capsys.readouterr().out  # a checkpoint file works too
 
 
@@ -105,19 +110,25 @@ def save_export(path, state):
 
 
 @pytest.mark.parametrize('name, make, message', [
-    ('wider', lambda: finetune_model(base_channels=16).backbone.state_dict(), r'shape mismatches \(conv1\.conv\.weight: '
+    ('wider', lambda: finetune_model(base_channels=16).backbone.state_dict(),
+     r'shape mismatches \(conv1\.conv\.weight: '
      r'file \[16, 3, 3, 7, 7\] vs model \[8, 3, 3, 7, 7\]'),
     ('deeper', lambda: finetune_model(depth=34).backbone.state_dict(), r'unexpected tensors \(layer1\.2\.'),
-    ('missing', lambda: {k: v for k, v in finetune_model().backbone.state_dict().items() if not k.startswith('layer4')},
-     r'missing tensors \(layer4\.0\.conv1\.conv\.weight'),
-    ('renamed', lambda: {f'encoder.{k}': v for k, v in finetune_model().backbone.state_dict().items()},
-     r'missing tensors .* unexpected tensors \(encoder\.conv1'),
+    ('missing', lambda: {
+        k: v
+        for k, v in finetune_model().backbone.state_dict().items() if not k.startswith('layer4')
+    }, r'missing tensors \(layer4\.0\.conv1\.conv\.weight'),
+    ('renamed', lambda: {
+        f'encoder.{k}': v
+        for k, v in finetune_model().backbone.state_dict().items()
+    }, r'missing tensors .* unexpected tensors \(encoder\.conv1'),
 ])
 def test_an_export_that_does_not_fit_is_an_error_and_loads_nothing(tmp_path, name, make, message):
     path = save_export(tmp_path / f'{name}.pth', make())
     model = finetune_model()
     before = {k: v.clone() for k, v in model.backbone.state_dict().items()}
-    with pytest.raises(BackboneCheckpointError, match=rf'{path} does not fit model\.backbone \(ResNet3d\): .*{message}'):
+    with pytest.raises(
+            BackboneCheckpointError, match=rf'{path} does not fit model\.backbone \(ResNet3d\): .*{message}'):
         load_backbone_weights(model.backbone, path)
     assert all(torch.equal(before[k], v) for k, v in model.backbone.state_dict().items())
 

@@ -24,8 +24,10 @@ def run_tool(args):
 
 def test_activation_sheets_and_animations(video_dir, tmp_path):
     videos = [video_dir / 'clip_0.mp4', video_dir / 'clip_1.mp4']
-    run_tool([CONFIG, 'none', *videos, '--out', tmp_path, '--stage', 'layer2', '--columns', '4',
-              '--combined', tmp_path / 'all.png'])
+    run_tool([
+        CONFIG, 'none', *videos, '--out', tmp_path, '--stage', 'layer2', '--columns', '4', '--combined',
+        tmp_path / 'all.png'
+    ])
     for video in videos:
         sheet = np.asarray(Image.open(tmp_path / f'{video.stem}.png'))
         tile = 32 * 4  # 32-pixel frames shown 4x

@@ -11,6 +11,7 @@ from mmrot3d.utils.checkpoint import save_checkpoint_file
 
 
 class WithBackbone(nn.Module):
+
     def __init__(self):
         super().__init__()
         self.backbone = nn.Linear(2, 2)
@@ -34,7 +35,9 @@ def test_checkpoints_exports_and_files_follow_the_umask(tmp_path, mask):
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path):
+
     class Unwritable:
+
         def __len__(self):
             return 4
 

@@ -17,8 +17,14 @@ from mmrot3d.utils.checkpoint import UntrustedCheckpointError, save_checkpoint_f
 
 
 def run_python(code, **env):
-    return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env})
+    return subprocess.run([sys.executable, '-c', code],
+                          capture_output=True,
+                          text=True,
+                          timeout=120,
+                          env={
+                              **os.environ,
+                              **env
+                          })
 
 
 # What a fresh interpreter finds after `import mmrot3d`: which MMEngine functions are patched, what
@@ -67,8 +73,7 @@ def free_port():
 def launched():
     """A fresh interpreter on this stack (torch 2.13 refuses full checkpoints, no CUDA), started as torchrun
     starts the only rank of a job; shared by the tests below (an interpreter start costs seconds)."""
-    return fresh_import(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
-                        MASTER_PORT=str(free_port()))
+    return fresh_import(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
 
 
 def test_mmaction_models_imports_only_with_the_drn_stand_in(launched):
@@ -98,12 +103,15 @@ def test_our_own_full_checkpoints_load_and_are_written_atomically(tmp_path, priv
 def test_full_checkpoints_from_elsewhere_are_refused(tmp_path):
     path = tmp_path / 'downloaded.pth'
     torch.save(full_checkpoint(), path)
-    with pytest.raises(UntrustedCheckpointError, match=r'downloaded.pth: refusing to unpickle Python objects '
-                                                        r'.*numpy.*tools/trust_checkpoint.py'):
+    with pytest.raises(
+            UntrustedCheckpointError,
+            match=r'downloaded.pth: refusing to unpickle Python objects '
+            r'.*numpy.*tools/trust_checkpoint.py'):
         _load_checkpoint(str(path))
 
 
 class WritesAFile:
+
     def __init__(self, target):
         self.target = target
 
@@ -142,8 +150,12 @@ def test_distutils_is_importable_where_python_has_none(tmp_path):
     env = {**os.environ, 'PYTHONPATH': path}
 
     def run(code):
-        return subprocess.run([sys.executable, '-S', '-c', hide + code], capture_output=True, text=True,
-                              timeout=120, env=env)
+        return subprocess.run([sys.executable, '-S', '-c', hide + code],
+                              capture_output=True,
+                              text=True,
+                              timeout=120,
+                              env=env)
+
     broken = run('from distutils import errors')
     assert broken.returncode != 0 and "No module named 'distutils'" in broken.stderr
     fixed = run('import mmrot3d\nfrom distutils import errors\nprint(errors.__name__)')
@@ -152,14 +164,16 @@ def test_distutils_is_importable_where_python_has_none(tmp_path):
 
 # ---- each fix checks for its breakage ----------------------------------------------------------------
 
+
 def test_every_breakage_of_this_stack_is_found():
     assert torch.__version__ >= '2.6' and not torch.cuda.is_available()  # the stack these tests run on
     assert sys.version_info < (3, 12) and importlib.util.find_spec('transformers') is None
     absent = {upstream_fixes.distutils_missing, upstream_fixes.transformers_5_breaks_multimodal}
     if not installed_editable():
         absent.add(upstream_fixes.editable_install_hides_configs)
-    assert upstream_fixes.apply_upstream_fixes() == [fix.name for fix in upstream_fixes.FIXES
-                                                     if fix.present not in absent]
+    assert upstream_fixes.apply_upstream_fixes() == [
+        fix.name for fix in upstream_fixes.FIXES if fix.present not in absent
+    ]
 
 
 def installed_editable() -> bool:
@@ -176,8 +190,8 @@ def test_the_transformers_check_is_true_only_for_transformers_5(monkeypatch):
     import importlib.metadata
     version = importlib.metadata.version
     for installed, broken in (('4.46.3', False), ('5.0.0', True), ('5.24.0', True)):
-        monkeypatch.setattr(importlib.metadata, 'version',
-                            lambda name, v=installed: v if name == 'transformers' else version(name))
+        monkeypatch.setattr(
+            importlib.metadata, 'version', lambda name, v=installed: v if name == 'transformers' else version(name))
         monkeypatch.delitem(sys.modules, 'mmaction.models', raising=False)
         assert upstream_fixes.transformers_5_breaks_multimodal() is broken
 
@@ -189,7 +203,8 @@ def test_the_drn_check_is_false_for_a_wheel_that_ships_drn(tmp_path, monkeypatch
     (fake / 'models' / 'localizers' / 'drn' / 'drn.py').write_text('class DRN: ...\n')
     spec, find_spec = importlib.machinery.ModuleSpec('mmaction', None, is_package=True), importlib.util.find_spec
     spec.submodule_search_locations.append(str(fake))
-    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: spec if name == 'mmaction' else find_spec(name, *a))
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: spec
+                        if name == 'mmaction' else find_spec(name, *a))
     monkeypatch.delitem(sys.modules, 'mmaction.models.localizers.drn')
     assert not upstream_fixes.drn_module_missing()
     (fake / 'models' / 'localizers' / 'drn' / 'drn.py').unlink()
@@ -224,8 +239,10 @@ def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming(launc
 
 def test_only_the_fixes_whose_breakage_is_present_are_applied(monkeypatch):
     applied = []
-    fixes = [upstream_fixes.UpstreamFix(name, lambda present=present: present, lambda name=name: applied.append(name))
-             for name, present in (('a', True), ('b', False), ('c', True))]
+    fixes = [
+        upstream_fixes.UpstreamFix(name, lambda present=present: present, lambda name=name: applied.append(name))
+        for name, present in (('a', True), ('b', False), ('c', True))
+    ]
     monkeypatch.setattr(upstream_fixes, 'FIXES', fixes)
     monkeypatch.setattr(upstream_fixes, '_applied', None)
     assert upstream_fixes.apply_upstream_fixes() == applied == ['a', 'c']

@@ -5,9 +5,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from conftest import tiny_r3d
 from mmaction.registry import MODELS
 
-from conftest import tiny_r3d
 from mmrot3d.apis import init_model, load_config
 from mmrot3d.datasets.synthetic import ActorMasks
 from mmrot3d.visualization import compare_backbones, load_clip, load_clips_with_masks, measure_actor_share
@@ -31,8 +31,10 @@ def test_masks_follow_the_frames_through_the_pipeline(videos):
     clip = load_clip(videos[0], single_clip_pipeline(cfg), preprocessor, masks)
     assert clip.inputs.shape == (1, 1, 3, 8, 32, 32) and clip.frames.shape == (8, 32, 32, 3)
     assert clip.frame_inds.tolist() == list(range(0, 16, 2))  # the test clip of a 16-frame video
-    expected = [cv2.resize(masks[i].astype(np.uint8) * 255, (40, 40), interpolation=cv2.INTER_LINEAR)[4:36, 4:36]
-                >= 128 for i in clip.frame_inds]
+    expected = [
+        cv2.resize(masks[i].astype(np.uint8) * 255, (40, 40), interpolation=cv2.INTER_LINEAR)[4:36, 4:36] >= 128
+        for i in clip.frame_inds
+    ]
     np.testing.assert_array_equal(clip.masks, np.stack(expected))
 
 
@@ -58,8 +60,14 @@ def test_backbones_are_compared_on_the_same_clips(videos, tmp_path):
     other, _ = init_model(CONFIG, seed=1)
     export = tmp_path / 'backbone.pth'
     torch.save(other.backbone.state_dict(), export)
-    results = compare_backbones(CONFIG, {'random init': None, 'other init': str(export)}, videos,
-                                ActorMasks.of_video(videos[0]), stages=('layer2', ))
+    results = compare_backbones(
+        CONFIG, {
+            'random init': None,
+            'other init': str(export)
+        },
+        videos,
+        ActorMasks.of_video(videos[0]),
+        stages=('layer2', ))
     assert results['random init']['clips'] == results['other init']['clips'] == len(videos)
     first, second = (results[k]['layer2']['normalized'] for k in ('random init', 'other init'))
     assert first['area_share'] == second['area_share'] and first['actor_share'] != second['actor_share']

@@ -2,24 +2,51 @@
 import pytest
 import torch
 import torch.nn as nn
+from conftest import tiny_r3d
 from mmaction.registry import MODELS
 
-from conftest import tiny_r3d
 from mmrot3d.visualization import activation_maps, gradcam_maps, normalize_per_frame, resolve_stage
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW')
-SLOWFAST = dict(type='ResNet3dSlowFast', resample_rate=4, speed_ratio=4, channel_ratio=8,
-                slow_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=True, base_channels=8,
-                                  conv1_kernel=(1, 7, 7), conv1_stride_t=1, pool1_stride_t=1, inflate=(0, 0, 1, 1)),
-                fast_pathway=dict(type='resnet3d', depth=50, pretrained=None, lateral=False, base_channels=1,
-                                  conv1_kernel=(5, 7, 7), conv1_stride_t=1, pool1_stride_t=1))
+SLOWFAST = dict(
+    type='ResNet3dSlowFast',
+    resample_rate=4,
+    speed_ratio=4,
+    channel_ratio=8,
+    slow_pathway=dict(
+        type='resnet3d',
+        depth=50,
+        pretrained=None,
+        lateral=True,
+        base_channels=8,
+        conv1_kernel=(1, 7, 7),
+        conv1_stride_t=1,
+        pool1_stride_t=1,
+        inflate=(0, 0, 1, 1)),
+    fast_pathway=dict(
+        type='resnet3d',
+        depth=50,
+        pretrained=None,
+        lateral=False,
+        base_channels=1,
+        conv1_kernel=(5, 7, 7),
+        conv1_stride_t=1,
+        pool1_stride_t=1))
 BACKBONES = {
     # name: (backbone, default-stage check)
-    'R3D-18': tiny_r3d(),
-    'R(2+1)D': dict(tiny_r3d(), type='ResNet2Plus1d', conv_cfg=dict(type='Conv2plus1d'), norm_cfg=dict(type='BN3d'),
-                    zero_init_residual=False),
-    'X3D': dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1),
-    'SlowFast': SLOWFAST,
+    'R3D-18':
+    tiny_r3d(),
+    'R(2+1)D':
+    dict(
+        tiny_r3d(),
+        type='ResNet2Plus1d',
+        conv_cfg=dict(type='Conv2plus1d'),
+        norm_cfg=dict(type='BN3d'),
+        zero_init_residual=False),
+    'X3D':
+    dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1),
+    'SlowFast':
+    SLOWFAST,
 }
 
 
@@ -44,8 +71,16 @@ def test_a_2d_backbone_maps_every_frame_and_a_transformer_is_refused_in_one_line
     tsm.eval()
     frames = torch.randn(2, 4, 3, 32, 32)  # (N, F, C, H, W) as the NCHW preprocessor stacks them
     assert activation_maps(tsm, frames, 'layer2').shape == (2, 4, 32, 32)
-    timesformer = MODELS.build(dict(type='TimeSformer', num_frames=8, img_size=32, patch_size=16, embed_dims=64,
-                                    num_heads=4, num_transformer_layers=2, pretrained=None))
+    timesformer = MODELS.build(
+        dict(
+            type='TimeSformer',
+            num_frames=8,
+            img_size=32,
+            patch_size=16,
+            embed_dims=64,
+            num_heads=4,
+            num_transformer_layers=2,
+            pretrained=None))
     with pytest.raises(ValueError, match='none of the default stages'):
         activation_maps(timesformer, _clips())
     with pytest.raises(ValueError, match='transformer backbones') as err:
@@ -80,8 +115,12 @@ def _recognizer(kind):
     head = dict(type='RotationHead', num_classes=4, in_channels=64, hidden_channels=16) if kind == 'rotation' \
         else dict(type='I3DHead', num_classes=5, in_channels=64)
     torch.manual_seed(0)
-    model = MODELS.build(dict(type='RotationRecognizer' if kind == 'rotation' else 'Recognizer3D',
-                              backbone=tiny_r3d(), cls_head=head, data_preprocessor=PREPROCESSOR))
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer' if kind == 'rotation' else 'Recognizer3D',
+            backbone=tiny_r3d(),
+            cls_head=head,
+            data_preprocessor=PREPROCESSOR))
     model.init_weights()
     model.eval()
     return model
@@ -113,10 +152,12 @@ def test_gradcam_refuses_a_target_the_model_has_not():
 
 def test_gradcam_of_a_2d_recognizer_explains_every_frame():
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        type='Recognizer2D', data_preprocessor=dict(type='ActionDataPreprocessor', format_shape='NCHW'),
-        backbone=dict(type='ResNetTSM', depth=18, num_segments=4, pretrained=None, pretrained2d=False),
-        cls_head=dict(type='TSMHead', num_classes=3, in_channels=512, num_segments=4)))
+    model = MODELS.build(
+        dict(
+            type='Recognizer2D',
+            data_preprocessor=dict(type='ActionDataPreprocessor', format_shape='NCHW'),
+            backbone=dict(type='ResNetTSM', depth=18, num_segments=4, pretrained=None, pretrained2d=False),
+            cls_head=dict(type='TSMHead', num_classes=3, in_channels=512, num_segments=4)))
     model.init_weights()
     model.eval()
     cam = gradcam_maps(model, torch.randn(1, 4, 3, 32, 32), 'layer3', target='class')

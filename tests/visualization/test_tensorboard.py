@@ -20,8 +20,8 @@ def train_with_tensorboard(base: str, video_dir: Path, work_dir: Path, name: str
     cfg = Config.fromfile(config)
     cfg.work_dir, cfg.experiment_name = str(work_dir), name
     for split in ('train', 'val'):
-        cfg[f'{split}_dataloader'].dataset.update(ann_file=str(video_dir / 'list.txt'),
-                                                  data_prefix=dict(video=str(video_dir)))
+        cfg[f'{split}_dataloader'].dataset.update(
+            ann_file=str(video_dir / 'list.txt'), data_prefix=dict(video=str(video_dir)))
     cfg.train_cfg.update(max_epochs=1, val_interval=1)
     cfg.default_hooks.pop('pretrained_backbone', None)  # fine-tuning from scratch is enough here
     Runner.from_cfg(cfg).train()

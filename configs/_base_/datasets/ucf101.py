@@ -43,24 +43,34 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root),
-                 pipeline=train_pipeline))
+    dataset=dict(
+        type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root), pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=32,
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file_test, data_prefix=dict(video=data_root),
-                 pipeline=val_pipeline, test_mode=True))
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_test,
+        data_prefix=dict(video=data_root),
+        pipeline=val_pipeline,
+        test_mode=True))
 test_dataloader = dict(
     batch_size=1,  # one video = 10 clips
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file_test, data_prefix=dict(video=data_root),
-                 pipeline=test_pipeline, test_mode=True))
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_test,
+        data_prefix=dict(video=data_root),
+        pipeline=test_pipeline,
+        test_mode=True))
 
 # top-1 / top-5 accuracy and mean class accuracy: keys acc/top1, acc/top5, acc/mean1.
-val_evaluator = dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_class_accuracy'),
-                     metric_options=dict(top_k_accuracy=dict(topk=(1, 5))))
+val_evaluator = dict(
+    type='AccMetric',
+    metric_list=('top_k_accuracy', 'mean_class_accuracy'),
+    metric_options=dict(top_k_accuracy=dict(topk=(1, 5))))
 test_evaluator = val_evaluator

@@ -5,8 +5,7 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
-    clip_grad=dict(max_norm=40, norm_type=2))
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4), clip_grad=dict(max_norm=40, norm_type=2))
 param_scheduler = [dict(type='MultiStepLR', begin=0, end=150, by_epoch=True, milestones=[60, 120], gamma=0.1)]
 
 # lr 0.01 is for 32 clips per step; --auto-scale-lr rescales it for other total batch sizes.

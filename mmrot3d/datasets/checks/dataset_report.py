@@ -16,14 +16,24 @@ def _progress_printer(stream: TextIO):
             last[0] = now
             rate = done / max(now - started, 1e-6)
             eta = (total - done) / rate if rate > 0 else 0
-            print(f'\rchecked {done}/{total} ({rate:.0f}/s, eta {eta:.0f}s)', end='\n' if done == total else '',
-                  file=stream, flush=True)
+            print(
+                f'\rchecked {done}/{total} ({rate:.0f}/s, eta {eta:.0f}s)',
+                end='\n' if done == total else '',
+                file=stream,
+                flush=True)
+
     return progress
 
 
-def check_dataset(ann_file: str, data_prefix: str = '', min_frames: int = 1, workers: int = 1,
-                  num_classes: Optional[int] = None, delimiter: str = ' ', require_label: bool = True,
-                  write_clean: Optional[str] = None, out: Optional[TextIO] = None,
+def check_dataset(ann_file: str,
+                  data_prefix: str = '',
+                  min_frames: int = 1,
+                  workers: int = 1,
+                  num_classes: Optional[int] = None,
+                  delimiter: str = ' ',
+                  require_label: bool = True,
+                  write_clean: Optional[str] = None,
+                  out: Optional[TextIO] = None,
                   err: Optional[TextIO] = None) -> int:
     """Check every line and video of ``ann_file``; print each bad one as ``LIST:LINE: path: reason`` and a summary.
 
@@ -46,8 +56,10 @@ def check_dataset(ann_file: str, data_prefix: str = '', min_frames: int = 1, wor
             bad.append((entry, reason))
     for entry, reason in bad:
         where = f'{ann_file}:{entry.lineno}'
-        print(f'{where}: {entry.path}: {reason}' if entry.error is None else
-              f'{where}: malformed line {entry.text!r}: {reason}', file=out)
+        print(
+            f'{where}: {entry.path}: {reason}'
+            if entry.error is None else f'{where}: malformed line {entry.text!r}: {reason}',
+            file=out)
     if write_clean:
         with open(write_clean, 'w') as f:
             f.writelines(entry.text + '\n' for entry in good)
@@ -56,6 +68,8 @@ def check_dataset(ann_file: str, data_prefix: str = '', min_frames: int = 1, wor
         kind = reason.split(' (')[0].split(':')[0]
         kinds[kind] = kinds.get(kind, 0) + 1
     summary = ', '.join(f'{n} {k}' for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
-    print(f'{len(good)} good, {len(bad)} bad of {len(entries)} entries' + (f' ({summary})' if bad else '')
-          + (f'; good lines written to {write_clean}' if write_clean else ''), file=out)
+    print(
+        f'{len(good)} good, {len(bad)} bad of {len(entries)} entries' + (f' ({summary})' if bad else '') +
+        (f'; good lines written to {write_clean}' if write_clean else ''),
+        file=out)
     return 1 if bad else 0

@@ -65,6 +65,7 @@ def check_rotation_crop(pipeline: Sequence, field: str, turns: Optional[Sequence
     Raises:
         ConfigError: the frames are certainly not square.
     """
+
     def is_rotation(step):
         return step.get('type') in ('VideoRotation', 'mmaction.VideoRotation')
 

@@ -8,11 +8,12 @@ from ..video_list import Entry
 
 # The first bytes of the containers decord/FFmpeg read. A file that fails to decode *and* starts like
 # none of these is "not a video"; one that starts like a container is "truncated or corrupt".
-_SIGNATURES = ((4, (b'ftyp', b'moov', b'mdat', b'free', b'wide', b'skip', b'pnot')),  # MP4 / MOV / 3GP
-               (0, (b'RIFF', )),  # AVI
-               (0, (b'\x1a\x45\xdf\xa3', )),  # Matroska / WebM
-               (0, (b'\x00\x00\x01\xba', b'\x00\x00\x01\xb3')),  # MPEG-PS / MPEG-1/2 video
-               (0, (b'FLV', b'OggS', b'\x30\x26\xb2\x75')))  # FLV, Ogg, ASF/WMV
+_SIGNATURES = (
+    (4, (b'ftyp', b'moov', b'mdat', b'free', b'wide', b'skip', b'pnot')),  # MP4 / MOV / 3GP
+    (0, (b'RIFF', )),  # AVI
+    (0, (b'\x1a\x45\xdf\xa3', )),  # Matroska / WebM
+    (0, (b'\x00\x00\x01\xba', b'\x00\x00\x01\xb3')),  # MPEG-PS / MPEG-1/2 video
+    (0, (b'FLV', b'OggS', b'\x30\x26\xb2\x75')))  # FLV, Ogg, ASF/WMV
 
 
 def looks_like_a_video_container(head: bytes) -> bool:
@@ -65,7 +66,10 @@ def _check_entry(args) -> Tuple[int, Optional[str]]:
         return index, f'check failed ({type(err).__name__}: {err})'
 
 
-def scan_entries(entries: Sequence[Entry], data_prefix: str = '', min_frames: int = 1, workers: int = 1,
+def scan_entries(entries: Sequence[Entry],
+                 data_prefix: str = '',
+                 min_frames: int = 1,
+                 workers: int = 1,
                  progress: Optional[Callable[[int, int], None]] = None) -> Iterator[Tuple[Entry, Optional[str]]]:
     """Yield ``(entry, reason)`` for every entry (``reason`` None when good; a malformed line's reason is
     its parse error), checking files in parallel."""

@@ -6,7 +6,15 @@ from .kinetics import build_kinetics400_lists, read_kinetics_csv
 from .ucf101 import build_ucf101_lists, read_class_ind, read_testlist, read_trainlist
 
 __all__ = [
-    'AnnotationError', 'find_missing', 'read_text_lines', 'write_outputs',
-    'build_ucf101_lists', 'read_class_ind', 'read_trainlist', 'read_testlist', 'build_hmdb51_lists',
-    'build_kinetics400_lists', 'read_kinetics_csv',
+    'AnnotationError',
+    'find_missing',
+    'read_text_lines',
+    'write_outputs',
+    'build_ucf101_lists',
+    'read_class_ind',
+    'read_trainlist',
+    'read_testlist',
+    'build_hmdb51_lists',
+    'build_kinetics400_lists',
+    'read_kinetics_csv',
 ]

@@ -81,7 +81,9 @@ def missing_error(missing: Sequence[Entry], video_root: PathLike) -> AnnotationE
         f'({len({e.path for e in missing})} listed video(s) missing in total)', first.lineno)
 
 
-def write_outputs(out_path: PathLike, entries: Sequence[Entry], missing: Sequence[Entry],
+def write_outputs(out_path: PathLike,
+                  entries: Sequence[Entry],
+                  missing: Sequence[Entry],
                   missing_path: Optional[PathLike] = None,
                   log: Callable[[str], None] = print) -> None:
     """Write a video list, print its summary line, and report missing videos.
@@ -101,13 +103,19 @@ def write_outputs(out_path: PathLike, entries: Sequence[Entry], missing: Sequenc
             Path(missing_path).unlink()
     spaced = [e.path for e in entries if any(c.isspace() for c in e.path)]
     if spaced:
-        print(f"warning: {out_path}: {len(spaced)} path(s) contain whitespace (first: '{spaced[0]}'); "
-              "MMAction2's VideoDataset splits lines on ' ' and cannot read them: rename those "
-              'folders with underscores', file=sys.stderr)
+        print(
+            f"warning: {out_path}: {len(spaced)} path(s) contain whitespace (first: '{spaced[0]}'); "
+            "MMAction2's VideoDataset splits lines on ' ' and cannot read them: rename those "
+            'folders with underscores',
+            file=sys.stderr)
 
 
-def write_split_lists(prefix: str, class_names: Sequence[str], lists: Dict[int, Tuple[List[Entry], List[Entry]]],
-                      video_root: PathLike, out: PathLike, strict: bool = False) -> None:
+def write_split_lists(prefix: str,
+                      class_names: Sequence[str],
+                      lists: Dict[int, Tuple[List[Entry], List[Entry]]],
+                      video_root: PathLike,
+                      out: PathLike,
+                      strict: bool = False) -> None:
     """Write ``<prefix>_classes.txt`` and ``<prefix>_{train,val}_split_<N>_videos.txt`` for split datasets.
 
     Args:
@@ -117,8 +125,11 @@ def write_split_lists(prefix: str, class_names: Sequence[str], lists: Dict[int, 
     """
     require_dir(video_root, 'video directory')
     out = Path(out)
-    checked = {(split, subset): find_missing(entries, video_root)
-               for split, (train, val) in lists.items() for subset, entries in (('train', train), ('val', val))}
+    checked = {
+        (split, subset): find_missing(entries, video_root)
+        for split, (train, val) in lists.items()
+        for subset, entries in (('train', train), ('val', val))
+    }
     all_missing = [e for _, missing in checked.values() for e in missing]
     if all_missing and strict:
         raise missing_error(all_missing, video_root)

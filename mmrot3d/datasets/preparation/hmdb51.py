@@ -46,8 +46,7 @@ def read_split_file(path: PathLike, class_name: str, label: int) -> Tuple[List[E
             raise AnnotationError(path, f"unknown flag '{flag}' (expected 0 = unused, 1 = train, "
                                   '2 = test)', lineno)
         if video in seen:
-            raise AnnotationError(path, f"video '{video}' listed twice (first on line {seen[video]})",
-                                  lineno)
+            raise AnnotationError(path, f"video '{video}' listed twice (first on line {seen[video]})", lineno)
         seen[video] = lineno
         if flag != UNUSED:
             entry = Entry(f'{class_name}/{video}', label, str(path), lineno)
@@ -57,8 +56,8 @@ def read_split_file(path: PathLike, class_name: str, label: int) -> Tuple[List[E
     return train, test
 
 
-def build_hmdb51_lists(split_dir: PathLike, splits: Sequence[int] = SPLITS
-                       ) -> Tuple[List[str], Dict[int, Tuple[List[Entry], List[Entry]]]]:
+def build_hmdb51_lists(split_dir: PathLike,
+                       splits: Sequence[int] = SPLITS) -> Tuple[List[str], Dict[int, Tuple[List[Entry], List[Entry]]]]:
     """Parse ``testTrainMulti_7030_splits/``.
 
     Returns:
@@ -73,8 +72,7 @@ def build_hmdb51_lists(split_dir: PathLike, splits: Sequence[int] = SPLITS
             raise ValueError(f'HMDB51 split must be one of {SPLITS}, got {split}')
         train, val = [], []
         for label, name in enumerate(class_names):
-            class_train, class_val = read_split_file(split_dir / f'{name}_test_split{split}.txt',
-                                                     name, label)
+            class_train, class_val = read_split_file(split_dir / f'{name}_test_split{split}.txt', name, label)
             train += class_train
             val += class_val
         lists[split] = (train, val)

@@ -46,8 +46,7 @@ def _seconds(path: PathLike, lineno: int, column: str, text: str) -> int:
     except ValueError:
         value = float('nan')
     if not (math.isfinite(value) and value >= 0 and value == int(value)):
-        raise AnnotationError(path, f"{column} '{text}' is not a non-negative whole number of seconds",
-                              lineno)
+        raise AnnotationError(path, f"{column} '{text}' is not a non-negative whole number of seconds", lineno)
     return int(value)
 
 
@@ -66,10 +65,10 @@ def read_kinetics_csv(path: PathLike) -> List[KineticsRow]:
             header = [h.strip() for h in header]
             missing = [c for c in REQUIRED_COLUMNS if c not in header]
             if missing or len(set(header)) != len(header):
-                problem = (f"missing column(s) {', '.join(missing)}" if missing else
-                           'duplicate column name(s)')
-                raise AnnotationError(path, f"malformed CSV header '{','.join(header)}': {problem}; "
-                                      f"expected '{EXPECTED_HEADER}'", reader.line_num)
+                problem = (f"missing column(s) {', '.join(missing)}" if missing else 'duplicate column name(s)')
+                raise AnnotationError(
+                    path, f"malformed CSV header '{','.join(header)}': {problem}; "
+                    f"expected '{EXPECTED_HEADER}'", reader.line_num)
             index = {c: header.index(c) for c in REQUIRED_COLUMNS}
             for fields in reader:
                 lineno = reader.line_num
@@ -127,8 +126,7 @@ def resolve_clips(rows: Sequence[KineticsRow], class_names: Sequence[str], video
     present, missing = [], []
     for row in rows:
         if row.label not in class_to_label:
-            raise AnnotationError(row.source, f"label '{row.label}' does not occur in the train CSV",
-                                  row.lineno)
+            raise AnnotationError(row.source, f"label '{row.label}' does not occur in the train CSV", row.lineno)
         label = class_to_label[row.label]
         folders = label_folders(row.label)
         found: Optional[str] = next((d for d in folders if row.filename in listing(d)), None)
@@ -137,9 +135,11 @@ def resolve_clips(rows: Sequence[KineticsRow], class_names: Sequence[str], video
     return present, missing
 
 
-def build_kinetics400_lists(train_csv: PathLike, val_csv: PathLike, video_dir: PathLike,
-                            train_subdir: str = 'train', val_subdir: str = 'val'
-                            ) -> Tuple[List[str], Dict[str, Tuple[List[Entry], List[Entry]]]]:
+def build_kinetics400_lists(train_csv: PathLike,
+                            val_csv: PathLike,
+                            video_dir: PathLike,
+                            train_subdir: str = 'train',
+                            val_subdir: str = 'val') -> Tuple[List[str], Dict[str, Tuple[List[Entry], List[Entry]]]]:
     """Parse both CSVs and match them to the clips on disk.
 
     Returns:

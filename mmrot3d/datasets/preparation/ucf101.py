@@ -67,8 +67,9 @@ def read_trainlist(path: PathLike, class_names: Sequence[str]) -> List[Entry]:
     for lineno, text in read_text_lines(path):
         fields = text.split()
         if len(fields) != 2:
-            raise AnnotationError(path, f"expected '<ClassName>/<video>.avi <label>', got "
-                                  f"{len(fields)} column(s): '{text}'", lineno)
+            raise AnnotationError(
+                path, f"expected '<ClassName>/<video>.avi <label>', got "
+                f"{len(fields)} column(s): '{text}'", lineno)
         video, label_text = fields
         try:
             label = int(label_text)
@@ -94,8 +95,9 @@ def read_testlist(path: PathLike, class_names: Sequence[str]) -> List[Entry]:
     for lineno, text in read_text_lines(path):
         fields = text.split()
         if len(fields) != 1:
-            raise AnnotationError(path, f"expected '<ClassName>/<video>.avi' (1 column), got "
-                                  f"{len(fields)} column(s): '{text}'", lineno)
+            raise AnnotationError(
+                path, f"expected '<ClassName>/<video>.avi' (1 column), got "
+                f"{len(fields)} column(s): '{text}'", lineno)
         label = _class_of(path, lineno, fields[0], class_to_label)
         entries.append(Entry(fields[0], label, str(path), lineno))
     if not entries:
@@ -103,8 +105,8 @@ def read_testlist(path: PathLike, class_names: Sequence[str]) -> List[Entry]:
     return entries
 
 
-def build_ucf101_lists(ann_dir: PathLike, splits: Sequence[int] = SPLITS
-                       ) -> Tuple[List[str], Dict[int, Tuple[List[Entry], List[Entry]]]]:
+def build_ucf101_lists(ann_dir: PathLike,
+                       splits: Sequence[int] = SPLITS) -> Tuple[List[str], Dict[int, Tuple[List[Entry], List[Entry]]]]:
     """Parse ``ann_dir`` (``ucfTrainTestlist/``).
 
     Returns:

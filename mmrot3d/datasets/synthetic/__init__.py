@@ -6,10 +6,12 @@ actor's pixels in every frame of a written clip (rendered again from the clip's 
 """
 from .actions import CLASSES, camel_case
 from .figure import JOINTS
-from .generator import (GENERATOR_VERSION, ActorMasks, Params, generate, generate_actor_free, is_complete,
-                        make_jobs, render_job, render_job_masks)
+from .generator import (GENERATOR_VERSION, ActorMasks, Params, generate, generate_actor_free, is_complete, make_jobs,
+                        render_job, render_job_masks)
 from .render import render_actor_masks, render_clip, sample_style
 
-__all__ = ['CLASSES', 'JOINTS', 'GENERATOR_VERSION', 'ActorMasks', 'Params', 'camel_case', 'generate', 'is_complete',
-           'make_jobs', 'generate_actor_free', 'render_actor_masks', 'render_clip', 'render_job', 'render_job_masks',
-           'sample_style']
+__all__ = [
+    'CLASSES', 'JOINTS', 'GENERATOR_VERSION', 'ActorMasks', 'Params', 'camel_case', 'generate', 'is_complete',
+    'make_jobs', 'generate_actor_free', 'render_actor_masks', 'render_clip', 'render_job', 'render_job_masks',
+    'sample_style'
+]

@@ -10,13 +10,14 @@ from typing import Callable, Dict, List, Sequence
 
 import numpy as np
 
-from .figure import PoseTrack, TRACKS, neutral_track
+from .figure import TRACKS, PoseTrack, neutral_track
 
 ActionProgram = Callable[[np.ndarray, np.random.Generator], PoseTrack]
 
 # Order defines the label index (0-based here; the UCF-style lists write it 1-based).
-CLASSES: List[str] = ['walk', 'run', 'jump', 'wave', 'squat', 'kick', 'clap', 'bend', 'fall_down',
-                      'sit_down', 'stand_up', 'jumping_jack']
+CLASSES: List[str] = [
+    'walk', 'run', 'jump', 'wave', 'squat', 'kick', 'clap', 'bend', 'fall_down', 'sit_down', 'stand_up', 'jumping_jack'
+]
 
 
 def camel_case(name: str) -> str:
@@ -39,8 +40,7 @@ def _view(track: PoseTrack, rng: np.random.Generator, frontal: bool) -> None:
     track['width'][:] = rng.uniform(0.75, 1.0) if frontal else rng.uniform(0.0, 0.35)
 
 
-def _keyframes(t: np.ndarray, times: Sequence[float], poses: Sequence[Dict[str, float]],
-               base: PoseTrack) -> PoseTrack:
+def _keyframes(t: np.ndarray, times: Sequence[float], poses: Sequence[Dict[str, float]], base: PoseTrack) -> PoseTrack:
     """Blend between key poses with smoothstep easing; keys missing from a pose keep ``base``.
 
     Args:
@@ -63,9 +63,9 @@ def walk(t, rng):
     swing = amp * np.sin(ph)
     tr['hip_r'], tr['hip_l'] = 0.04 + swing, 0.04 - swing
     # The swinging leg (hip moving forward) lifts its foot by flexing the knee.
-    tr['kn_r'] = 0.08 + 0.75 * np.maximum(0, np.cos(ph)) ** 1.5
-    tr['kn_l'] = 0.08 + 0.75 * np.maximum(0, -np.cos(ph)) ** 1.5
-    tr['sh_r'], tr['sh_l'] = -0.7 * swing, 0.7 * swing          # arms swing against the legs
+    tr['kn_r'] = 0.08 + 0.75 * np.maximum(0, np.cos(ph))**1.5
+    tr['kn_l'] = 0.08 + 0.75 * np.maximum(0, -np.cos(ph))**1.5
+    tr['sh_r'], tr['sh_l'] = -0.7 * swing, 0.7 * swing  # arms swing against the legs
     tr['el_r'][:] = tr['el_l'][:] = rng.uniform(0.15, 0.45)
     tr['torso'][:] = rng.uniform(0.0, 0.1)
     tr['x'] = rng.uniform(0.55, 0.8) * t
@@ -78,12 +78,12 @@ def run(t, rng):
     ph, amp = _phase(t, rng, 1.3, 1.75), rng.uniform(0.55, 0.75)
     swing = amp * np.sin(ph)
     tr['hip_r'], tr['hip_l'] = 0.15 + swing, 0.15 - swing
-    tr['kn_r'] = 0.3 + 1.5 * np.maximum(0, np.cos(ph)) ** 1.2
-    tr['kn_l'] = 0.3 + 1.5 * np.maximum(0, -np.cos(ph)) ** 1.2
+    tr['kn_r'] = 0.3 + 1.5 * np.maximum(0, np.cos(ph))**1.2
+    tr['kn_l'] = 0.3 + 1.5 * np.maximum(0, -np.cos(ph))**1.2
     tr['sh_r'], tr['sh_l'] = -1.0 * swing, 1.0 * swing
-    tr['el_r'][:] = tr['el_l'][:] = rng.uniform(1.3, 1.8)         # bent elbows
-    tr['torso'][:] = rng.uniform(0.15, 0.3)                      # forward lean
-    tr['air'] = 0.05 * np.abs(np.sin(ph))                        # short flight between strides
+    tr['el_r'][:] = tr['el_l'][:] = rng.uniform(1.3, 1.8)  # bent elbows
+    tr['torso'][:] = rng.uniform(0.15, 0.3)  # forward lean
+    tr['air'] = 0.05 * np.abs(np.sin(ph))  # short flight between strides
     tr['x'] = rng.uniform(0.8, 1.1) * t
     return tr
 
@@ -119,7 +119,7 @@ def jump(t, rng):
 def wave(t, rng):
     tr = neutral_track(len(t))
     _view(tr, rng, frontal=bool(rng.random() < 0.75))
-    t_up = rng.uniform(-0.4, 0.25)                               # raise the arm, maybe before the clip starts
+    t_up = rng.uniform(-0.4, 0.25)  # raise the arm, maybe before the clip starts
     raise_ = _smoothstep((t - t_up) / 0.3)
     tr['sh_r'] = -0.08 + raise_ * rng.uniform(2.4, 2.8)
     tr['el_r'] = 0.15 + raise_ * (0.35 + rng.uniform(0.35, 0.55) * np.sin(_phase(t, rng, 1.6, 2.6)))
@@ -136,7 +136,7 @@ def squat(t, rng):
     tr['hip_l'] = tr['hip_r'] = 1.3 * d
     tr['kn_l'] = tr['kn_r'] = 2.3 * d + 0.04
     tr['torso'] = 0.55 * d
-    tr['sh_l'] = tr['sh_r'] = 1.55 * d + 0.05                    # arms forward for balance
+    tr['sh_l'] = tr['sh_r'] = 1.55 * d + 0.05  # arms forward for balance
     return tr
 
 
@@ -145,12 +145,12 @@ def kick(t, rng):
     _view(tr, rng, frontal=False)
     period = rng.uniform(0.9, 1.3)
     u = (t / period + rng.uniform(0, 1)) % 1.0
-    s = np.clip(u / 0.55, 0, 1)                                  # kick in the first 55% of the cycle
+    s = np.clip(u / 0.55, 0, 1)  # kick in the first 55% of the cycle
     pulse = np.sin(np.pi * s)
     tr['hip_r'] = rng.uniform(1.2, 1.7) * pulse
-    tr['kn_r'] = 1.5 * np.maximum(0, 1 - 2 * s) * pulse + 0.05   # chamber, then snap the knee straight
+    tr['kn_r'] = 1.5 * np.maximum(0, 1 - 2 * s) * pulse + 0.05  # chamber, then snap the knee straight
     tr['hip_l'][:] = -0.08
-    tr['torso'] = -0.3 * pulse                                   # lean back against the kick
+    tr['torso'] = -0.3 * pulse  # lean back against the kick
     tr['sh_l'] = 0.2 + 0.6 * pulse
     tr['sh_r'] = -0.1 - 0.5 * pulse
     return tr
@@ -177,7 +177,7 @@ def bend(t, rng):
     d = _smoothstep(0.5 * (1 - np.cos(_phase(t, rng, 0.4, 0.65)))) * rng.uniform(0.8, 1.0)
     tr['torso'] = 1.5 * d
     sway = 0.1 * np.sin(_phase(t, rng, 0.8, 1.2)) * d
-    tr['sh_l'] = tr['torso'] + 0.05 + sway                       # arms stay vertical in the world
+    tr['sh_l'] = tr['torso'] + 0.05 + sway  # arms stay vertical in the world
     tr['sh_r'] = tr['torso'] - 0.05 + sway
     tr['hip_l'] = tr['hip_r'] = 0.18 * d
     tr['kn_l'] = tr['kn_r'] = 0.12 * d + 0.04
@@ -194,7 +194,7 @@ def fall_down(t, rng):
     t_fall = rng.uniform(0.4, 0.6)
     dt = np.maximum(t - t0, 0)
     # Constant angular acceleration, like a rigid body tipping under gravity, stopped by the floor.
-    tr['rot'] = np.minimum(0.5 * (np.pi / t_fall ** 2) * dt ** 2, np.pi / 2)
+    tr['rot'] = np.minimum(0.5 * (np.pi / t_fall**2) * dt**2, np.pi / 2)
     p = tr['rot'] / (np.pi / 2)
     tr['sh_r'] = 0.1 + 1.9 * p
     tr['sh_l'] = 0.0 + 1.5 * p
@@ -243,7 +243,7 @@ def jumping_jack(t, rng):
     tr['el_l'] = -tr['el_r']
     tr['hip_r'] = 0.05 + rng.uniform(0.25, 0.4) * d
     tr['hip_l'] = -tr['hip_r']
-    tr['air'] = rng.uniform(0.04, 0.08) * np.abs(np.sin(ph))     # a hop each time arms and legs switch
+    tr['air'] = rng.uniform(0.04, 0.08) * np.abs(np.sin(ph))  # a hop each time arms and legs switch
     return tr
 
 

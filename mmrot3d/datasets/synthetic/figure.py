@@ -14,13 +14,12 @@ import cv2
 import numpy as np
 
 # Joint order of every ``(T, J, 2)`` joint array. ``_l`` limbs are the far side in a side view.
-JOINTS = ('head', 'neck', 'pelvis', 'shoulder_l', 'elbow_l', 'hand_l', 'shoulder_r', 'elbow_r', 'hand_r',
-          'hip_l', 'knee_l', 'ankle_l', 'toe_l', 'hip_r', 'knee_r', 'ankle_r', 'toe_r')
+JOINTS = ('head', 'neck', 'pelvis', 'shoulder_l', 'elbow_l', 'hand_l', 'shoulder_r', 'elbow_r', 'hand_r', 'hip_l',
+          'knee_l', 'ankle_l', 'toe_l', 'hip_r', 'knee_r', 'ankle_r', 'toe_r')
 J = {name: i for i, name in enumerate(JOINTS)}
 
 # Angle/offset tracks an action program returns, each ``(T,)``; see ``forward_kinematics``.
-TRACKS = ('torso', 'head', 'sh_l', 'el_l', 'sh_r', 'el_r', 'hip_l', 'kn_l', 'hip_r', 'kn_r',
-          'width', 'rot', 'x', 'air')
+TRACKS = ('torso', 'head', 'sh_l', 'el_l', 'sh_r', 'el_r', 'hip_l', 'kn_l', 'hip_r', 'kn_r', 'width', 'rot', 'x', 'air')
 
 PoseTrack = Dict[str, np.ndarray]
 
@@ -48,7 +47,7 @@ class Proportions:
     thigh: float = 0.245
     shin: float = 0.235
     foot: float = 0.06
-    shoulder_half_width: float = 0.10   # at ``width == 1`` (frontal view)
+    shoulder_half_width: float = 0.10  # at ``width == 1`` (frontal view)
     hip_half_width: float = 0.055
 
     @property
@@ -89,25 +88,25 @@ def forward_kinematics(track: PoseTrack, prop: Proportions) -> np.ndarray:
     tt = track['torso']
     num_frames = tt.shape[0]
     pts = np.zeros((num_frames, len(JOINTS), 2))
-    up = direction(np.pi - tt)                       # pelvis -> neck
-    side = np.stack([np.cos(tt), -np.sin(tt)], -1)   # torso's own +x axis (shoulder/hip spread)
+    up = direction(np.pi - tt)  # pelvis -> neck
+    side = np.stack([np.cos(tt), -np.sin(tt)], -1)  # torso's own +x axis (shoulder/hip spread)
     neck = prop.torso * up
     pts[:, J['neck']] = neck
     pts[:, J['head']] = neck + (prop.neck + prop.head_radius) * direction(np.pi - tt + track['head'])
     for s, sign in (('l', -1.0), ('r', 1.0)):
         shoulder = neck - 0.02 * up + sign * prop.shoulder_half_width * track['width'][:, None] * side
-        upper = track[f'sh_{s}'] - tt                # arm angle is relative to the torso
+        upper = track[f'sh_{s}'] - tt  # arm angle is relative to the torso
         elbow = shoulder + prop.upper_arm * direction(upper)
         hand = elbow + prop.forearm * direction(upper + track[f'el_{s}'])
         hip = sign * prop.hip_half_width * track['width'][:, None] * side
-        thigh = track[f'hip_{s}']                    # leg angle is absolute (world)
+        thigh = track[f'hip_{s}']  # leg angle is absolute (world)
         knee = hip + prop.thigh * direction(thigh)
-        shin = thigh - track[f'kn_{s}']              # knees bend backwards
+        shin = thigh - track[f'kn_{s}']  # knees bend backwards
         ankle = knee + prop.shin * direction(shin)
         # Feet point forward, foreshortened in a frontal view.
         toe = ankle + prop.foot * (1.0 - 0.7 * track['width'][:, None]) * direction(shin + 1.45)
-        for name, p in (('shoulder', shoulder), ('elbow', elbow), ('hand', hand), ('hip', hip),
-                        ('knee', knee), ('ankle', ankle), ('toe', toe)):
+        for name, p in (('shoulder', shoulder), ('elbow', elbow), ('hand', hand), ('hip', hip), ('knee', knee),
+                        ('ankle', ankle), ('toe', toe)):
             pts[:, J[f'{name}_{s}']] = p
     # Whole-body tip about the mid-ankle point (clockwise = towards +x for positive ``rot``).
     pivot = 0.5 * (pts[:, J['ankle_l']] + pts[:, J['ankle_r']])
@@ -161,11 +160,10 @@ def draw_figure(canvas: np.ndarray, joints_px: np.ndarray, style: FigureStyle, b
         head_radius_px: head radius in pixels.
     """
     thick = max(2, int(round(style.thickness * body_px)))
-    for group, width in ((_SEGMENTS_FAR, thick), (_SEGMENTS_BODY, int(round(thick * 1.35))),
-                         (_SEGMENTS_NEAR, thick)):
+    for group, width in ((_SEGMENTS_FAR, thick), (_SEGMENTS_BODY, int(round(thick * 1.35))), (_SEGMENTS_NEAR, thick)):
         for part, a, b in group:
-            cv2.line(canvas, _pt(joints_px[J[a]]), _pt(joints_px[J[b]]), getattr(style, part), width,
-                     cv2.LINE_AA, _SHIFT)
+            cv2.line(canvas, _pt(joints_px[J[a]]), _pt(joints_px[J[b]]), getattr(style, part), width, cv2.LINE_AA,
+                     _SHIFT)
     # Neck, then the head as a filled disc.
     cv2.line(canvas, _pt(joints_px[J['neck']]), _pt(joints_px[J['head']]), style.torso, thick, cv2.LINE_AA, _SHIFT)
     cv2.circle(canvas, _pt(joints_px[J['head']]), int(round(head_radius_px * (1 << _SHIFT))), style.head, -1,

@@ -28,7 +28,6 @@ import numpy as np
 
 from mmrot3d.utils.cores import available_cores
 from mmrot3d.utils.video_io import write_video
-
 from .actions import CLASSES, camel_case
 from .render import SceneStyle, render_actor_masks, render_clip, sample_style
 
@@ -67,11 +66,12 @@ class Job:
     """One clip to render and write: where, which class, and the seed words of its generators."""
     path: str
     class_idx: int
-    style_key: Tuple[int, ...]   # seeds the appearance (shared within a UCF group)
-    clip_key: Tuple[int, ...]    # seeds motion, placement, drift, distractors
+    style_key: Tuple[int, ...]  # seeds the appearance (shared within a UCF group)
+    clip_key: Tuple[int, ...]  # seeds motion, placement, drift, distractors
 
 
 # ---------------------------------------------------------------- naming and splits
+
 
 def youtube_id(seed: int, split: str, index: int) -> str:
     """A deterministic 11-character id from ``[A-Za-z0-9_-]``, like a YouTube video id."""
@@ -87,8 +87,15 @@ def kinetics_clips(params: Params, split: str) -> List[Dict]:
     for index in range(count):
         # Clip start inside the imaginary source video; only used for names, like Kinetics.
         start = int(np.random.default_rng([params.seed, _IDS, domain, index]).integers(0, 290))
-        rows.append(dict(label=CLASSES[index % len(CLASSES)], youtube_id=youtube_id(params.seed, split, index),
-                         time_start=start, time_end=start + 10, split=split, index=index, domain=domain))
+        rows.append(
+            dict(
+                label=CLASSES[index % len(CLASSES)],
+                youtube_id=youtube_id(params.seed, split, index),
+                time_start=start,
+                time_end=start + 10,
+                split=split,
+                index=index,
+                domain=domain))
     return rows
 
 
@@ -127,12 +134,13 @@ def make_jobs(params: Params) -> List[Job]:
             key = (params.seed, row['domain'], row['index'])
             jobs.append(Job(kinetics_relpath(row), CLASSES.index(row['label']), key, key))
     for c, g, j, rel in ucf_clips(params):
-        jobs.append(Job(f'ucf_style/UCF-101/{rel}', c, (params.seed, _UCF_GROUP, c, g),
-                        (params.seed, _UCF_CLIP, c, g, j)))
+        jobs.append(
+            Job(f'ucf_style/UCF-101/{rel}', c, (params.seed, _UCF_GROUP, c, g), (params.seed, _UCF_CLIP, c, g, j)))
     return jobs
 
 
 # ---------------------------------------------------------------- rendering
+
 
 def style_for(job: Job) -> SceneStyle:
     return sample_style(np.random.default_rng(list(job.style_key)))
@@ -140,14 +148,14 @@ def style_for(job: Job) -> SceneStyle:
 
 def render_job(job: Job, params: Params) -> Tuple[np.ndarray, np.ndarray]:
     """Frames ``(T, S, S, 3)`` uint8 and joints ``(T, J, 2)`` of one job; a pure function of its keys."""
-    return render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
-                       params.frames, params.size, params.fps)
+    return render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)), params.frames,
+                       params.size, params.fps)
 
 
 def render_job_masks(job: Job, params: Params) -> np.ndarray:
     """The actor's pixels ``(T, S, S)`` bool in every frame of :func:`render_job`'s clip (same keys, same motion)."""
-    return render_actor_masks(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
-                              params.frames, params.size, params.fps)
+    return render_actor_masks(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)), params.frames,
+                              params.size, params.fps)
 
 
 def _work(args: Tuple[Job, Params, str]) -> str:
@@ -202,6 +210,7 @@ def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: i
 
 # ---------------------------------------------------------------- index files
 
+
 def write_kinetics_csvs(params: Params, out: Path) -> None:
     header = 'label,youtube_id,time_start,time_end,split\n'
     for split, name in (('train', 'train.csv'), ('val', 'validate.csv')):
@@ -240,8 +249,8 @@ def write_contact_sheet(params: Params, out: Path, examples: int = 2, columns: i
         for job in [j for j in picks if j.class_idx == c][:examples]:
             frames, _ = render_job(job, params)
             idx = np.linspace(0, len(frames) - 1, min(columns, len(frames))).round().astype(int)
-            strip = np.concatenate([cv2.resize(frames[i], (tile, tile), interpolation=cv2.INTER_NEAREST)
-                                    for i in idx], axis=1)
+            strip = np.concatenate([cv2.resize(frames[i], (tile, tile), interpolation=cv2.INTER_NEAREST) for i in idx],
+                                   axis=1)
             label = np.full((tile, label_w, 3), 255, np.uint8)
             cv2.putText(label, name, (4, tile // 2 + 5), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
             rows.append(np.concatenate([label, strip], axis=1))
@@ -253,11 +262,18 @@ def write_contact_sheet(params: Params, out: Path, examples: int = 2, columns: i
 
 # ---------------------------------------------------------------- entry point
 
+
 def _meta(params: Params, complete: bool) -> Dict:
-    return dict(generator_version=params.version, params=asdict(params), complete=complete,
-                classes=list(CLASSES), ucf_class_names=[camel_case(c) for c in CLASSES],
-                counts=dict(pretrain_train=params.pretrain_clips, pretrain_val=params.pretrain_val_clips,
-                            ucf=params.clips_per_class * len(CLASSES)))
+    return dict(
+        generator_version=params.version,
+        params=asdict(params),
+        complete=complete,
+        classes=list(CLASSES),
+        ucf_class_names=[camel_case(c) for c in CLASSES],
+        counts=dict(
+            pretrain_train=params.pretrain_clips,
+            pretrain_val=params.pretrain_val_clips,
+            ucf=params.clips_per_class * len(CLASSES)))
 
 
 def read_meta(out: Path) -> Optional[Dict]:
@@ -274,8 +290,8 @@ def is_complete(params: Params, out: Path) -> bool:
         return False
     names = [job.path for job in make_jobs(params)] + [
         'kinetics_style/train.csv', 'kinetics_style/validate.csv', 'contact_sheet.png',
-        'ucf_style/ucfTrainTestlist/classInd.txt'] + [
-        f'ucf_style/ucfTrainTestlist/{k}list0{s}.txt' for k in ('train', 'test') for s in (1, 2, 3)]
+        'ucf_style/ucfTrainTestlist/classInd.txt'
+    ] + [f'ucf_style/ucfTrainTestlist/{k}list0{s}.txt' for k in ('train', 'test') for s in (1, 2, 3)]
     return all((Path(out) / n).is_file() for n in names)
 
 
@@ -334,8 +350,14 @@ def _work_actor_free(args: Tuple[Job, Params, str]) -> str:
     rel = job.path[len('kinetics_style/videos/'):]
     path = Path(out) / ACTOR_FREE_DIR / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames, _ = render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
-                            params.frames, params.size, params.fps, draw_actor=False)
+    frames, _ = render_clip(
+        job.class_idx,
+        style_for(job),
+        np.random.default_rng(list(job.clip_key)),
+        params.frames,
+        params.size,
+        params.fps,
+        draw_actor=False)
     tmp = path.with_name(path.stem + '.partial' + path.suffix)
     write_video(tmp, frames, params.fps)
     os.replace(tmp, path)
@@ -361,6 +383,7 @@ def generate_actor_free(out, params: Params = Params(), workers: Optional[int] =
 
 
 # ---------------------------------------------------------------- actor masks of written clips
+
 
 class ActorMasks:
     """Per-frame actor masks of the clips in a generated dataset, rendered again on demand.

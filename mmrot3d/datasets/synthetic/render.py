@@ -41,10 +41,10 @@ class SceneStyle:
     """
     figure: FigureStyle
     proportions: Proportions
-    body_frac: float          # standing height / frame height
-    bg_kind: str              # 'noise' | 'blobs' | 'gratings'
+    body_frac: float  # standing height / frame height
+    bg_kind: str  # 'noise' | 'blobs' | 'gratings'
     bg_color: Tuple[float, float, float]
-    bg_amp: float             # texture contrast (std, 0..255 units)
+    bg_amp: float  # texture contrast (std, 0..255 units)
     bg_seed: int
 
 
@@ -57,14 +57,21 @@ def sample_style(rng: np.random.Generator) -> SceneStyle:
     same_limbs = rng.random() < 0.5
     arm, leg = _color_with_luma(rng, fig_luma()), _color_with_luma(rng, fig_luma())
     figure = FigureStyle(
-        head=_color_with_luma(rng, fig_luma()), torso=_color_with_luma(rng, fig_luma()),
-        arm_l=arm, arm_r=arm if same_limbs else _color_with_luma(rng, fig_luma()),
-        leg_l=leg, leg_r=leg if same_limbs else _color_with_luma(rng, fig_luma()),
+        head=_color_with_luma(rng, fig_luma()),
+        torso=_color_with_luma(rng, fig_luma()),
+        arm_l=arm,
+        arm_r=arm if same_limbs else _color_with_luma(rng, fig_luma()),
+        leg_l=leg,
+        leg_r=leg if same_limbs else _color_with_luma(rng, fig_luma()),
         thickness=float(rng.uniform(0.05, 0.085)))
     return SceneStyle(
-        figure=figure, proportions=Proportions.sample(rng), body_frac=float(rng.uniform(0.45, 0.7)),
-        bg_kind=str(rng.choice(['noise', 'blobs', 'gratings'])), bg_color=_color_with_luma(rng, bg_luma),
-        bg_amp=float(rng.uniform(8, 26)), bg_seed=int(rng.integers(0, 2 ** 31)))
+        figure=figure,
+        proportions=Proportions.sample(rng),
+        body_frac=float(rng.uniform(0.45, 0.7)),
+        bg_kind=str(rng.choice(['noise', 'blobs', 'gratings'])),
+        bg_color=_color_with_luma(rng, bg_luma),
+        bg_amp=float(rng.uniform(8, 26)),
+        bg_seed=int(rng.integers(0, 2**31)))
 
 
 def _texture(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -100,11 +107,16 @@ def _distractors(rng: np.random.Generator, size: int, num_frames: int):
     for _ in range(int(rng.integers(0, 4))):
         angle = rng.uniform(0, 2 * np.pi)
         speed = rng.uniform(0.2, 1.2) * size / 64
-        items.append(dict(
-            kind=str(rng.choice(['ellipse', 'rect', 'triangle'])),
-            p0=rng.uniform(0, size, 2), v=speed * np.array([np.cos(angle), np.sin(angle)]),
-            r=rng.uniform(0.04, 0.1) * size, aspect=rng.uniform(0.4, 1.0), theta0=rng.uniform(0, 2 * np.pi),
-            omega=rng.uniform(-0.15, 0.15), color=tuple(float(v) for v in rng.uniform(0, 255, 3))))
+        items.append(
+            dict(
+                kind=str(rng.choice(['ellipse', 'rect', 'triangle'])),
+                p0=rng.uniform(0, size, 2),
+                v=speed * np.array([np.cos(angle), np.sin(angle)]),
+                r=rng.uniform(0.04, 0.1) * size,
+                aspect=rng.uniform(0.4, 1.0),
+                theta0=rng.uniform(0, 2 * np.pi),
+                omega=rng.uniform(-0.15, 0.15),
+                color=tuple(float(v) for v in rng.uniform(0, 255, 3))))
     return items
 
 
@@ -153,7 +165,7 @@ def place_joints(world: np.ndarray, style: SceneStyle, size: int, rng: np.random
     v0 = rng.uniform(margin, max(margin, size - margin - span[1]))
     px = np.empty_like(pts)
     px[..., 0] = u0 + (pts[..., 0] - lo[0]) * scale
-    px[..., 1] = v0 + (hi[1] - pts[..., 1]) * scale   # y up -> v down
+    px[..., 1] = v0 + (hi[1] - pts[..., 1]) * scale  # y up -> v down
     return px, scale
 
 
@@ -168,8 +180,13 @@ def _actor_joints(class_idx: int, style: SceneStyle, rng: np.random.Generator, n
     return place_joints(world, style, size, rng, mirror=bool(rng.random() < 0.5))
 
 
-def render_clip(class_idx: int, style: SceneStyle, rng: np.random.Generator, num_frames: int = 32,
-                size: int = 64, fps: float = 25.0, draw_actor: bool = True) -> Tuple[np.ndarray, np.ndarray]:
+def render_clip(class_idx: int,
+                style: SceneStyle,
+                rng: np.random.Generator,
+                num_frames: int = 32,
+                size: int = 64,
+                fps: float = 25.0,
+                draw_actor: bool = True) -> Tuple[np.ndarray, np.ndarray]:
     """Render one clip of class ``class_idx``.
 
     Args:
@@ -206,8 +223,12 @@ def render_clip(class_idx: int, style: SceneStyle, rng: np.random.Generator, num
     return frames, joints
 
 
-def render_actor_masks(class_idx: int, style: SceneStyle, rng: np.random.Generator, num_frames: int = 32,
-                       size: int = 64, fps: float = 25.0) -> np.ndarray:
+def render_actor_masks(class_idx: int,
+                       style: SceneStyle,
+                       rng: np.random.Generator,
+                       num_frames: int = 32,
+                       size: int = 64,
+                       fps: float = 25.0) -> np.ndarray:
     """Where the actor is in each frame of the clip :func:`render_clip` makes from the same arguments.
 
     The figure is drawn in white on black with the clip's own joints and thickness, at the same

@@ -47,10 +47,9 @@ class ResizedDecordInit(DecordInit):
         data = self.file_client.get(results['filename'])
         width, height = video_size(data)
         new_width, new_height = mmcv.rescale_size((width, height), self.scale)
-        reader = decord.VideoReader(io.BytesIO(data), num_threads=self.num_threads, width=new_width,
-                                    height=new_height)
-        results.update(video_reader=reader, total_frames=len(reader), avg_fps=reader.get_avg_fps(),
-                       original_shape=(height, width))
+        reader = decord.VideoReader(io.BytesIO(data), num_threads=self.num_threads, width=new_width, height=new_height)
+        results.update(
+            video_reader=reader, total_frames=len(reader), avg_fps=reader.get_avg_fps(), original_shape=(height, width))
         return results
 
     def __repr__(self) -> str:

@@ -1,8 +1,8 @@
 from typing import Dict, Sequence
 
 import numpy as np
-from mmcv.transforms import BaseTransform
 from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
 
 from .functional import DEFAULT_ANGLES, angles_to_turns, check_square, rot90_array, rot90_frames
 

@@ -6,5 +6,7 @@ from .pretrained_backbone_hook import PretrainedBackboneHook
 from .skipped_videos_hook import SkippedVideosHook
 from .training_audit_hook import TrainingAuditHook, state_dict_sha256
 
-__all__ = ['ChannelsLast3dHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'RotationConfigCheckHook', 'SkippedVideosHook',
-           'PretrainedBackboneHook', 'TrainingAuditHook', 'state_dict_sha256']
+__all__ = [
+    'ChannelsLast3dHook', 'EpochSeedHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'RotationConfigCheckHook',
+    'SkippedVideosHook', 'PretrainedBackboneHook', 'TrainingAuditHook', 'state_dict_sha256'
+]

@@ -17,8 +17,9 @@ def to_channels_last_3d(module: torch.nn.Module) -> None:
             p.data = p.data.contiguous(memory_format=torch.channels_last_3d)
 
     def convert_inputs(_, inputs):
-        return tuple(x.contiguous(memory_format=torch.channels_last_3d) if torch.is_tensor(x) and x.dim() == 5
-                     else x for x in inputs)
+        return tuple(
+            x.contiguous(memory_format=torch.channels_last_3d) if torch.is_tensor(x) and x.dim() == 5 else x
+            for x in inputs)
 
     module.register_forward_pre_hook(convert_inputs)
 

@@ -77,8 +77,9 @@ def check_head_fits_backbone(model: RotationRecognizer, clip: torch.Tensor) -> N
             try:
                 feats, _ = model.extract_feat(clip, num_segs=num_segs)
             except Exception as err:
-                raise ConfigError(f'model.backbone fails on a clip shaped like the pipeline output '
-                                  f'{tuple(clip.shape[1:])}: {str(err).splitlines()[0] if str(err) else err!r}') from err
+                raise ConfigError(
+                    f'model.backbone fails on a clip shaped like the pipeline output '
+                    f'{tuple(clip.shape[1:])}: {str(err).splitlines()[0] if str(err) else err!r}') from err
             try:
                 pooled = global_pool(feats)
             except (TypeError, ValueError) as err:
@@ -113,8 +114,8 @@ class RotationConfigCheckHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if not isinstance(model, RotationRecognizer):
             return
-        pipeline, field = find_pipeline(runner.cfg.get('train_dataloader', {}).get('dataset'),
-                                        'train_dataloader.dataset')
+        pipeline, field = find_pipeline(
+            runner.cfg.get('train_dataloader', {}).get('dataset'), 'train_dataloader.dataset')
         if pipeline is None:
             return
         warning = check_rotation_config(model, pipeline, field)

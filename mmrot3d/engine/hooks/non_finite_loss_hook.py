@@ -46,8 +46,8 @@ class NonFiniteLossHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         terms = ', '.join(f'{k}={float(torch.as_tensor(v).detach()):.4g}' for k, v in log_vars.items())
         filename = f'last_good_iter_{runner.iter}.pth'
-        runner.save_checkpoint(runner.work_dir, filename, save_optimizer=True, save_param_scheduler=True,
-                               by_epoch=False)
+        runner.save_checkpoint(
+            runner.work_dir, filename, save_optimizer=True, save_param_scheduler=True, by_epoch=False)
         weights_ok = all(torch.isfinite(p).all() for p in model.parameters())
         note = '' if weights_ok else ' (its weights are already non-finite: an earlier step diverged)'
         lr = runner.optim_wrapper.get_lr()

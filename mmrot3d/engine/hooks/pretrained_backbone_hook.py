@@ -24,7 +24,8 @@ class PretrainedBackboneHook(Hook):
     Config (a ``default_hooks`` entry merges with the base config's hooks, and
     ``--cfg-options default_hooks.pretrained_backbone.checkpoint=PATH`` picks another file)::
 
-        default_hooks = dict(pretrained_backbone=dict(type="PretrainedBackboneHook", checkpoint="work_dirs/rotnet3d_kinetics/backbone.pth"))
+        default_hooks = dict(pretrained_backbone=dict(
+            type="PretrainedBackboneHook", checkpoint="work_dirs/rotnet3d_kinetics/backbone.pth"))
 
     Args:
         checkpoint: the exported file.

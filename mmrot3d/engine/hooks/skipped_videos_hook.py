@@ -55,7 +55,9 @@ class SkippedVideosHook(Hook):
                 counts[3] /= torch.distributed.get_world_size()
             files, skipped, bad, total = (int(c) for c in counts)
             level = logging.WARNING if files else logging.INFO
-            print_log(f'{when}: skipped {files} bad video files ({skipped} samples substituted); {bad} of {total} '
-                      f'entries of {data.ann_file} known bad so far (max_bad_fraction={data.max_bad_fraction:.1%})',
-                      logger='current', level=level)
+            print_log(
+                f'{when}: skipped {files} bad video files ({skipped} samples substituted); {bad} of {total} '
+                f'entries of {data.ann_file} known bad so far (max_bad_fraction={data.max_bad_fraction:.1%})',
+                logger='current',
+                level=level)
             data.check_bad_fraction()

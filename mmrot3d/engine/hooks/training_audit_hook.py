@@ -54,8 +54,12 @@ class TrainingAuditHook(Hook):
     def after_train(self, runner) -> None:
         rank, world_size = get_dist_info()
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        record = dict(rank=rank, world_size=world_size, iters=runner.iter, samples=self.samples,
-                      state_dict_sha256=state_dict_sha256(model))
+        record = dict(
+            rank=rank,
+            world_size=world_size,
+            iters=runner.iter,
+            samples=self.samples,
+            state_dict_sha256=state_dict_sha256(model))
         out = Path(osp.join(runner.work_dir, self.out_dir))
         out.mkdir(parents=True, exist_ok=True)
         (out / f'rank{rank}.json').write_text(json.dumps(record, indent=1))

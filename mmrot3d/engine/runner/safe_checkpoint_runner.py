@@ -44,9 +44,15 @@ class SafeCheckpointRunner(Runner):
         super().__init__(*args, **kwargs)
         self.logger.info(applied_fixes_message())
 
-    def save_checkpoint(self, out_dir: str, filename: str, file_client_args: Optional[dict] = None,
-                        save_optimizer: bool = True, save_param_scheduler: bool = True, meta: Optional[dict] = None,
-                        by_epoch: bool = True, backend_args: Optional[dict] = None) -> None:
+    def save_checkpoint(self,
+                        out_dir: str,
+                        filename: str,
+                        file_client_args: Optional[dict] = None,
+                        save_optimizer: bool = True,
+                        save_param_scheduler: bool = True,
+                        meta: Optional[dict] = None,
+                        by_epoch: bool = True,
+                        backend_args: Optional[dict] = None) -> None:
         if file_client_args is None and backend_args is None and '://' not in str(out_dir):
             backend_args = dict(backend=BACKEND)
         super().save_checkpoint(out_dir, filename, file_client_args, save_optimizer, save_param_scheduler, meta,

@@ -33,5 +33,9 @@ def actor_share(maps: torch.Tensor, masks: torch.Tensor) -> Dict[str, float]:
         raise ValueError('actor_share: no frame both shows the actor and has map mass')
     share = (maps * masks).sum(dim=1)[usable] / mass[usable]
     mean_share, mean_area = share.mean().item(), area[usable].mean().item()
-    return dict(actor_share=mean_share, area_share=mean_area, lift=mean_share / mean_area,
-                frames=int(usable.sum()), frames_left_out=int((~usable).sum()))
+    return dict(
+        actor_share=mean_share,
+        area_share=mean_area,
+        lift=mean_share / mean_area,
+        frames=int(usable.sum()),
+        frames_left_out=int((~usable).sum()))

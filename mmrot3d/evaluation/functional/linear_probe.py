@@ -9,7 +9,10 @@ def _standardise(train: torch.Tensor, *others: torch.Tensor):
     return [(x - mean) / std for x in (train, ) + others]
 
 
-def fit_linear_probe(x: torch.Tensor, y: torch.Tensor, num_classes: int, weight_decay: float = 1e-3,
+def fit_linear_probe(x: torch.Tensor,
+                     y: torch.Tensor,
+                     num_classes: int,
+                     weight_decay: float = 1e-3,
                      max_iter: int = 100) -> Tuple[torch.Tensor, torch.Tensor]:
     """Multinomial logistic regression with an L2 penalty, fitted to convergence by L-BFGS.
 
@@ -29,8 +32,13 @@ def fit_linear_probe(x: torch.Tensor, y: torch.Tensor, num_classes: int, weight_
 def _fit(x, y, num_classes, weight_decay, max_iter):
     w = torch.zeros(num_classes, x.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros(num_classes, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], lr=1, max_iter=max_iter, tolerance_grad=1e-7, tolerance_change=1e-10,
-                            history_size=20, line_search_fn='strong_wolfe')
+    opt = torch.optim.LBFGS([w, b],
+                            lr=1,
+                            max_iter=max_iter,
+                            tolerance_grad=1e-7,
+                            tolerance_change=1e-10,
+                            history_size=20,
+                            line_search_fn='strong_wolfe')
 
     def closure():
         opt.zero_grad()
@@ -46,9 +54,13 @@ def _accuracy(w, b, x, y) -> float:
     return ((x.double() @ w.T + b).argmax(1) == y).double().mean().item()
 
 
-def linear_probe_accuracy(train_x: torch.Tensor, train_y: torch.Tensor, test_x: torch.Tensor,
-                          test_y: torch.Tensor, num_classes: Optional[int] = None,
-                          weight_decays: Sequence[float] = (1e-3, 1e-2, 1e-1), folds: int = 3,
+def linear_probe_accuracy(train_x: torch.Tensor,
+                          train_y: torch.Tensor,
+                          test_x: torch.Tensor,
+                          test_y: torch.Tensor,
+                          num_classes: Optional[int] = None,
+                          weight_decays: Sequence[float] = (1e-3, 1e-2, 1e-1),
+                          folds: int = 3,
                           max_iter: int = 100) -> Dict[str, float]:
     """Top-1 of a linear classifier on frozen features, its L2 strength chosen by cross-validation on
     the training features only (folds are interleaved by index, so the result is deterministic).
@@ -75,5 +87,5 @@ def linear_probe_accuracy(train_x: torch.Tensor, train_y: torch.Tensor, test_x: 
         best_wd = weight_decays[max(range(len(scores)), key=lambda i: (scores[i], weight_decays[i]))]
     xtr, xte = _standardise(train_x.double(), test_x.double())
     w, b = fit_linear_probe(xtr, train_y, num_classes, best_wd, max_iter)
-    return dict(top1=_accuracy(w, b, xte, test_y), train_top1=_accuracy(w, b, xtr, train_y),
-                weight_decay=float(best_wd))
+    return dict(
+        top1=_accuracy(w, b, xte, test_y), train_top1=_accuracy(w, b, xtr, train_y), weight_decay=float(best_wd))

@@ -4,8 +4,11 @@ import torch
 import torch.nn.functional as F
 
 
-def retrieval_recall(query: torch.Tensor, query_labels: torch.Tensor, gallery: torch.Tensor,
-                     gallery_labels: torch.Tensor, ks: Sequence[int] = (1, 5, 10, 20, 50)) -> Dict[str, float]:
+def retrieval_recall(query: torch.Tensor,
+                     query_labels: torch.Tensor,
+                     gallery: torch.Tensor,
+                     gallery_labels: torch.Tensor,
+                     ks: Sequence[int] = (1, 5, 10, 20, 50)) -> Dict[str, float]:
     """Nearest-neighbour video retrieval by cosine similarity (the protocol of 3DRotNet and its successors).
 
     Every query (a test video) ranks the gallery (training videos); it is a hit at ``k`` when any of

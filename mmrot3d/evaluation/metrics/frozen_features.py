@@ -2,8 +2,8 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import torch
-from mmengine.evaluator import BaseMetric
 from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
 
 from ...datasets.video_list import read_video_list
 from ..functional import linear_probe_accuracy, retrieval_recall
@@ -35,9 +35,14 @@ class FrozenFeatureMetric(BaseMetric):
     """
     default_prefix = 'frozen'
 
-    def __init__(self, gallery_ann_file: str, data_prefix: str = '', ks: Sequence[int] = (1, 5, 10, 20, 50),
-                 linear_probe: bool = True, weight_decays: Sequence[float] = (1e-3, 1e-2, 1e-1),
-                 collect_device: str = 'cpu', prefix: Optional[str] = None) -> None:
+    def __init__(self,
+                 gallery_ann_file: str,
+                 data_prefix: str = '',
+                 ks: Sequence[int] = (1, 5, 10, 20, 50),
+                 linear_probe: bool = True,
+                 weight_decays: Sequence[float] = (1e-3, 1e-2, 1e-1),
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.gallery = set(list_video_paths(gallery_ann_file, data_prefix))
         self.ks, self.linear_probe, self.weight_decays = tuple(ks), linear_probe, tuple(weight_decays)
@@ -49,9 +54,11 @@ class FrozenFeatureMetric(BaseMetric):
             if 'filename' not in sample:
                 raise KeyError("FrozenFeatureMetric: add 'filename' to PackActionInputs(meta_keys=...)")
             label = sample['gt_label']
-            self.results.append(dict(feature=torch.as_tensor(sample['feature']).float().view(-1),
-                                     label=int(torch.as_tensor(label).view(-1)[0]),
-                                     gallery=osp.normpath(sample['filename']) in self.gallery))
+            self.results.append(
+                dict(
+                    feature=torch.as_tensor(sample['feature']).float().view(-1),
+                    label=int(torch.as_tensor(label).view(-1)[0]),
+                    gallery=osp.normpath(sample['filename']) in self.gallery))
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
         gal = [r for r in results if r['gallery']]

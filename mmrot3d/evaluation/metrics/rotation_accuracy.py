@@ -2,8 +2,8 @@ from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
 from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
 
 from ...datasets.transforms.functional import DEFAULT_ANGLES, angles_to_turns
 
@@ -21,7 +21,9 @@ class RotationAccuracy(BaseMetric):
 
     default_prefix = 'rotation'
 
-    def __init__(self, angles: Sequence[int] = DEFAULT_ANGLES, collect_device: str = 'cpu',
+    def __init__(self,
+                 angles: Sequence[int] = DEFAULT_ANGLES,
+                 collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         angles_to_turns(angles)
@@ -32,8 +34,10 @@ class RotationAccuracy(BaseMetric):
             if 'rotation_label' not in sample:
                 raise KeyError('RotationAccuracy: predictions carry no rotation_label; validate with '
                                'VideoRotation in the pipeline or a RotationRecognizer(rotate_in_model=True)')
-            self.results.append(dict(pred=sample['rotation_score'].argmax(dim=-1).cpu().numpy(),
-                                     label=sample['rotation_label'].cpu().numpy()))
+            self.results.append(
+                dict(
+                    pred=sample['rotation_score'].argmax(dim=-1).cpu().numpy(),
+                    label=sample['rotation_label'].cpu().numpy()))
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
         preds = np.concatenate([r['pred'] for r in results])

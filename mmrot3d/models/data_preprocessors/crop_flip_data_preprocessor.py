@@ -72,8 +72,7 @@ class CropFlipDataPreprocessor(ActionDataPreprocessor):
                 raise ValueError(f'CropFlipDataPreprocessor: clip {i} of the batch is {height}x{width} (HxW), smaller '
                                  f'than crop_size={size}; resize it to at least {size} in the pipeline, e.g. '
                                  f'Resize(scale=(-1, {size + size // 7}))')
-            boxes.append(self.draw(height, width) if training else
-                         ((height - size) // 2, (width - size) // 2, False))
+            boxes.append(self.draw(height, width) if training else ((height - size) // 2, (width - size) // 2, False))
         for sample, (y, x, flip) in zip(data_samples or [], boxes):
             sample.set_metainfo(dict(crop_bbox=np.array([x, y, x + size, y + size]), flip=flip, img_shape=(size, size)))
         return super().preprocess(self.crop_flip(inputs, boxes), data_samples, training)

@@ -2,8 +2,8 @@ from typing import Dict, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 from mmaction.registry import MODELS
+from mmengine.model import BaseModule
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]
 
@@ -66,8 +66,7 @@ class RotationHead(BaseModule):
             self.classifier = nn.Linear(in_channels, num_classes)
         else:
             self.classifier = nn.Sequential(
-                nn.Linear(in_channels, hidden_channels), nn.ReLU(inplace=True),
-                nn.Linear(hidden_channels, num_classes))
+                nn.Linear(in_channels, hidden_channels), nn.ReLU(inplace=True), nn.Linear(hidden_channels, num_classes))
 
     def init_weights(self) -> None:
         for m in self.modules():

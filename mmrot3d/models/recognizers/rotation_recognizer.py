@@ -5,8 +5,7 @@ from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
-from ...datasets.transforms.functional import (DEFAULT_ANGLES, all_rotations, angles_to_turns,
-                                               check_square)
+from ...datasets.transforms.functional import DEFAULT_ANGLES, all_rotations, angles_to_turns, check_square
 
 
 @MODELS.register_module()
@@ -42,8 +41,13 @@ class RotationRecognizer(BaseRecognizer):
                  train_cfg: Optional[Dict] = None,
                  test_cfg: Optional[Dict] = None,
                  data_preprocessor: Optional[Dict] = None) -> None:
-        super().__init__(backbone=backbone, cls_head=cls_head, neck=neck, train_cfg=train_cfg,
-                         test_cfg=test_cfg, data_preprocessor=data_preprocessor)
+        super().__init__(
+            backbone=backbone,
+            cls_head=cls_head,
+            neck=neck,
+            train_cfg=train_cfg,
+            test_cfg=test_cfg,
+            data_preprocessor=data_preprocessor)
         self.rotate_in_model = rotate_in_model
         self.angles = tuple(angles)
         self.turns = angles_to_turns(self.angles)
@@ -75,7 +79,10 @@ class RotationRecognizer(BaseRecognizer):
             return 1
         return getattr(self.backbone, 'num_segments', None) or inputs.shape[1] // copies
 
-    def extract_feat(self, inputs: torch.Tensor, stage: str = 'neck', num_segs: int = 1,
+    def extract_feat(self,
+                     inputs: torch.Tensor,
+                     stage: str = 'neck',
+                     num_segs: int = 1,
                      **kwargs) -> Tuple[torch.Tensor, Dict]:
         """Backbone (+ neck) features of ``inputs`` ``(N, V, ...)``, views flattened into the batch.
 

@@ -3,9 +3,7 @@
 # The 10-clip test protocol is kept. Tests set the data paths and the backbone file.
 _base_ = ['../../../configs/rotnet3d/benchmarks/r3d18_rotnet3d-pretrained_1xb32-16x2x1-150e_ucf101-split1-rgb.py']
 
-model = dict(
-    backbone=dict(base_channels=8, conv1_kernel=(3, 7, 7)),
-    cls_head=dict(num_classes=2, in_channels=64))
+model = dict(backbone=dict(base_channels=8, conv1_kernel=(3, 7, 7)), cls_head=dict(num_classes=2, in_channels=64))
 
 clip = dict(type='SampleFrames', clip_len=8, frame_interval=2)
 train_pipeline = [

@@ -1,9 +1,7 @@
 # The Kinetics pretraining config, shrunk to run in seconds on CPU; tests set the data paths.
 _base_ = ['../../../configs/rotnet3d_kinetics.py']
 
-model = dict(
-    backbone=dict(base_channels=8, conv1_kernel=(3, 7, 7)),
-    cls_head=dict(in_channels=64, hidden_channels=16))
+model = dict(backbone=dict(base_channels=8, conv1_kernel=(3, 7, 7)), cls_head=dict(in_channels=64, hidden_channels=16))
 
 train_pipeline = [
     dict(type='DecordInit'),
@@ -24,10 +22,8 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
 ]
-train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
-                        dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
-                      dataset=dict(pipeline=val_pipeline))
+train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
 
 train_cfg = dict(max_epochs=2, val_interval=2)

@@ -1,10 +1,10 @@
 """ResizedDecordInit: decord decodes straight to Resize's size, with Resize's pixels up to interpolation."""
 import numpy as np
 import pytest
+from conftest import falling_block_clip
 from mmaction.registry import TRANSFORMS
 from mmengine.dataset import Compose
 
-from conftest import falling_block_clip
 from mmrot3d.utils.video_io import write_video
 
 

@@ -11,7 +11,7 @@ def frame_list(num_frames=6, height=8, width=8, seed=0):
     return [rng.integers(0, 256, (height, width, 3), dtype=np.uint8) for _ in range(num_frames)]
 
 
-@pytest.mark.parametrize('angles', [(0, 90, 180, 270), (0, 180), (90, 270), (270,)])
+@pytest.mark.parametrize('angles', [(0, 90, 180, 270), (0, 180), (90, 270), (270, )])
 def test_random_mode_matches_numpy_rot90_on_frame_lists(angles):
     frames = frame_list()
     transform = VideoRotation(angles=angles, mode='random')

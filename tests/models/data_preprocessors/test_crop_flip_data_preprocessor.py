@@ -2,10 +2,9 @@
 import numpy as np
 import pytest
 import torch
+from conftest import tiny_r3d
 from mmaction.registry import DATASETS, MODELS, TRANSFORMS
 from mmengine.dataset import pseudo_collate
-
-from conftest import tiny_r3d
 
 NORM = dict(mean=[114.75, 110.0, 100.5], std=[57.375, 50.0, 60.25], format_shape='NCTHW')
 CROP = 32
@@ -13,18 +12,24 @@ CROP = 32
 
 def decoded_pipeline(*augment):
     """decord -> 80x48 (WxH, not square: both offsets are drawn) -> [augment] -> NCTHW uint8."""
-    return [dict(type='DecordInit'),
-            dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1, test_mode=True),
-            dict(type='DecordDecode'),
-            dict(type='Resize', scale=(80, 48), keep_ratio=False),
-            *augment,
-            dict(type='FormatShape', input_format='NCTHW'),
-            dict(type='PackActionInputs', meta_keys=('img_shape', 'crop_bbox', 'flip'))]
+    return [
+        dict(type='DecordInit'),
+        dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1, test_mode=True),
+        dict(type='DecordDecode'),
+        dict(type='Resize', scale=(80, 48), keep_ratio=False), *augment,
+        dict(type='FormatShape', input_format='NCTHW'),
+        dict(type='PackActionInputs', meta_keys=('img_shape', 'crop_bbox', 'flip'))
+    ]
 
 
 def load(video_dir, pipeline, count=8):
-    dataset = DATASETS.build(dict(type='VideoDataset', ann_file=str(video_dir / 'list.txt'),
-                                  data_prefix=dict(video=str(video_dir)), pipeline=pipeline, test_mode=True))
+    dataset = DATASETS.build(
+        dict(
+            type='VideoDataset',
+            ann_file=str(video_dir / 'list.txt'),
+            data_prefix=dict(video=str(video_dir)),
+            pipeline=pipeline,
+            test_mode=True))
     return pseudo_collate([dataset[i] for i in range(count)])
 
 
@@ -80,10 +85,13 @@ def test_outside_training_it_centre_crops_as_center_crop(video_dir):
 
 
 def test_rotation_recognizer_rotates_the_device_crops(video_dir):
-    model = MODELS.build(dict(
-        type='RotationRecognizer', backbone=tiny_r3d(), rotate_in_model=True,
-        cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
-        data_preprocessor=dict(type='CropFlipDataPreprocessor', crop_size=CROP, **NORM)))
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer',
+            backbone=tiny_r3d(),
+            rotate_in_model=True,
+            cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
+            data_preprocessor=dict(type='CropFlipDataPreprocessor', crop_size=CROP, **NORM)))
     model.init_weights()
     data = model.data_preprocessor(load(video_dir, decoded_pipeline(), count=2), training=True)
     inputs, labels = model.rotated_batch(data['inputs'], data['data_samples'])
@@ -110,11 +118,11 @@ def test_device_aug_config_moves_exactly_the_crop_and_flip_of_its_base():
     moved = [s for s in base.train_pipeline if s['type'] in ('RandomCrop', 'Flip')]
     assert [s['type'] for s in moved] == ['RandomCrop', 'Flip']
     kept = [s for s in base.train_pipeline if s not in moved]
-    assert [dict(s, algorithm_keys=None) for s in cfg.train_dataloader.dataset.pipeline] == [
-        dict(s, algorithm_keys=None) for s in kept]
+    assert [dict(s, algorithm_keys=None)
+            for s in cfg.train_dataloader.dataset.pipeline] == [dict(s, algorithm_keys=None) for s in kept]
     pre = cfg.model.data_preprocessor
     assert (pre.type, pre.crop_size, pre.flip_ratio) == ('CropFlipDataPreprocessor', moved[0]['size'],
-                                                          moved[1]['flip_ratio'])
+                                                         moved[1]['flip_ratio'])
     assert (pre.mean, pre.std) == (base.model.data_preprocessor.mean, base.model.data_preprocessor.std)
     # the config check knows the preprocessor makes square clips: no warning, the right dummy clip
     model = MODELS.build(dict(cfg.model, backbone=tiny_r3d(), cls_head=dict(cfg.model.cls_head, in_channels=64)))

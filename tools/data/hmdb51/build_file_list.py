@@ -26,12 +26,14 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--root', default='data/hmdb51', help='dataset root (default: %(default)s)')
     parser.add_argument('--video-root', help='folder with <class_name>/ subfolders (default: <root>/videos)')
-    parser.add_argument('--split-dir', help='folder with <class_name>_test_split<N>.txt '
-                        '(default: <root>/testTrainMulti_7030_splits)')
+    parser.add_argument(
+        '--split-dir',
+        help='folder with <class_name>_test_split<N>.txt '
+        '(default: <root>/testTrainMulti_7030_splits)')
     parser.add_argument('--out', help='output folder (default: <root>)')
     parser.add_argument('--splits', type=int, nargs='+', choices=SPLITS, default=list(SPLITS))
-    parser.add_argument('--strict', action='store_true',
-                        help='fail if a listed video is missing on disk (default: skip and report)')
+    parser.add_argument(
+        '--strict', action='store_true', help='fail if a listed video is missing on disk (default: skip and report)')
     return parser.parse_args(argv)
 
 

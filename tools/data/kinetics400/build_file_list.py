@@ -34,8 +34,10 @@ def parse_args(argv=None):
     parser.add_argument('--root', default='data/kinetics400', help='dataset root (default: %(default)s)')
     parser.add_argument('--train-csv', help='train CSV (default: <root>/train.csv)')
     parser.add_argument('--val-csv', help='validation CSV (default: <root>/validate.csv)')
-    parser.add_argument('--video-dir', help='folder holding the train/ and val/ clip folders; list '
-                        'paths are relative to it (default: <root>/videos)')
+    parser.add_argument(
+        '--video-dir',
+        help='folder holding the train/ and val/ clip folders; list '
+        'paths are relative to it (default: <root>/videos)')
     parser.add_argument('--train-subdir', default='train', help='train clip folder in --video-dir')
     parser.add_argument('--val-subdir', default='val', help='val clip folder in --video-dir')
     parser.add_argument('--out', help='output folder (default: <root>)')
@@ -50,8 +52,7 @@ def main(argv=None):
     video_dir = Path(args.video_dir) if args.video_dir else root / 'videos'
     out = Path(args.out) if args.out else root
 
-    class_names, lists = build_kinetics400_lists(train_csv, val_csv, video_dir,
-                                                 args.train_subdir, args.val_subdir)
+    class_names, lists = build_kinetics400_lists(train_csv, val_csv, video_dir, args.train_subdir, args.val_subdir)
     write_lines(out / 'kinetics400_classes.txt', class_names)
     print(f'wrote {out / "kinetics400_classes.txt"}: {len(class_names)} classes')
     for subset, (present, missing) in lists.items():

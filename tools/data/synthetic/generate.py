@@ -17,8 +17,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--out', required=True, help='output folder (e.g. data/synthetic)')
     p.add_argument('--seed', type=int, default=d.seed)
     p.add_argument('--pretrain-clips', type=int, default=d.pretrain_clips, help='Kinetics-style train clips')
-    p.add_argument('--pretrain-val-clips', type=int, default=None,
-                   help='Kinetics-style val clips (default: 10%% of --pretrain-clips)')
+    p.add_argument(
+        '--pretrain-val-clips',
+        type=int,
+        default=None,
+        help='Kinetics-style val clips (default: 10%% of --pretrain-clips)')
     p.add_argument('--clips-per-class', type=int, default=d.clips_per_class, help='UCF-style clips per class')
     p.add_argument('--groups', type=int, default=d.groups, help='UCF-style groups per class (>= 3)')
     p.add_argument('--frames', type=int, default=d.frames, help='frames per clip')
@@ -26,17 +29,26 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--fps', type=float, default=d.fps)
     p.add_argument('--workers', type=int, default=None, help='processes (default: all CPU cores)')
     p.add_argument('--force', action='store_true', help='regenerate even if the output is complete')
-    p.add_argument('--actor-free-controls', action='store_true',
-                   help='also render actor-free twins of the Kinetics-style val clips under '
-                        'controls/actor_free/videos (rotation accuracy on them must be chance)')
+    p.add_argument(
+        '--actor-free-controls',
+        action='store_true',
+        help='also render actor-free twins of the Kinetics-style val clips under '
+        'controls/actor_free/videos (rotation accuracy on them must be chance)')
     return p.parse_args(argv)
 
 
 def main(argv=None) -> None:
     a = parse_args(argv)
     val = a.pretrain_val_clips if a.pretrain_val_clips is not None else a.pretrain_clips // 10
-    params = Params(seed=a.seed, pretrain_clips=a.pretrain_clips, pretrain_val_clips=val,
-                    clips_per_class=a.clips_per_class, groups=a.groups, frames=a.frames, size=a.size, fps=a.fps)
+    params = Params(
+        seed=a.seed,
+        pretrain_clips=a.pretrain_clips,
+        pretrain_val_clips=val,
+        clips_per_class=a.clips_per_class,
+        groups=a.groups,
+        frames=a.frames,
+        size=a.size,
+        fps=a.fps)
     generate(a.out, params, workers=a.workers, force=a.force)
     if a.actor_free_controls:
         generate_actor_free(a.out, params, workers=a.workers)

@@ -50,9 +50,10 @@ class Tiny3D(nn.Module):
     def __init__(self, num_classes: int):
         super().__init__()
         chans, strides = (3, 16, 32, 64, 96), ((1, 2, 2), 2, 2, 2)
-        self.body = nn.Sequential(*[nn.Sequential(nn.Conv3d(a, b, 3, s, 1, bias=False), nn.BatchNorm3d(b),
-                                                  nn.ReLU(inplace=True))
-                                    for a, b, s in zip(chans[:-1], chans[1:], strides)])
+        self.body = nn.Sequential(*[
+            nn.Sequential(nn.Conv3d(a, b, 3, s, 1, bias=False), nn.BatchNorm3d(b), nn.ReLU(inplace=True))
+            for a, b, s in zip(chans[:-1], chans[1:], strides)
+        ])
         self.head = nn.Linear(chans[-1], num_classes)
 
     def forward(self, x):
@@ -96,13 +97,15 @@ def train(task, x, y, tests, seconds, batch, log_at=(10, 30, 60)):
         elapsed = time.monotonic() - start
         if pending and elapsed >= pending[0] or elapsed >= seconds:
             accs = {k: accuracy(model, tx, ty, rotate) for k, (tx, ty) in tests.items()}
-            print(f'  [{task}] {elapsed:6.1f}s step {step:4d}  ' +
-                  '  '.join(f'{k}={v * 100:.1f}%' for k, v in accs.items()), flush=True)
+            print(
+                f'  [{task}] {elapsed:6.1f}s step {step:4d}  ' + '  '.join(f'{k}={v * 100:.1f}%'
+                                                                           for k, v in accs.items()),
+                flush=True)
             while pending and elapsed >= pending[0]:
                 pending.pop(0)
             if elapsed >= seconds:
                 return accs
-        idx = torch.randint(len(x), (batch,), generator=gen)
+        idx = torch.randint(len(x), (batch, ), generator=gen)
         xb, yb = _prep(x[idx]), y[idx]
         if rotate:
             xb, yb = rotations(xb)
@@ -127,7 +130,7 @@ def main():
     t0 = time.monotonic()
     x, y = make_set(1, a.train_clips, workers=a.workers)
     xt, yt = make_set(2, a.test_clips, workers=a.workers)
-    xt_bg, _ = make_set(2, a.test_clips, draw_actor=False, workers=a.workers)   # same clips, actor removed
+    xt_bg, _ = make_set(2, a.test_clips, draw_actor=False, workers=a.workers)  # same clips, actor removed
     x_bg, _ = make_set(1, a.train_clips, draw_actor=False, workers=a.workers)
     print(f'rendered {2 * (a.train_clips + a.test_clips)} clips in {time.monotonic() - t0:.1f}s', flush=True)
     cls = train('classify', x, y, {'test': (xt, yt)}, a.seconds, batch=32)

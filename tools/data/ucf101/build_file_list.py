@@ -28,14 +28,17 @@ from mmrot3d.datasets.preparation.ucf101 import SPLITS, build_ucf101_lists
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--root', default='data/ucf101', help='dataset root (default: %(default)s)')
-    parser.add_argument('--video-dir', help='video folder with <ClassName>/ subfolders '
-                        '(default: <root>/UCF-101)')
-    parser.add_argument('--ann-dir', help='folder with classInd.txt, trainlist0N.txt, testlist0N.txt '
-                        '(default: <root>/ucfTrainTestlist)')
+    parser.add_argument(
+        '--video-dir', help='video folder with <ClassName>/ subfolders '
+        '(default: <root>/UCF-101)')
+    parser.add_argument(
+        '--ann-dir',
+        help='folder with classInd.txt, trainlist0N.txt, testlist0N.txt '
+        '(default: <root>/ucfTrainTestlist)')
     parser.add_argument('--out', help='output folder (default: <root>)')
     parser.add_argument('--splits', type=int, nargs='+', choices=SPLITS, default=list(SPLITS))
-    parser.add_argument('--strict', action='store_true',
-                        help='fail if a listed video is missing on disk (default: skip and report)')
+    parser.add_argument(
+        '--strict', action='store_true', help='fail if a listed video is missing on disk (default: skip and report)')
     return parser.parse_args(argv)
 
 
