@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from mmengine.config import Config, DictAction
+
 import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
@@ -40,6 +42,13 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=0, help='seeds the random init')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     p.add_argument('--out', help='also write the numbers as JSON here')
+    p.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        metavar='KEY=VALUE',
+        help='override settings of CONFIG (e.g. the model), as in tools/train.py')
     return p.parse_args(argv)
 
 
@@ -76,7 +85,9 @@ def main(argv=None) -> dict:
     t0 = time.monotonic()
     try:
         masks = ActorMasks.of_video(videos[0])
-        results = compare_backbones(a.config, backbones, videos, masks, a.stages, a.reduce, a.seed)
+        config = Config.fromfile(a.config)
+        config.merge_from_dict(a.cfg_options)
+        results = compare_backbones(config, backbones, videos, masks, a.stages, a.reduce, a.seed)
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
         sys.exit(f'error: {err}')
     clips = results[next(iter(results))]['clips']

@@ -84,7 +84,7 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
 
 
 def _worker_options(workers: int, loaders: Sequence[str]) -> List[str]:
-    words = ['--cfg-options']
+    words = ['--cfg-options'] if loaders else []
     for loader in loaders:
         words += [f'{loader}_dataloader.num_workers={workers}', f'{loader}_dataloader.persistent_workers={workers > 0}']
     return words
