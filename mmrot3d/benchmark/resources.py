@@ -5,7 +5,7 @@ Chosen from the cores this process may use (``os.sched_getaffinity``), never ove
 intra-op synchronisation), so the cores go to concurrent jobs first; ``--jobs`` caps them and leaves
 each job more threads. A loader worker (decoding beside the training thread) is given only to a job
 that owns 3 or more cores: the benchmark's clips are small (64x64), and on 2 cores one more
-single-thread job beats a worker (docs/benchmark.md, "Where the time goes"). Every job of a run gets
+single-thread job beats a worker (docs/benchmark.md, "Measured, and where the time goes"). Every job of a run gets
 the same split, so a job's numbers never depend on what happened to run beside it.
 """
 from dataclasses import dataclass
