@@ -78,6 +78,16 @@ def tiny_r3d(base_channels: int = 8) -> dict:
     return dict(cfg.model.backbone.to_dict(), base_channels=base_channels)
 
 
+def tiny_slowfast() -> dict:
+    """The SlowFast-R50 of configs/rotnet3d/ with 8 slow and 1 fast base channels for CPU tests; output
+    288 channels (256 slow + 32 fast)."""
+    cfg = Config.fromfile(shipped_path('configs/rotnet3d/rotnet3d_slowfast-r50_1xb32-16x2x1-50e_kinetics400-rgb.py'))
+    backbone = cfg.model.backbone.to_dict()
+    backbone['slow_pathway']['base_channels'] = 8
+    backbone['fast_pathway']['base_channels'] = 1
+    return backbone
+
+
 def load_tool(relpath: str):
     """A shipped tool script (e.g. ``'tools/train.py'``) imported as a module, to call its functions in-process."""
     path = shipped_path(relpath)

@@ -1,6 +1,6 @@
 import pytest
 import torch
-from conftest import tiny_r3d
+from conftest import tiny_r3d, tiny_slowfast
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
@@ -124,32 +124,7 @@ BACKBONES = {
         norm_cfg=dict(type='BN3d'),
         zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
     'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'SlowFast': (dict(
-        type='ResNet3dSlowFast',
-        resample_rate=4,
-        speed_ratio=4,
-        channel_ratio=8,
-        slow_pathway=dict(
-            type='resnet3d',
-            depth=50,
-            pretrained=None,
-            lateral=True,
-            base_channels=8,
-            conv1_kernel=(1, 7, 7),
-            conv1_stride_t=1,
-            pool1_stride_t=1,
-            inflate=(0, 0, 1, 1),
-            norm_eval=False),
-        fast_pathway=dict(
-            type='resnet3d',
-            depth=50,
-            pretrained=None,
-            lateral=False,
-            base_channels=1,
-            conv1_kernel=(5, 7, 7),
-            conv1_stride_t=1,
-            pool1_stride_t=1,
-            norm_eval=False)), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
+    'SlowFast': (tiny_slowfast(), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
     'TimeSformer': (dict(
         type='TimeSformer',
         num_frames=8,

@@ -2,36 +2,12 @@
 import pytest
 import torch
 import torch.nn as nn
-from conftest import tiny_r3d
+from conftest import tiny_r3d, tiny_slowfast
 from mmaction.registry import MODELS
 
 from mmrot3d.visualization import activation_maps, gradcam_maps, normalize_per_frame, resolve_stage
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW')
-SLOWFAST = dict(
-    type='ResNet3dSlowFast',
-    resample_rate=4,
-    speed_ratio=4,
-    channel_ratio=8,
-    slow_pathway=dict(
-        type='resnet3d',
-        depth=50,
-        pretrained=None,
-        lateral=True,
-        base_channels=8,
-        conv1_kernel=(1, 7, 7),
-        conv1_stride_t=1,
-        pool1_stride_t=1,
-        inflate=(0, 0, 1, 1)),
-    fast_pathway=dict(
-        type='resnet3d',
-        depth=50,
-        pretrained=None,
-        lateral=False,
-        base_channels=1,
-        conv1_kernel=(5, 7, 7),
-        conv1_stride_t=1,
-        pool1_stride_t=1))
 BACKBONES = {
     # name: (backbone, default-stage check)
     'R3D-18':
@@ -46,7 +22,7 @@ BACKBONES = {
     'X3D':
     dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1),
     'SlowFast':
-    SLOWFAST,
+    tiny_slowfast(),
 }
 
 
