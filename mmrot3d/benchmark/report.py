@@ -143,7 +143,9 @@ def synthetic_lines(res: Dict) -> List[str]:
                                                                             for k, v in bar['checks'].items()) +
             f" (fine-tune gain {bar['finetune_gain'] * 100:+.1f},"
             f" probe gain {bar['linear_probe_gain'] * 100:+.1f},"
-            f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; chance {bar['chance'] * 100:.1f})", ''
+            f" R@1 gain {bar['retrieval_r1_gain'] * 100:+.1f} points; scratch {bar['scratch_top1'] * 100:.1f},"
+            f" pretext {bar['pretext_held_out'] * 100:.1f} held-out /"
+            f" {bar['pretext_actor_free'] * 100:.1f} actor-free)", ''
         ]
     return lines
 

@@ -88,7 +88,7 @@ def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: fl
             for k, v in results.items() if 'job' in v
         })
     if built['preset'] == 'synthetic' and {'scratch', 'rotnet3d'} <= set(res['backbone_order']):
-        res['bar'] = synthetic.check_bar(res['finetune']['synthetic'], res['frozen']['synthetic'], sets[0].num_classes)
+        res['bar'] = synthetic.check_bar(res['finetune']['synthetic'], res['frozen']['synthetic'], res['pretraining'])
     res['timing'] = dict(
         total_seconds=round(seconds, 1),
         data_seconds=round(built['data_seconds'], 1),

@@ -36,7 +36,8 @@ def test_main_job_writes_every_number_and_the_bar(demo):
         assert {'retrieval_R_at_1', 'linear_probe_top1'} <= set(saved['frozen']['synthetic'][b]['runs']['split1'])
         assert saved['selection'][b]['chosen'] and saved['selection'][b]['candidates'][0]['val_top1'] >= 0
     assert set(saved['bar']['checks']) == {
-        'scratch_above_chance', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts'
+        'scratch_trained_35pct', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts',
+        'pretext_held_out_80pct', 'pretext_actor_free_35pct'
     }
     assert demo['results']['bar'] == saved['bar']
     md = (work / 'results.md').read_text()
