@@ -1,7 +1,7 @@
 """4b. Is bf16 autocast safe to adopt for training? (the CPU lever that is fastest in ``cpu_levers``)
 
 A few-step loss match says little about a whole run, so this trains the demo's model
-(``configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-1200it_synthetic-kinetics-rgb.py``: narrow R3D-18, AdamW,
+(``configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py``: narrow R3D-18, AdamW,
 clip_grad) on the demo's
 kind of data — synthetic actor clips, generated here if ``--synthetic-root`` is not given — for
 ``trials`` independent short runs per variant from the same initial weights and the same batches,
@@ -24,7 +24,7 @@ from mmrot3d.utils.shipped_files import shipped_path
 from . import common  # noqa: F401  (registries and the mmaction default scope)
 from .timing import log, print_table
 
-CONFIG = shipped_path('configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-1200it_synthetic-kinetics-rgb.py')
+CONFIG = shipped_path('configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py')
 
 
 def _synthetic_lists(args) -> Path:

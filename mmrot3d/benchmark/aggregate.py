@@ -23,6 +23,23 @@ def _parts(name: str) -> List[str]:
     return name.split('/')
 
 
+def stopping(train: Dict) -> Dict:
+    """Where a fine-tuning run that watched a validation list stopped, and why: ``plateau`` (it stopped
+    before its step cap), else ``cap``; the best validation step is the checkpoint that was tested."""
+    curve = train.get('val_curve') or []
+    if not curve:
+        return {}
+    best_step, best = max(curve, key=lambda p: (p[1], -p[0]))
+    cap = train.get('job', {}).get('units')
+    stopped = train.get('last_step') or curve[-1][0]
+    return dict(
+        val_curve=curve,
+        best_step=best_step,
+        best_val_top1=best,
+        stopped_at=stopped,
+        stop_reason='plateau' if cap and stopped < cap else 'cap')
+
+
 def finetune_table(results: Dict[str, Dict]) -> Dict:
     """``{dataset: {backbone: {label: {runs, summary, per_split}}}}`` from the ``test/...`` jobs."""
     table: Dict = defaultdict(lambda: defaultdict(dict))
@@ -39,7 +56,8 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
                 k: result.get(v)
                 for k, v in FINETUNE_METRICS.items()
             },
-            loss_curve=train.get('loss_curve'))
+            loss_curve=train.get('loss_curve'),
+            **stopping(train))
         runs[(dataset, backbone, label)].append(run)
     for (dataset, backbone, label), rs in runs.items():
         rs.sort(key=lambda r: (r['split'], r['seed']))
@@ -99,7 +117,3 @@ def pretraining_table(results: Dict[str, Dict]) -> Dict:
             if out[backbone]['actor_free']:
                 out[backbone]['actor_free'] = {k: v for k, v in out[backbone]['actor_free'].items() if k != 'job'}
     return out
-
-
-def selection_table(results: Dict[str, Dict]) -> Dict:
-    return {name.split('/', 1)[1]: result for name, result in results.items() if name.startswith('choose/')}

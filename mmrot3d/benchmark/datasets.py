@@ -13,11 +13,11 @@ from ..datasets.video_list import read_video_list
 from ..utils.shipped_files import shipped_path
 
 BENCHMARK_CONFIG = 'configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
-SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-16x2x1-400it_synthetic-ucf-split1-rgb.py'
-SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-800it_synthetic-kinetics-rgb.py'
-# The main job's pretraining: the same recipe for half the steps, so that the whole job fits its 20 minutes
+SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'
+SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py'
+# The main job's pretraining: the same recipe for 600 steps, so that the whole job fits its 20 minutes
 # on 2 cores (the paper preset's pretraining-length curve shows what the longer runs add).
-MAIN_JOB_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-16x2x1-400it_synthetic-kinetics-rgb.py'
+MAIN_JOB_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-600it_synthetic-kinetics-rgb.py'
 
 
 @dataclass
@@ -46,16 +46,21 @@ class LabelledSet:
     def config_path(self, split: int) -> str:
         return str(shipped_path(self.config.format(name=self.name, split=split)))
 
-    def data_options(self, train_list: str, test_list: str, validate: bool = True) -> List[str]:
-        """``--cfg-options`` words pointing a fine-tuning or test job at these lists (the test list also
-        validates, as in the configs, unless ``validate`` is False)."""
+    def data_options(self,
+                     train_list: str,
+                     test_list: str,
+                     validate: bool = True,
+                     val_list: Optional[str] = None) -> List[str]:
+        """``--cfg-options`` words pointing a fine-tuning or test job at these lists: it validates on
+        ``val_list``, or as the configs do on the test list, unless ``validate`` is False."""
         words = [
             f'train_dataloader.dataset.ann_file={train_list}',
             f'train_dataloader.dataset.data_prefix.video={self.video_root}'
         ]
-        for loader in ('val', 'test') if validate else ('test', ):
+        lists = dict(val=val_list or test_list, test=test_list) if validate else dict(test=test_list)
+        for loader, path in lists.items():
             words += [
-                f'{loader}_dataloader.dataset.ann_file={test_list}',
+                f'{loader}_dataloader.dataset.ann_file={path}',
                 f'{loader}_dataloader.dataset.data_prefix.video={self.video_root}'
             ]
         return words

@@ -7,7 +7,7 @@ in time order.
 """
 import json
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from ..models.backbone_io import resolve_checkpoint
 
@@ -41,15 +41,29 @@ def training_scalars(work_dir: Path) -> List[Dict]:
     return rows
 
 
-def collect_training(work_dir: Path) -> Dict:
-    """The final checkpoint, the loss curve and the last validation metrics (``acc/top1``,
-    ``rotation/top1``, ...) of a training job."""
+def best_checkpoint(work_dir: Path, val_curve: List[List[float]]) -> Optional[str]:
+    """The checkpoint MMEngine's ``CheckpointHook(save_best=...)`` kept at the best validation of
+    ``val_curve`` (``[[step, score], ...]``, first of equals), if the run kept one."""
+    if not val_curve:
+        return None
+    step = max(val_curve, key=lambda p: (p[1], -p[0]))[0]
+    found = sorted(work_dir.glob(f'best_*_iter_{int(step)}.pth'))
+    return str(found[0]) if found else None
+
+
+def collect_training(work_dir: Path, monitor: str = 'acc/top1') -> Dict:
+    """What a training job leaves: the checkpoint to evaluate (the best by validation when the run kept
+    one -- a run that stops on a plateau -- else the last), the loss curve, the validation curve of
+    ``monitor`` and the last validation metrics (``acc/top1``, ``rotation/top1``, ...)."""
     rows = training_scalars(work_dir)
     curve = [(r['iter'], r['loss']) for r in rows if 'loss' in r and 'iter' in r]
     val = [r for r in rows if any('/' in k for k in r)]
+    val_curve = [[int(r['step']), round(float(r[monitor]), 5)] for r in val if monitor in r and 'step' in r]
     return dict(
-        checkpoint=resolve_checkpoint(str(work_dir)),
+        checkpoint=best_checkpoint(work_dir, val_curve) or resolve_checkpoint(str(work_dir)),
+        last_step=max((i for i, _ in curve), default=0),
         loss_curve=dict(iter=[i for i, _ in curve], loss=[round(float(v), 5) for _, v in curve]),
+        val_curve=val_curve,
         val={
             k: float(v)
             for k, v in (val[-1] if val else {}).items() if '/' in k

@@ -42,8 +42,10 @@ class Plan:
     """Args:
         work_dir: the benchmark's folder. options: the user's ``--cfg-options`` words (every job).
         backbone_files: NAME -> file to load (absent: random init). backbone_after: NAME -> job that makes it.
-        recipe: NAME -> (job name, placeholder) whose result's ``options`` hold the backbone's recipe
-            (synthetic presets); extra: more ``--cfg-options`` words for every fine-tuning job.
+        val_lists: split -> (training, validation) lists carved from the split's training list: fine-tuning
+            trains on the first and validates on the second (synthetic presets); without: the training list,
+            validated on the test list as the configs do (``validate``). extra: more ``--cfg-options`` words
+            for every fine-tuning and test job.
     """
     work_dir: Path
     splits: Sequence[int]
@@ -52,7 +54,7 @@ class Plan:
     options: List[str] = field(default_factory=list)
     backbone_files: Dict[str, str] = field(default_factory=dict)
     backbone_after: Dict[str, str] = field(default_factory=dict)
-    recipe: Dict[str, str] = field(default_factory=dict)
+    val_lists: Dict[int, List[str]] = field(default_factory=dict)
     extra: List[str] = field(default_factory=list)
     frozen_clips: Optional[int] = None
     validate: bool = True  # the configs validate on the test list during training (UCF101: every 5 epochs)
@@ -111,7 +113,7 @@ def backbone_options(plan: Plan, name: str) -> List[str]:
 
 
 def training_list(plan: Plan, data: LabelledSet, split: int, seed: int, label: LabelSetting) -> str:
-    train, _ = data.lists(split)
+    train = plan.val_lists[split][0] if split in plan.val_lists else data.lists(split)[0]
     if label.fraction is None and label.samples is None:
         return train
     out = plan.work_dir / 'lists' / data.name / label.name / f'split{split}_seed{seed}.txt'
@@ -125,16 +127,15 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
     jobs = []
     name = backbone.name
     after = [plan.backbone_after[name]] if name in plan.backbone_after else []
-    recipe = [Deferred(plan.recipe[name], '<recipe chosen on validation>', lambda r: r['options'])] \
-        if name in plan.recipe else []
     for label in plan.labels:
         for split in plan.splits:
             config = data.config_path(split)
             _, test = data.lists(split)
+            val = plan.val_lists[split][1] if split in plan.val_lists else None
             for seed in plan.seeds:
                 train = training_list(plan, data, split, seed, label)
                 key = f'{data.name}/{name}/{label.name}/split{split}/seed{seed}'
-                common = [f'randomness.seed={seed}', *data.data_options(train, test, plan.validate), *plan.options]
+                common = [f'randomness.seed={seed}', *data.data_options(train, test, plan.validate, val), *plan.options]
                 cfg = merged_config(config, plan.options + plan.extra)  # the budget, not the lists
                 iters = train_units(cfg, lambda: videos_in(train, data.lists(split)[0]))
                 train_dir = plan.jobs_dir() / 'finetune' / key
@@ -145,10 +146,10 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
                     'tools/train.py', [
                         config, '--work-dir',
                         str(train_dir), *([] if plan.validate else ['--no-validate']), '--cfg-options', *common,
-                        *SEED_OPTIONS, *backbone_options(plan, name), *plan.extra, *recipe
+                        *SEED_OPTIONS, *backbone_options(plan, name), *plan.extra
                     ],
                     units=iters,
-                    after=after + ([plan.recipe[name]] if recipe else []),
+                    after=after,
                     collect=collect_training,
                     resumable=True,
                     label=f'fine-tune {key}',

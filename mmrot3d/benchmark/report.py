@@ -1,6 +1,6 @@
 """``results.md``: the tables, laid out like the paper's (rows = backbones, columns = datasets), then
-retrieval and linear probe, per split, label efficiency, and for the synthetic presets the pretext and the
-recipes chosen on validation. All numbers are percentages, mean ± std over splits x seeds."""
+retrieval and linear probe, per split, label efficiency, and for the synthetic presets the pretext and
+where each fine-tuning run stopped. All numbers are percentages, mean ± std over splits x seeds."""
 from typing import Dict, List
 
 KS = (1, 5, 10, 20, 50)
@@ -128,14 +128,22 @@ def synthetic_lines(res: Dict) -> List[str]:
             rows.append(
                 [b, f"{held[key] * 100:.1f}" if key else '–', f"{free[key] * 100:.1f}" if key and key in free else '–'])
         lines += _table(['backbone', 'held-out', 'actor-free'], rows)
-    if res.get('selection'):
-        lines += ['## Recipes chosen on validation (split 1 training list, held-out groups, 1 clip)', '']
-        rows = [[
-            b, ', '.join(f"{c['recipe']['lr']:g}/x{c['recipe']['backbone_lr_mult']:g}: {c['val_top1'] * 100:.1f}"
-                         for c in s['candidates']),
-            f"AdamW lr {s['chosen']['lr']:g}, backbone x{s['chosen']['backbone_lr_mult']:g}"
-        ] for b, s in res['selection'].items()]
-        lines += _table(['backbone', 'candidates (lr/backbone mult: val top-1)', 'chosen'], rows)
+    stops = [(b, r) for b, labels in res['finetune'].get('synthetic', {}).items()
+             for r in labels.get('full', {}).get('runs', []) if r.get('stopped_at')]
+    if stops:
+        lines += [
+            '## Fine-tuning until the validation accuracy plateaus', '',
+            'each run validates on groups carved from its training list (never the test list) and tests the '
+            'checkpoint of its best validation', ''
+        ]
+        lines += _table(
+            ['backbone', 'split', 'seed', 'stopped at step', 'why', 'best validation top-1 (step)', 'test top-1'], [[
+                b,
+                str(r['split']),
+                str(r['seed']),
+                str(r['stopped_at']), r['stop_reason'], f"{r['best_val_top1'] * 100:.1f} ({r['best_step']})",
+                f"{r['top1'] * 100:.1f}" if r.get('top1') is not None else '–'
+            ] for b, r in stops])
     bar = res.get('bar')
     if bar:
         lines += [

@@ -24,10 +24,11 @@ def progress_line(progress: Progress, scheduler) -> Callable[[Job, Dict], None]:
             text = f'{job.label}: ' + '; '.join(f"{s} R@1 {m['retrieval_R_at_1'] * 100:.1f}%, probe "
                                                 f"{m['linear_probe_top1'] * 100:.1f}%"
                                                 for s, m in result.items() if s.startswith('split'))
-        elif job.kind == 'choose':
-            chosen = result['chosen']
-            text = f'{job.name}: chose AdamW lr {chosen["lr"]:g}, backbone x{chosen["backbone_lr_mult"]:g}'
-        elif job.kind in ('pretrain', 'select') and result.get('val'):
+        elif job.kind == 'finetune' and result.get('val_curve'):
+            step, best = max(result['val_curve'], key=lambda p: (p[1], -p[0]))
+            text = (f'{job.label}: stopped at step {result["last_step"]}, best validation top-1 '
+                    f'{best * 100:.1f}% at step {step}')
+        elif job.kind == 'pretrain' and result.get('val'):
             text = f'{job.label}: validation ' + ', '.join(f'{k} {v * 100:.1f}%'
                                                            for k, v in result['val'].items() if k.endswith('top1'))
         if text:
@@ -72,7 +73,6 @@ def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: fl
         finetune=aggregate.finetune_table(results),
         frozen=aggregate.frozen_table(results),
         pretraining=aggregate.pretraining_table(results),
-        selection=aggregate.selection_table(results),
         evaluations={
             name: {
                 k: {

@@ -1,7 +1,7 @@
 """One benchmark run: data, backbones checked, jobs planned, run (or printed), results aggregated and reported.
 
 Presets: ``ucf101`` and ``hmdb51`` (one or both; the fine-tuning configs' own protocol, no recipe search),
-``synthetic`` (the main job: generated data, 3DRotNet pretraining, recipes chosen on validation) and
+``synthetic`` (the main job: generated data, 3DRotNet pretraining, both arms fine-tuned until they plateau) and
 ``synthetic-paper`` (the paper's comparison on the synthetic data).
 """
 import sys
@@ -33,7 +33,7 @@ EVALUATIONS: Dict[str, Callable[[Plan, datasets.LabelledSet, Backbone], Optional
 }
 # First guesses of seconds per unit (training iteration, test or feature batch) of the synthetic presets'
 # jobs on one core, for the ETA until a job of the kind has run (then measured ones are used).
-PRIORS = dict(pretrain=0.6, select=0.25, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6, actor_share=20)
+PRIORS = dict(pretrain=0.6, finetune=0.25, test=0.5, frozen=0.5, pretext=0.6, actor_share=20)
 
 
 @dataclass
@@ -155,11 +155,7 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         else:
             jobs += pretrain_jobs(plan, b, configs[0])
     if preset:
-        plan.extra, plan.validate = synthetic.iteration_options(sizes.finetune_iters), False
-        if sizes.test_clips:
-            plan.extra.append(f'test_dataloader.dataset.pipeline.1.num_clips={sizes.test_clips}')
-        for b in backbones:
-            jobs += synthetic.selection_jobs(plan, sets[0], b, sizes, seeds[0])
+        plan.extra, plan.val_lists = synthetic.finetune_options(sizes), synthetic.validation_lists(plan, sets[0])
     for data in sets:
         for b in backbones:
             jobs += finetune_jobs(plan, data, b)

@@ -1,4 +1,4 @@
-"""Training-list subsets: fewer labels (label efficiency) and a validation split for recipe selection.
+"""Training-list subsets: fewer labels (label efficiency) and a validation split carved by group.
 
 Label subsets are class-balanced, nested and deterministic per seed: each class's videos are put in
 one order drawn from ``(seed, class)``, and a subset takes a prefix of every class's order -- so the
@@ -92,7 +92,7 @@ def carve_validation(train_list: str, out_dir: Path, fraction: float = 0.25) -> 
         for e in entries:
             seen[int(e.label)] += 1
             is_val.append(seen[int(e.label)] % every == 0)
-    sub, val = out_dir / 'select_train.txt', out_dir / 'select_val.txt'
+    sub, val = out_dir / 'train.txt', out_dir / 'val.txt'
     write_video_list(sub, [e for e, v in zip(entries, is_val) if not v])
     write_video_list(val, [e for e, v in zip(entries, is_val) if v])
     return str(sub), str(val)

@@ -1,21 +1,21 @@
 """The synthetic presets: pretraining on the Kinetics-style set, its pretext accuracy (held-out clips and
-their actor-free twins), recipe selection per backbone, and the main job's bar.
+their actor-free twins), the validation lists that tell each fine-tuning run when it has plateaued, and
+the main job's bar.
 
 ``synthetic`` (the main job, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-paper``: the
 paper's comparison on the same data -- scratch, 3DRotNet, supervised pretraining with the same backbone
 and budget, one random rotation per clip at equal compute, the rotation set {0, 180}, and pretraining
 length -- each pretraining variant a config in ``configs/demo/``.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 from .backbones import Backbone, export_pretrained
 from .datasets import MAIN_JOB_PRETRAIN, SYNTHETIC_PRETRAIN, LabelledSet, synthetic_pretraining
 from .jobs import Deferred, Job
 from .outputs import collect_test, collect_training
-from .plan import SEED_OPTIONS, LabelSetting, Plan, backbone_options, merged_config, parse_options
-from .recipes import PRETRAINED_RECIPES, SCRATCH_RECIPES, Recipe, choose, iteration_options
+from .plan import LabelSetting, Plan, merged_config, parse_options
 from .subsets import carve_validation
 
 _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
@@ -25,25 +25,23 @@ _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
 PAPER_VARIANTS = {
     'rotnet3d': MAIN_JOB_PRETRAIN,
     'rotnet3d-800it': SYNTHETIC_PRETRAIN,
-    'supervised': _DEMO.format('supervised', '1xb32-16x2x1-800it'),
-    'rotnet3d-1rot': _DEMO.format('rotnet3d-1rot', '1xb32-16x2x1-800it'),
-    'rotnet3d-0-180deg': _DEMO.format('rotnet3d-0-180deg', '1xb16-16x2x1-800it'),
-    'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-16x2x1-200it'),
-    'rotnet3d-1200it': _DEMO.format('rotnet3d', '1xb8-16x2x1-1200it'),
+    'supervised': _DEMO.format('supervised', '1xb32-8x4x1-800it'),
+    'rotnet3d-1rot': _DEMO.format('rotnet3d-1rot', '1xb32-8x4x1-800it'),
+    'rotnet3d-0-180deg': _DEMO.format('rotnet3d-0-180deg', '1xb16-8x4x1-800it'),
+    'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-8x4x1-200it'),
+    'rotnet3d-1200it': _DEMO.format('rotnet3d', '1xb8-8x4x1-1200it'),
 }
 
 
 @dataclass
 class Sizes:
-    """The synthetic benchmark's sizes: data, pretraining/selection/fine-tuning steps, recipes."""
+    """The synthetic benchmark's sizes: data, and (for smoke runs) the step budgets; None keeps the configs'."""
     pretrain_clips: int = 4000
     clips_per_class: int = 48
     groups: int = 24
     pretrain_iters: Optional[int] = None  # None: each pretraining config's own
-    select_iters: int = 200
-    finetune_iters: int = 400
-    recipes: Dict[str, Sequence[Recipe]] = field(
-        default_factory=lambda: dict(scratch=SCRATCH_RECIPES, pretrained=PRETRAINED_RECIPES))
+    finetune_iters: Optional[int] = None  # None: the fine-tuning config's cap (it stops earlier on a plateau)
+    val_interval: Optional[int] = None  # None: the fine-tuning config's
     test_clips: Optional[int] = None  # None: the config's 10
 
 
@@ -53,14 +51,43 @@ class Sizes:
 DEMO = Sizes()
 # Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
 TINY = Sizes(
-    pretrain_clips=24,
-    clips_per_class=3,
-    groups=3,
-    pretrain_iters=4,
-    select_iters=2,
-    finetune_iters=4,
-    recipes=dict(scratch=(Recipe(3e-3), ), pretrained=(Recipe(3e-3, 0.1), )),
-    test_clips=2)
+    pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, finetune_iters=4, val_interval=2, test_clips=2)
+
+
+def iteration_options(iters: int) -> List[str]:
+    """A pretraining budget of ``iters`` steps for the demo configs (linear warm-up over the first tenth,
+    then cosine), validated once at the end."""
+    warmup = max(1, iters // 10)
+    return [
+        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}', f'param_scheduler.0.end={warmup}',
+        f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={iters}'
+    ]
+
+
+def finetune_options(sizes: Sizes) -> List[str]:
+    """``--cfg-options`` words of every fine-tuning and test job: a smoke run's step cap and validation
+    interval, and its number of test clips (nothing at demo size: the config's own)."""
+    words = []
+    if sizes.finetune_iters:
+        words.append(f'train_cfg.max_iters={sizes.finetune_iters}')
+    if sizes.val_interval:
+        words.append(f'train_cfg.val_interval={sizes.val_interval}')
+    if sizes.test_clips:
+        words.append(f'test_dataloader.dataset.pipeline.1.num_clips={sizes.test_clips}')
+    return words
+
+
+def validation_lists(plan: Plan, data: LabelledSet) -> Dict[int, List[str]]:
+    """Per split, its training list carved by group into (training, validation) lists: each fine-tuning run
+    trains on the first and watches the second to stop when it plateaus. The test list is never read."""
+    out = {}
+    for split in plan.splits:
+        folder = plan.work_dir / 'lists' / 'validation' / f'split{split}'
+        train, val = str(folder / 'train.txt'), str(folder / 'val.txt')
+        if not plan.dry_run:
+            carve_validation(data.lists(split)[0], folder)
+        out[split] = [train, val]
+    return out
 
 
 def pretrain_jobs(plan: Plan,
@@ -117,43 +144,6 @@ def pretrain_jobs(plan: Plan,
                 loaders=('test', )))
     plan.backbone_files[name] = str(out)
     plan.backbone_after[name] = f'export/{name}'
-    return jobs
-
-
-def selection_jobs(plan: Plan, data: LabelledSet, backbone: Backbone, sizes: Sizes, seed: int) -> List[Job]:
-    """Each candidate recipe fine-tuned on split 1's training list minus its last quarter of groups and
-    scored on those groups (1 centre clip); then the choice."""
-    name = backbone.name
-    sub_train, sub_val = (str(plan.work_dir / 'lists' / 'select' / f) for f in ('select_train.txt', 'select_val.txt'))
-    if not plan.dry_run:
-        carve_validation(data.lists(plan.splits[0])[0], plan.work_dir / 'lists' / 'select')
-    recipes = sizes.recipes['scratch' if name == 'scratch' else 'pretrained']
-    after = [plan.backbone_after[name]] if name in plan.backbone_after else []
-    jobs = []
-    for recipe in recipes:
-        work = plan.jobs_dir() / 'select' / name / recipe.name()
-        jobs.append(
-            Job(f'select/{name}/{recipe.name()}',
-                'select',
-                work,
-                'tools/train.py', [
-                    data.config_path(plan.splits[0]), '--work-dir',
-                    str(work), '--cfg-options', f'randomness.seed={seed}', *data.data_options(sub_train, sub_val),
-                    *plan.options, *SEED_OPTIONS, *backbone_options(plan, name), *iteration_options(sizes.select_iters),
-                    *recipe.options()
-                ],
-                units=sizes.select_iters,
-                after=after,
-                collect=collect_training,
-                label=f'recipe {name} {recipe.name()}'))
-    names = [j.name for j in jobs]
-    jobs.append(
-        Job(f'choose/{name}',
-            'choose',
-            plan.work_dir / 'recipes' / name,
-            after=names,
-            call=lambda results: choose(recipes, [results[n]['val'].get('acc/top1', 0.0) for n in names])))
-    plan.recipe[name] = f'choose/{name}'
     return jobs
 
 

@@ -1,7 +1,7 @@
 """The main job (``tools/demo.py`` = ``tools/benchmark.py synthetic``) end to end at smoke size, with the paper
 preset's pretraining variants -- supervised, one random rotation per clip, the rotation set {0, 180} -- as
-extra backbones: generate -> pretrain -> export -> pretext on actor-free clips -> recipe selection ->
-fine-tune -> 10-clip protocol test -> frozen features -> results.json/md/png (numbers meaningless here)."""
+extra backbones: generate -> pretrain -> export -> pretext on actor-free clips -> fine-tune until the
+validation plateaus -> 10-clip protocol test -> frozen features -> results.json/md/png (numbers meaningless here)."""
 import json
 
 import pytest
@@ -34,15 +34,16 @@ def test_main_job_writes_every_number_and_the_bar(demo):
         run, = saved['finetune']['synthetic'][b]['full']['runs']
         assert 0 <= run['top1'] <= 1 and 0 <= run['mean_class_acc'] <= 1
         assert {'retrieval_R_at_1', 'linear_probe_top1'} <= set(saved['frozen']['synthetic'][b]['runs']['split1'])
-        assert saved['selection'][b]['chosen'] and saved['selection'][b]['candidates'][0]['val_top1'] >= 0
+        assert run['stop_reason'] in ('plateau', 'cap') and run['stopped_at'] <= 4
+        assert run['best_step'] in [step for step, _ in run['val_curve']] and run['val_curve'][0][0] == 2
     assert set(saved['bar']['checks']) == {
         'scratch_trained_35pct', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts',
         'pretext_held_out_80pct', 'pretext_actor_free_35pct'
     }
     assert demo['results']['bar'] == saved['bar']
     md = (work / 'results.md').read_text()
-    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Recipes chosen', '**Bar: ',
-                    '## actor_share'):
+    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Fine-tuning until',
+                    '**Bar: ', '## actor_share'):
         assert heading in md
 
 
@@ -82,14 +83,17 @@ def test_variants_use_equal_compute(demo):
     assert [t.type for t in dumped('rotnet3d-1rot').train_dataloader.dataset.pipeline].count('VideoRotation') == 1
 
 
-def test_recipe_validation_is_carved_by_group_from_the_training_list(demo):
-    lists = demo['work'] / 'lists' / 'select'
-    val = set((lists / 'select_val.txt').read_text().splitlines())
-    sub = set((lists / 'select_train.txt').read_text().splitlines())
+def test_each_split_validates_on_groups_carved_from_its_training_list(demo):
+    lists = demo['work'] / 'lists' / 'validation' / 'split1'
+    val = set((lists / 'val.txt').read_text().splitlines())
+    sub = set((lists / 'train.txt').read_text().splitlines())
     test = (demo['data'] / 'ucf_style' / 'ucf101_val_split_1_videos.txt').read_text()
     assert val and not val & sub and not any(line.split()[0] in test for line in val)
     groups = {line.split('_g')[1][:2] for line in val}
     assert not any(f'_g{g}_' in line for g in groups for line in sub)
+    command = demo['saved']['jobs']['finetune/synthetic/scratch/full/split1/seed0']['command']
+    assert f'train_dataloader.dataset.ann_file={lists / "train.txt"}' in command
+    assert f'val_dataloader.dataset.ann_file={lists / "val.txt"}' in command
 
 
 def test_paper_preset_lists_every_row(demo, tmp_path):

@@ -1,5 +1,5 @@
 """Training-list subsets: label fractions / sample counts (class-balanced, nested, reproducible) and the
-validation split carved by group for recipe selection."""
+validation split carved by group."""
 from collections import Counter
 
 import pytest

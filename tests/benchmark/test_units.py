@@ -7,8 +7,8 @@ from mmrot3d.benchmark.aggregate import finetune_table, mean_std
 from mmrot3d.benchmark.backbones import parse_pairs
 from mmrot3d.benchmark.jobs import Deferred, Job, read_result
 from mmrot3d.benchmark.progress import Progress, log_progress
-from mmrot3d.benchmark.recipes import Recipe, choose, iteration_options
 from mmrot3d.benchmark.resources import plan_resources
+from mmrot3d.benchmark.synthetic import DEMO, TINY, finetune_options, iteration_options
 
 
 @pytest.mark.parametrize(
@@ -56,17 +56,24 @@ def test_deferred_arguments(tmp_path):
     assert job.argv({'finetune/a': dict(checkpoint='/w/iter_9.pth')}) == ['cfg.py', '/w/iter_9.pth', '--x']
 
 
-def test_recipes_and_budget_options():
-    assert Recipe(3e-3, 0.1).options() == [
-        'optim_wrapper.optimizer.lr=0.003', 'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult=0.1'
-    ]
+def test_budget_options():
     assert iteration_options(600) == [
         'train_cfg.max_iters=600', 'train_cfg.val_interval=600', 'param_scheduler.0.end=60',
         'param_scheduler.1.begin=60', 'param_scheduler.1.end=600'
     ]
-    picked = choose([Recipe(1e-3), Recipe(3e-3), Recipe(1e-2)], [0.2, 0.5, 0.5])
-    assert picked['chosen'] == dict(lr=3e-3, backbone_lr_mult=1.0)  # the first of equals
-    assert [c['val_top1'] for c in picked['candidates']] == [0.2, 0.5, 0.5]
+    assert finetune_options(DEMO) == []  # the config's own cap, validation interval and 10 test clips
+    assert finetune_options(TINY) == [
+        'train_cfg.max_iters=4', 'train_cfg.val_interval=2', 'test_dataloader.dataset.pipeline.1.num_clips=2'
+    ]
+
+
+def test_where_a_run_stopped_and_why():
+    from mmrot3d.benchmark.aggregate import stopping
+    curve = [[100, 0.2], [200, 0.5], [300, 0.5], [400, 0.4], [500, 0.45]]
+    assert stopping(dict(val_curve=curve, last_step=500, job=dict(units=3000))) == dict(
+        val_curve=curve, best_step=200, best_val_top1=0.5, stopped_at=500, stop_reason='plateau')
+    assert stopping(dict(val_curve=curve, last_step=500, job=dict(units=500)))['stop_reason'] == 'cap'
+    assert stopping(dict(val_curve=[], last_step=400, job=dict(units=400))) == {}  # never validated
 
 
 def test_aggregation_over_splits_and_seeds():
@@ -159,16 +166,16 @@ def test_critical_path_goes_first(tmp_path):
     from mmrot3d.benchmark.resources import plan_resources
     from mmrot3d.benchmark.scheduler import Scheduler
     jobs = [
-        Job('select/scratch', 'select', tmp_path / 'a', 'tools/train.py', units=300),
+        Job('finetune/scratch', 'finetune', tmp_path / 'a', 'tools/train.py', units=300),
         Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
-        Job('select/rotnet3d', 'select', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
-        Job('finetune/scratch', 'finetune', tmp_path / 'd', 'tools/train.py', units=600, after=['select/scratch'])
+        Job('finetune/rotnet3d', 'finetune', tmp_path / 'c', 'tools/train.py', units=300, after=['pretrain/rotnet3d']),
+        Job('test/scratch', 'test', tmp_path / 'd', 'tools/test.py', units=600, after=['finetune/scratch'])
     ]
-    progress = Progress('t', priors=dict(pretrain=0.6, select=0.25, finetune=0.25), stream=io.StringIO())
+    progress = Progress('t', priors=dict(pretrain=0.6, finetune=0.25, test=0.25), stream=io.StringIO())
     s = Scheduler(Launcher(), progress, plan_resources(1))
     s.chain = s._chain_lengths(jobs)
     s.pending, s.results = list(jobs), {}
-    assert [j.name for j in s._ready()] == ['pretrain/rotnet3d', 'select/scratch']
+    assert [j.name for j in s._ready()] == ['pretrain/rotnet3d', 'finetune/scratch']
     assert s.chain['pretrain/rotnet3d'] == pytest.approx(800 * 0.6 + 300 * 0.25)
 
 

@@ -1,6 +1,8 @@
 _base_ = ['../../_base_/default_runtime.py']
-# Iteration-based: every arm gets an exact step budget. One checkpoint, at the end.
-default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100000, save_last=True, max_keep_ckpts=1))
+# Iteration-based: one checkpoint, at the end; validation metrics logged at their step (not epoch 0).
+default_hooks = dict(
+    checkpoint=dict(by_epoch=False, interval=100000, save_last=True, max_keep_ckpts=1),
+    logger=dict(log_metric_by_epoch=False))
 log_processor = dict(by_epoch=False)
 env_cfg = dict(mp_cfg=dict(opencv_num_threads=1))
 randomness = dict(seed=0, deterministic=False)

@@ -5,7 +5,7 @@ ann_file_train = 'data/synthetic/kinetics_style/kinetics400_train_list_videos.tx
 ann_file_val = 'data/synthetic/kinetics_style/kinetics400_val_list_videos.txt'
 train_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 64)),
     dict(type='RandomCrop', size=56),
@@ -15,7 +15,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1, test_mode=True),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 64)),
     dict(type='CenterCrop', crop_size=56),

@@ -6,7 +6,7 @@ ann_file_train = f'data/synthetic/ucf_style/ucf101_train_split_{split}_videos.tx
 ann_file_test = f'data/synthetic/ucf_style/ucf101_val_split_{split}_videos.txt'
 train_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 64)),
     dict(type='RandomCrop', size=56),
@@ -16,7 +16,7 @@ train_pipeline = [
 ]
 val_pipeline = [  # one centre clip: cheap validation for recipe selection
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1, test_mode=True),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 64)),
     dict(type='CenterCrop', crop_size=56),
@@ -25,7 +25,7 @@ val_pipeline = [  # one centre clip: cheap validation for recipe selection
 ]
 test_pipeline = [  # the multi-clip protocol: 10 uniformly sampled clips, centre crop, scores averaged
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=10, test_mode=True),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=10, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 64)),
     dict(type='CenterCrop', crop_size=56),

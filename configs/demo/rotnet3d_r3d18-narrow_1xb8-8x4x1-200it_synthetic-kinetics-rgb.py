@@ -1,6 +1,6 @@
 # 3DRotNet pretraining for 200 steps instead of 800
 # (the pretraining-length curve of tools/benchmark.py synthetic-paper).
-_base_ = ['rotnet3d_r3d18-narrow_1xb8-16x2x1-800it_synthetic-kinetics-rgb.py']
+_base_ = ['rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py']
 train_cfg = dict(max_iters=200, val_interval=200)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),
