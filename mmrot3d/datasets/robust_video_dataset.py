@@ -3,7 +3,7 @@ import logging
 import multiprocessing as mp
 import os.path as osp
 import random
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 from mmaction.datasets import VideoDataset
@@ -201,13 +201,18 @@ class RobustVideoDataset(VideoDataset):
                                     f'of {self.ann_file} (last: {self.last_bad()}); run tools/check_dataset.py '
                                     'on the list')
 
-    def _record_bad(self, idx: int, error: str) -> None:
+    def describe_bad(self, idx: int, error: str) -> Tuple[str, str, str]:
+        """``(LIST:LINE, file, reason)`` of a sample whose reading failed with ``error`` (a BadVideoError's
+        message); the reason names the cause (missing, zero bytes, not a video...) where the decoder's
+        message would not."""
         info = self.get_data_info(idx)
         filename = info['filename']
         if error.startswith(('DecordInit', 'PyAVInit', 'OpenCVInit')):
-            # name the actual cause (missing, zero bytes, not a video...) rather than the decoder's message
             error = check_video(filename, self.min_frames, decode=False) or error
-        where = f'{self.ann_file}:{info["lineno"]}: {filename}: {error}' if 'lineno' in info else f'{filename}: {error}'
+        return f'{self.ann_file}:{info.get("lineno", "?")}', filename, error
+
+    def _record_bad(self, idx: int, error: str) -> None:
+        where = ': '.join(self.describe_bad(idx, error))
         with self._lock:
             first_time = not self._known_bad[idx]
             self._known_bad[idx] = 1
