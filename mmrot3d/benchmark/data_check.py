@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import os.path as osp
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -86,6 +87,7 @@ def check_sets(sets: Sequence[LabelledSet],
     workers = workers or available_cores()
     report = folder / 'bad_videos.txt'
     checked, bad_lines, records = [], [], []
+    started = time.monotonic()
     for data in sets:
         min_frames = required_frames(merged_config(data.config_path(splits[0]), list(cfg_options)))
         found = _check_set(data, splits, min_frames, cache, workers)
@@ -97,8 +99,8 @@ def check_sets(sets: Sequence[LabelledSet],
                 dict(dataset=data.name, list=path, entries=len(results), bad=len(bad), min_frames=min_frames))
     cache.save()
     videos = sum(r['entries'] for r in records)
-    say(f'data: checked {videos} list entries ({cache.hits} videos known good from an earlier run), '
-        f'{len(bad_lines)} bad')
+    say(f'data: checked {videos} list entries in {time.monotonic() - started:.1f} s ({cache.hits} videos known good '
+        f'from an earlier run), {len(bad_lines)} bad')
     if bad_lines:
         write_lines(report, bad_lines)
     elif report.exists():

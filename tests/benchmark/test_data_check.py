@@ -137,7 +137,8 @@ def test_a_rerun_checks_no_video_again(trees, skipped, capsys):
     before = {p: p.stat().st_mtime_ns for pattern in kept for p in work.glob(pattern)}
     benchmark(argv(trees, work, '--skip-bad', '0.5'))
     err = capsys.readouterr().err
-    assert 'data: checked 27 list entries (21 videos known good from an earlier run), 6 bad' in err
+    assert re.search(r'data: checked 27 list entries in [\d.]+ s \(21 videos known good from an earlier run\), 6 bad',
+                     err)
     assert '6 job(s) finished by an earlier run: skipped' in err
     assert {p: p.stat().st_mtime_ns for pattern in kept for p in work.glob(pattern)} == before
     assert len(before) == 4 + 6
