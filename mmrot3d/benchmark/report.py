@@ -172,13 +172,18 @@ def data_lines(res: Dict) -> List[str]:
     data = res.get('data')
     if not data:
         return []
-    lists = data['lists']
+    pretraining = [r for r in data['lists'] if r['dataset'] == 'pretraining']
+    lists = [r for r in data['lists'] if r['dataset'] != 'pretraining']
+    lines = [
+        f"Pretraining lists: {sum(r['bad'] for r in pretraining)} bad of {sum(r['entries'] for r in pretraining)} "
+        'entries, skipped by the pretraining runs as their configs allow (max_bad_fraction).', ''
+    ] if any(r['bad'] for r in pretraining) else []
     if not any(r['bad'] for r in lists):
-        return [
+        return lines + [
             f"Data: every entry of the {len(lists)} list(s) ({sum(r['entries'] for r in lists)} entries) was "
             'checked before any job: all readable, the official lists used as they are.', ''
         ]
-    lines = [
+    lines += [
         '## Videos left out (--skip-bad)', '',
         'The data check found bad entries; they were left out of training and testing for every backbone alike '
         f"(each is listed in `{data['bad_videos']}`). The test sets differ from the official ones by these.", ''

@@ -13,7 +13,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ..utils.cores import available_cores
 from . import datasets, synthetic
 from .backbones import SCRATCH, Backbone, preflight, resolve_config
-from .data_check import check_sets
+from .data_check import check_sets, pretraining_uses
 from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
@@ -149,7 +149,11 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
             parse_options(o.cfg_options),
             work / 'backbones',
             install_files=not o.dry_run))
-    checked = None if preset and o.dry_run else check_sets(sets, o.splits, o.cfg_options, work, o.skip_bad, say)
+    # the synthetic presets' pretraining data is generated and checked by its generator
+    pretraining = [] if preset or o.dry_run else \
+        pretraining_uses([b.pretrain_config for b in backbones if b.pretrain_config])
+    checked = None if preset and o.dry_run else \
+        check_sets(sets, o.splits, o.cfg_options, work, o.skip_bad, say, pretraining)
     if checked:
         sets = checked[0]
     jobs: List[Job] = []

@@ -185,3 +185,32 @@ def test_a_video_that_breaks_after_the_check_is_skipped_in_training_and_stops_a_
     assert error.startswith(f'error: {test_list}:{entry.lineno}: {root / "UCF-101" / entry.path}: truncated or '
                             'corrupt video'), error
     assert 'a test set must not change' in error and 'Traceback' not in tested.stdout + tested.stderr
+
+
+def test_pretraining_lists_stop_only_beyond_their_configs_tolerance(trees, video_dir, tmp_path):
+    """Pretraining skips bad videos by design: its lists stop the benchmark only with more bad entries than the
+    config's max_bad_fraction (where the pretraining would stop hours later)."""
+    videos = tmp_path / 'kinetics' / 'videos'
+    shutil.copytree(video_dir, videos, ignore=shutil.ignore_patterns('*.txt'))
+    (videos / 'clip_7.mp4').write_bytes(b'')  # 1 of 8
+    train = tmp_path / 'kinetics' / 'train.txt'
+    train.write_text(''.join(f'clip_{i}.mp4 0\n' for i in range(8)))
+    base = shipped_path('configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py')
+
+    def pretrain_config(max_bad):
+        dataset = f'dataset=dict(ann_file={str(train)!r}, data_prefix=dict(video={str(videos)!r}), min_frames=8, ' \
+            f'max_bad_fraction={max_bad})'
+        path = tmp_path / f'pretrain_{max_bad}.py'
+        path.write_text(f'_base_ = [{str(base)!r}]\nmodel = dict(backbone=dict(base_channels=8))\n'
+                        f'train_dataloader = dict({dataset})\nval_dataloader = dict({dataset})\n')
+        return f'mine={path}'
+
+    with pytest.raises(
+            SystemExit,
+            match=rf'^error: {train}: 1 of 8 entries are bad, more than the pretraining '
+            r'config allows \(max_bad_fraction=1%'):
+        benchmark(argv(trees, tmp_path / 'strict', '--pretrain-config', pretrain_config(0.01)))
+    with pytest.raises(SystemExit, match=r'^error: 6 listed video\(s\) are bad \(ucf101_train'):  # the others only
+        benchmark(argv(trees, tmp_path / 'tolerant', '--pretrain-config', pretrain_config(0.2)))
+    report = (tmp_path / 'tolerant' / 'data_check' / 'bad_videos.txt').read_text().splitlines()
+    assert f'{train}:8: clip_7.mp4: zero-byte file' in report and len(report) == 7
