@@ -155,7 +155,7 @@ class RobustVideoDataset(VideoDataset):
         self._known_bad = mp.RawArray('b', len(self))  # 1 = bad, already logged: skip without decoding
         self._hit = mp.RawArray('b', len(self))  # 1 = bad file met since the last report (this epoch)
         self._stats = mp.RawArray('q', 2)  # [samples skipped since the last report, distinct bad files]
-        self._last_bad = mp.RawArray('c', 512)  # "file: reason" of the latest bad file, for the stop message
+        self._last_bad = mp.RawArray('c', 2048)  # "LIST:LINE: file: reason" of the latest bad file, to stop with
 
     # -- reading samples --------------------------------------------------------------------------
     def prepare_data(self, idx: int):
@@ -220,7 +220,7 @@ class RobustVideoDataset(VideoDataset):
             self._stats[0] += 1
             if first_time:
                 self._stats[1] += 1
-                self._last_bad.value = where.encode()[:511]
+                self._last_bad.value = where.encode()[:2047]
         if first_time and self.max_bad_fraction > 0:
             print_log(f'Skipping bad video {where}', logger='current', level=logging.WARNING)
         if get_worker_info() is None:
