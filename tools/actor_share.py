@@ -70,12 +70,17 @@ def main(argv=None) -> dict:
     bad = [e for e in entries if e.error]
     if bad:
         sys.exit(f'error: {a.list}:{bad[0].lineno}: {bad[0].error}')
-    listed = [os.path.join(a.data_root, e.path) for e in entries]
-    videos = listed[::max(1, len(listed) // a.num_videos)][:a.num_videos]
-    missing = [v for v in videos if not os.path.isfile(v)]
-    if not videos or missing:
-        sys.exit(f'error: {a.list}: ' +
-                 (f'{missing[0]} (relative to --data-root) does not exist' if missing else 'lists no video'))
+    if not entries:
+        sys.exit(f'error: {a.list}: lists no video')
+    from mmrot3d.datasets.checks import bad_entry_line, check_video, missing_videos_hint
+    sample = entries[::max(1, len(entries) // a.num_videos)][:a.num_videos]
+    bad = [(e, reason) for e in sample for reason in [check_video(os.path.join(a.data_root, e.path))] if reason]
+    if bad:  # before any model is built: the unreadable videos of the sample named
+        hint = missing_videos_hint(a.data_root, [e.path for e, _ in bad]) if len(bad) == len(sample) else ''
+        named = [bad_entry_line(a.list, e, r) for e, r in bad[:5]] + ([f'{len(bad) - 5} more'] if len(bad) > 5 else [])
+        sys.exit(f'error: {len(bad)} of the {len(sample)} videos to measure cannot be read: {"; ".join(named)}' +
+                 (f'; {hint}' if hint else ''))
+    videos = [os.path.join(a.data_root, e.path) for e in sample]
     import torch
 
     from mmrot3d.datasets.synthetic import ActorMasks

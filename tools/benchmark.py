@@ -12,9 +12,11 @@ paper's table: rows = backbones, columns = datasets) and results.png to --work-d
     python tools/benchmark.py synthetic          # the main job (bash tools/run_demo.sh)
     python tools/benchmark.py synthetic-paper    # the paper's comparison on the synthetic data (hours on a CPU)
 
-Every run is tools/train.py / tools/test.py / tools/eval_frozen.py in its own folder under
-WORK_DIR/jobs/; --dry-run prints them all. Run the same command again after an interruption: finished runs
-are skipped, an interrupted training resumes from its last checkpoint.
+Before any job every video of every list is checked (WORK_DIR/data_check/); a bad one stops the benchmark
+with one line, unless --skip-bad leaves them out for every backbone. Every run is tools/train.py /
+tools/test.py / tools/eval_frozen.py in its own folder under WORK_DIR/jobs/; --dry-run prints them all.
+Run the same command again after an interruption: finished runs are skipped, an interrupted training
+resumes from its last checkpoint.
 """
 import argparse
 import sys
@@ -26,6 +28,7 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated', categor
 
 import mmrot3d  # noqa: E402,F401  (fixes the pinned stack, registers our components)
 from mmrot3d.benchmark.backbones import parse_pairs  # noqa: E402
+from mmrot3d.benchmark.data_check import SKIP_BAD_LIMIT  # noqa: E402
 from mmrot3d.benchmark.run import REAL, SYNTHETIC_PRESETS, Options, run  # noqa: E402
 from mmrot3d.benchmark.scheduler import JobFailed  # noqa: E402
 from mmrot3d.models import BackboneCheckpointError  # noqa: E402
@@ -99,6 +102,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--partition', help='Slurm partition (--launcher slurm)')
     p.add_argument('--srun-args', default='', help='extra srun flags, one string (e.g. "--qos high --time 2-0")')
     p.add_argument('--jobs', type=int, help='jobs running at once (default: chosen from the available cores)')
+    p.add_argument(
+        '--skip-bad',
+        nargs='?',
+        type=float,
+        const=SKIP_BAD_LIMIT,
+        metavar='MAX_FRACTION',
+        help='leave the videos the data check finds bad out of training and testing, for every backbone (recorded '
+        f'in results.json/md); a list losing more than MAX_FRACTION (default {SKIP_BAD_LIMIT}) still stops. '
+        'Without it any bad video stops the benchmark before its first job')
     p.add_argument('--dry-run', action='store_true', help='print every command (and whether it is done), run nothing')
     p.add_argument('--tiny', action='store_true', help='synthetic presets at smoke-test size (numbers meaningless)')
     p.add_argument('--data-workers', type=int, help='synthetic data generation processes (default: all cores)')
@@ -139,11 +151,14 @@ def to_options(a: argparse.Namespace) -> Options:
         jobs=a.jobs,
         dry_run=a.dry_run,
         tiny=a.tiny,
-        data_workers=a.data_workers)
+        data_workers=a.data_workers,
+        skip_bad=a.skip_bad)
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.skip_bad is not None and not 0 < args.skip_bad < 1:
+        parser().error(f'--skip-bad {args.skip_bad}: give the largest fraction of a list to leave out, in (0, 1)')
     try:
         return run(to_options(args))
     except (ValueError, FileNotFoundError, BackboneCheckpointError, JobFailed) as err:

@@ -23,7 +23,7 @@ def parse_args(argv=None):
         '--workers',
         type=int,
         default=len(os.sched_getaffinity(0)),
-        help='parallel checker processes (default: the usable cores)')
+        help='files checked in parallel (threads; default: the usable cores)')
     parser.add_argument('--clip-len', type=int, default=16)
     parser.add_argument('--frame-interval', type=int, default=2)
     parser.add_argument(

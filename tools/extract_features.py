@@ -13,14 +13,15 @@ seeded random init). LIST is an MMAction2 video list (``path [label]`` per line)
 ``snippets``: one row per window of WINDOW frames (default: the config's clip_len, at its frame_interval)
 centred every STRIDE frames -> DIR/<path>.npy (S, D); ``--format csv`` writes the CSV (header line, one
 row per snippet) that MMAction2's LoadLocalizationFeature reads. DIR/features.txt lists the finished
-files with their labels; bad videos are named and skipped (DIR/skipped.txt); rerunning skips finished
-videos.
+files with their labels; bad videos are named and skipped (DIR/skipped.txt); more than half of the list
+bad, or none of it found under --data-root, is an error; rerunning skips finished videos.
 """
 import argparse
 import os
 import sys
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack: e.g. gloo for torchrun on CPU)
+from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
@@ -74,7 +75,8 @@ def main(argv=None) -> dict:
         mode=a.mode, num_clips=a.num_clips, window=a.window, stride=a.stride, fmt=a.fmt, batch_size=a.batch_size)
     try:
         result = extract_features(a.config, a.list, a.out, a.backbone, a.data_root, settings, a.workers, a.seed)
-    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
+    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError,
+            TooManyBadVideosError) as err:
         sys.exit(f'error: {err}')
     print(
         f'\n{a.out}: wrote {result["written"]}, kept {result["reused"]} already there, skipped '

@@ -15,6 +15,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components and the mmrot3d:: scope)
+from mmrot3d.datasets.checks import ConfigError
+from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
 from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
@@ -86,6 +88,8 @@ def main(argv=None):
         runner.test()
     except (BackboneCheckpointError, UntrustedCheckpointError, FileNotFoundError) as err:
         sys.exit(f'error: {err}')
+    except (ConfigError, TooManyBadVideosError) as err:  # bad videos or lists, named with LIST:LINE
+        sys.exit(f'error: {data_error_line(err)}')
 
 
 if __name__ == '__main__':

@@ -55,6 +55,11 @@ def main(argv=None) -> None:
         ([a.checkpoint] if a.checkpoint != 'none' and not os.path.isfile(a.checkpoint) else [])
     if missing:
         sys.exit(f'error: no such file: {", ".join(missing)}')
+    from mmrot3d.datasets.checks import check_video
+    bad = [f'{v}: {reason}' for v in a.videos for reason in [check_video(v)] if reason]
+    if bad:  # before the model is built: the unreadable videos named
+        named = bad[:5] + ([f'{len(bad) - 5} more'] if len(bad) > 5 else [])
+        sys.exit(f'error: {len(bad)} of {len(a.videos)} videos cannot be read: {"; ".join(named)}')
     import torch
 
     from mmrot3d.apis import init_model, load_config

@@ -4,7 +4,7 @@ Output folder::
 
     <out>/<video path without extension>.npy   pooled: (D,) float32; snippets: (S, D), one row per window
     <out>/features.txt                          "<feature file> <label>" per finished video, in list order
-    <out>/skipped.txt                           "<video>: <reason>" per bad video (named and skipped)
+    <out>/skipped.txt                           "<video>: <reason> (LIST:LINE)" per bad video (named, left out)
     <out>/meta.json                             the settings; a resumed run must use the same ones
 
 With ``fmt='csv'`` the files are ``.csv`` with a header line and one row per snippet, the layout
@@ -26,6 +26,9 @@ from mmengine.dist import barrier, get_dist_info
 from .inference import load_config, load_weights
 
 MODES = ('pooled', 'snippets')
+# Bad videos are named and left out; more than this share of the list bad is an error (the features of
+# the good ones are kept): the data or --data-root is wrong, not a few files.
+MAX_BAD_FRACTION = 0.5
 
 
 @dataclass
@@ -179,13 +182,17 @@ def extract_features(config,
     ``RobustVideoDataset`` skips in training) are named on stderr and in ``skipped.txt``, and left out.
     Call inside an initialised process group to split the list over ranks.
 
+    Raises:
+        TooManyBadVideosError: (rank 0, at the end) more than ``MAX_BAD_FRACTION`` of the list was bad.
+        ConfigError: none of the videos sampled from the list exists under ``data_root`` (before any work).
+
     Returns:
         ``{'written', 'reused', 'skipped', 'index'}`` for this rank (``index`` only on rank 0).
     """
     from mmengine.dataset import pseudo_collate
     from mmengine.utils import ProgressBar
 
-    from ..datasets.robust_video_dataset import RobustVideoDataset
+    from ..datasets.robust_video_dataset import RobustVideoDataset, TooManyBadVideosError
 
     settings.validate()
     cfg = load_config(config)
@@ -229,7 +236,8 @@ def extract_features(config,
     bar = ProgressBar(len(todo)) if rank == 0 and todo else None
     for idx, data, reason in loader:
         if data is None:
-            skipped.append(f'{dataset.get_data_info(idx)["filename"]}: {reason}')
+            where, filename, reason = dataset.describe_bad(idx, reason)
+            skipped.append(f'{filename}: {reason} ({where})')
             print(f'\nskipped bad video {skipped[-1]}', flush=True)
         else:
             inputs = model.data_preprocessor(pseudo_collate([data]), False)['inputs']
@@ -241,6 +249,12 @@ def extract_features(config,
     result = dict(written=len(todo) - len(skipped), reused=len(mine) - len(todo), skipped=skipped)
     if rank == 0:
         result['index'] = str(_write_index(out, dataset, paths, world))
+        bad = len((out / 'skipped.txt').read_text().splitlines())
+        if bad > MAX_BAD_FRACTION * len(dataset):
+            raise TooManyBadVideosError(
+                f'{bad} of {len(dataset)} videos of {video_list} are bad (more than {MAX_BAD_FRACTION:.0%}; each is '
+                f'named in {out / "skipped.txt"}, the features of the others are written): check --data-root '
+                f'{data_root!r} and the videos (tools/check_dataset.py {video_list} --data-prefix DIR)')
     return result
 
 

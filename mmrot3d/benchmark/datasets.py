@@ -5,7 +5,7 @@ import importlib.util
 import io
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -25,7 +25,8 @@ class LabelledSet:
     """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
 
     ``config`` is the fine-tuning config of a split (``{split}`` is replaced; a config without it
-    serves every split, the lists being set by ``data_options``).
+    serves every split, the lists being set by ``data_options``). ``replaced`` maps an official list to
+    the list the jobs read instead (the benchmark's data check: the list without its bad videos).
     """
     name: str
     title: str
@@ -34,10 +35,17 @@ class LabelledSet:
     num_classes: int
     config: str
     list_tool: str
+    replaced: Dict[str, str] = field(default_factory=dict)
 
-    def lists(self, split: int) -> Tuple[str, str]:
+    def official_lists(self, split: int) -> Tuple[str, str]:
+        """The training and test list of a split, as the list tool writes them."""
         return (str(self.root / f'{self.list_name}_train_split_{split}_videos.txt'),
                 str(self.root / f'{self.list_name}_val_split_{split}_videos.txt'))
+
+    def lists(self, split: int) -> Tuple[str, str]:
+        """The training and test list the jobs of a split read."""
+        train, test = self.official_lists(split)
+        return self.replaced.get(train, train), self.replaced.get(test, test)
 
     @property
     def list_name(self) -> str:
@@ -68,7 +76,7 @@ class LabelledSet:
     def missing_lists(self, splits) -> Optional[str]:
         """One line naming the first missing list and the command that makes it, or None."""
         for split in splits:
-            for path in self.lists(split):
+            for path in self.official_lists(split):
                 if not Path(path).is_file():
                     return (f'{path}: video list not found; build the lists with: python {self.list_tool} '
                             f'--root {self.root}')

@@ -83,11 +83,15 @@ def feature_config(cfg: Config,
         checkpoint=checkpoint,
         prefix=prefix)
     loader = copy.deepcopy(cfg.get('test_dataloader') or {})
+    # Every video counts in retrieval and the probe: the first unreadable one stops the run, named
+    # (max_bad_fraction=0); a short video is looped by SampleFrames, as in testing (min_frames=1).
     dataset = dict(
-        type='VideoDataset',
+        type='RobustVideoDataset',
         ann_file=video_list,
         data_prefix=dict(video=root),
         test_mode=True,
+        max_bad_fraction=0.0,
+        min_frames=1,
         pipeline=with_clips(cfg.get('test_pipeline') or loader['dataset']['pipeline'], num_clips))
     cfg.test_dataloader = dict(
         batch_size=loader.get('batch_size', 4),
@@ -112,7 +116,9 @@ def extract_features(cfg: Config) -> List[Dict]:
     runner.call_hook('before_run')
     runner.model.init_weights()  # random init, then the strict backbone load (FeatureExtractor)
     collector = _FeatureCollector()
-    TestLoop(runner, copy.deepcopy(cfg.test_dataloader), Evaluator([collector])).run()
+    loop = TestLoop(runner, copy.deepcopy(cfg.test_dataloader), Evaluator([collector]))
+    runner._test_loop = loop  # the loop hooks see (SkippedVideosHook stops at a bad video of its dataset)
+    loop.run()
     runner.call_hook('after_run')
     return collector.collected
 

@@ -67,6 +67,7 @@ def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: fl
             labels=[asdict(x) for x in plan.labels],
             sizes=asdict(built['sizes']) if built['sizes'] else None,
             **settings),
+        data=built.get('data'),
         resources=asdict(resources),
         backbones={b.name: asdict(b)
                    for b in built['backbones']},

@@ -13,6 +13,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ..utils.cores import available_cores
 from . import datasets, synthetic
 from .backbones import SCRATCH, Backbone, preflight, resolve_config
+from .data_check import check_sets, pretraining_uses
 from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
@@ -59,6 +60,7 @@ class Options:
     dry_run: bool = False
     tiny: bool = False
     data_workers: Optional[int] = None
+    skip_bad: Optional[float] = None  # leave bad videos out of every list, up to this fraction (None: stop)
 
 
 def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
@@ -147,6 +149,13 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
             parse_options(o.cfg_options),
             work / 'backbones',
             install_files=not o.dry_run))
+    # the synthetic presets' pretraining data is generated and checked by its generator
+    pretraining = [] if preset or o.dry_run else \
+        pretraining_uses([b.pretrain_config for b in backbones if b.pretrain_config])
+    checked = None if preset and o.dry_run else \
+        check_sets(sets, o.splits, o.cfg_options, work, o.skip_bad, say, pretraining)
+    if checked:
+        sets = checked[0]
     jobs: List[Job] = []
     for b in [b for b in backbones if b.pretrain_config]:
         if preset:
@@ -168,6 +177,7 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         preset=preset,
         sizes=sizes if preset else None,
         data_seconds=data_seconds,
+        data=checked[1] if checked else None,
         evaluations=[name for name in EVALUATIONS if name != 'frozen'])
 
 

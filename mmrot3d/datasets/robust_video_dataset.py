@@ -3,7 +3,7 @@ import logging
 import multiprocessing as mp
 import os.path as osp
 import random
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 from mmaction.datasets import VideoDataset
@@ -11,8 +11,12 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 from torch.utils.data import get_worker_info
 
-from .checks import ConfigError, check_rotation_crop, check_video, sampled_window
+from .checks import ConfigError, check_rotation_crop, check_video, missing_videos_hint, sampled_window
 from .video_list import read_video_list
+
+# Videos whose existence is checked when the list is read (spread over the list): if none exists, the
+# data prefix is wrong, and the run stops before step 1 instead of skipping every sample.
+EXISTENCE_SAMPLE = 32
 
 
 class BadVideoError(Exception):
@@ -28,6 +32,17 @@ def _first_line(err: BaseException) -> str:
     return (text.splitlines()[0][:160] if text else type(err).__name__)
 
 
+def data_error_line(err: BaseException) -> str:
+    """The one line of a data error, also when a DataLoader worker raised it (torch raises it again in the
+    main process with the worker's traceback as its message, the original line last)."""
+    text = str(err).strip()
+    if 'Original Traceback' in text:
+        last = text.splitlines()[-1]
+        name = type(err).__name__
+        text = last.split(f'{name}: ', 1)[1] if f'{name}: ' in last else last
+    return text
+
+
 @DATASETS.register_module()
 class RobustVideoDataset(VideoDataset):
     """``VideoDataset`` that skips unreadable videos instead of stopping a days-long run.
@@ -37,7 +52,12 @@ class RobustVideoDataset(VideoDataset):
     index, so runs and resumed runs see the same substitutes); the file is named once in the log
     (WARNING) and never decoded again. :class:`mmrot3d.engine.hooks.SkippedVideosHook` reports the
     number of skipped samples at the end of every epoch. Malformed list lines are reported with
-    ``file:line`` when the list is read, and dropped.
+    ``file:line`` when the list is read, and dropped; a bad video as ``LIST:LINE: path: reason``.
+
+    A test set must not change: with ``max_bad_fraction=0`` the first bad video stops the run, naming
+    it (the fine-tuning configs' test loaders; ``tools/check_dataset.py`` finds them all beforehand).
+    A list none of whose sampled videos exists under the data prefix stops at build, with a guess at
+    the right prefix.
 
     Only failures of the *reading* steps (``*Init`` / ``*Decode`` transforms) count as bad data: an
     error of any later transform is a bug or a config error, and is raised.
@@ -48,7 +68,8 @@ class RobustVideoDataset(VideoDataset):
 
     Args:
         max_bad_fraction: stop (:class:`TooManyBadVideosError`) once more than this fraction of the
-            list's lines turned out bad. Set from what a preflight (``tools/check_dataset.py``) finds.
+            list's lines turned out bad (0: at the first). Set from what a preflight
+            (``tools/check_dataset.py``) finds.
         min_frames: frames a video needs; default: the sampled window of the pipeline's
             ``SampleFrames`` (``clip_len * frame_interval``).
         require_label: report lines without a label (``VideoDataset`` would silently use -1).
@@ -99,7 +120,7 @@ class RobustVideoDataset(VideoDataset):
                     logger='current',
                     level=logging.WARNING)
                 continue
-            data_list.append(dict(filename=osp.join(prefix, entry.path), label=entry.label))
+            data_list.append(dict(filename=osp.join(prefix, entry.path), label=entry.label, lineno=entry.lineno))
         self.malformed_lines = len(malformed)
         total = len(data_list) + len(malformed)
         if malformed and len(malformed) > self.max_bad_fraction * total:
@@ -108,7 +129,21 @@ class RobustVideoDataset(VideoDataset):
                 f'{malformed[0].lineno}: {malformed[0].error}), more than max_bad_fraction={self.max_bad_fraction}')
         if not data_list:
             raise ConfigError(f'dataset.ann_file={self.ann_file!r} lists no usable video')
+        self._check_some_exist(data_list, prefix)
         return data_list
+
+    def _check_some_exist(self, data_list, prefix: str) -> None:
+        """Stop when none of the videos sampled evenly over the list exists: a wrong prefix, not bad files."""
+        if '://' in prefix:
+            return
+        step = max(1, len(data_list) // EXISTENCE_SAMPLE)
+        sample = [d['filename'] for d in data_list[::step][:EXISTENCE_SAMPLE]]
+        if any(osp.lexists(f) for f in sample):
+            return
+        listed = [osp.relpath(f, prefix) if prefix else f for f in sample]
+        hint = missing_videos_hint(prefix, listed)
+        raise ConfigError(f'dataset.data_prefix.video={prefix!r}: none of {len(sample)} videos sampled from '
+                          f'{self.ann_file} exists (e.g. {sample[0]})' + (f'; {hint}' if hint else ''))
 
     def full_init(self) -> None:
         if self._fully_initialized:
@@ -120,7 +155,7 @@ class RobustVideoDataset(VideoDataset):
         self._known_bad = mp.RawArray('b', len(self))  # 1 = bad, already logged: skip without decoding
         self._hit = mp.RawArray('b', len(self))  # 1 = bad file met since the last report (this epoch)
         self._stats = mp.RawArray('q', 2)  # [samples skipped since the last report, distinct bad files]
-        self._last_bad = mp.RawArray('c', 512)  # "file: reason" of the latest bad file, for the stop message
+        self._last_bad = mp.RawArray('c', 2048)  # "LIST:LINE: file: reason" of the latest bad file, to stop with
 
     # -- reading samples --------------------------------------------------------------------------
     def prepare_data(self, idx: int):
@@ -166,11 +201,18 @@ class RobustVideoDataset(VideoDataset):
                                     f'of {self.ann_file} (last: {self.last_bad()}); run tools/check_dataset.py '
                                     'on the list')
 
-    def _record_bad(self, idx: int, error: str) -> None:
-        filename = self.get_data_info(idx)['filename']
+    def describe_bad(self, idx: int, error: str) -> Tuple[str, str, str]:
+        """``(LIST:LINE, file, reason)`` of a sample whose reading failed with ``error`` (a BadVideoError's
+        message); the reason names the cause (missing, zero bytes, not a video...) where the decoder's
+        message would not."""
+        info = self.get_data_info(idx)
+        filename = info['filename']
         if error.startswith(('DecordInit', 'PyAVInit', 'OpenCVInit')):
-            # name the actual cause (missing, zero bytes, not a video...) rather than the decoder's message
             error = check_video(filename, self.min_frames, decode=False) or error
+        return f'{self.ann_file}:{info.get("lineno", "?")}', filename, error
+
+    def _record_bad(self, idx: int, error: str) -> None:
+        where = ': '.join(self.describe_bad(idx, error))
         with self._lock:
             first_time = not self._known_bad[idx]
             self._known_bad[idx] = 1
@@ -178,9 +220,9 @@ class RobustVideoDataset(VideoDataset):
             self._stats[0] += 1
             if first_time:
                 self._stats[1] += 1
-                self._last_bad.value = f'{filename}: {error}'.encode()[:511]
-        if first_time:
-            print_log(f'Skipping bad video {filename}: {error}', logger='current', level=logging.WARNING)
+                self._last_bad.value = where.encode()[:2047]
+        if first_time and self.max_bad_fraction > 0:
+            print_log(f'Skipping bad video {where}', logger='current', level=logging.WARNING)
         if get_worker_info() is None:
             # In a DataLoader worker the exception would reach the user wrapped in a worker traceback;
             # there SkippedVideosHook raises it in the main process after the iteration instead.
@@ -203,6 +245,10 @@ class RobustVideoDataset(VideoDataset):
 
     def check_bad_fraction(self) -> None:
         _, _, bad, total = self.bad_counts()
+        if bad and self.max_bad_fraction == 0:
+            raise TooManyBadVideosError(
+                f'{self.last_bad()}; this list allows no bad video (max_bad_fraction=0: a test set must not '
+                f'change); find them all with tools/check_dataset.py {self.ann_file}')
         if bad > self.max_bad_fraction * total:
             raise TooManyBadVideosError(
                 f'{bad} of {total} entries of {self.ann_file} are bad ({bad / total:.1%} > max_bad_fraction='

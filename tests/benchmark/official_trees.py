@@ -84,6 +84,45 @@ def official_tree(name: str) -> Path:
     return dict(ucf101=make_ucf101, hmdb51=make_hmdb51)[name](root)
 
 
+# The damage real downloads show -> the reason the data check gives (prefix).
+DAMAGE = {
+    'zero-byte': 'zero-byte file',
+    'cut': 'truncated or corrupt video',  # the first 3 kB of the file
+    'text': 'not a video',  # a text file with the video's name
+    'missing': 'missing',
+    'directory': 'a directory, not a file',
+    'broken symlink': 'broken symlink',
+}
+
+
+def damage(path: Path, kind: str) -> None:
+    """Damage the video at ``path`` the ``DAMAGE`` way ``kind``."""
+    data = path.read_bytes()
+    path.unlink()
+    if kind == 'zero-byte':
+        path.write_bytes(b'')
+    elif kind == 'cut':
+        path.write_bytes(data[:3000])
+    elif kind == 'text':
+        path.write_text('<html>404 Not Found</html>\n' * 20)
+    elif kind == 'directory':
+        path.mkdir()
+    elif kind == 'broken symlink':
+        path.symlink_to(path.with_name('gone.avi'))
+    elif kind != 'missing':
+        raise ValueError(kind)
+
+
+def damaged_tree(name: str, dest: Path, damaged: dict) -> Path:
+    """A copy of the session's ``name`` tree at ``dest`` (its lists hold relative paths) with the videos in
+    ``damaged`` (path relative to the video folder -> ``DAMAGE`` kind) damaged."""
+    shutil.copytree(official_tree(name), dest, symlinks=True)
+    videos = dest / dict(ucf101='UCF-101', hmdb51='videos')[name]
+    for relpath, kind in damaged.items():
+        damage(videos / relpath, kind)
+    return dest
+
+
 def tiny_options(epochs: int = 1) -> list:
     """``--cfg-options`` that shrink configs/rotnet3d/benchmarks/*: an R3D-18 with 8 base channels, 4-frame
     clips of 28x28, batch 4, ``epochs`` epochs. Schedule shape, optimizer and the 10-clip test stay."""

@@ -1,5 +1,6 @@
 """Bad videos and malformed lines: training goes on, each is named once, counts per epoch, a clear stop."""
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 from torch.utils.data import DataLoader
 
-from mmrot3d.datasets.checks import ConfigError
+from mmrot3d.datasets.checks import CheckCache, ConfigError, missing_videos_hint, scan_entries
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
+from mmrot3d.datasets.video_list import read_video_list
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
 
 CHECK_DATASET = 'tools/check_dataset.py'
@@ -23,6 +25,11 @@ PIPELINE = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs', meta_keys=('filename', ))
 ]
+
+
+def _write(path, lines):
+    path.write_text(''.join(f'{line}\n' for line in lines))
+    return path
 
 
 def build(ann_file, prefix, **kwargs):
@@ -130,3 +137,34 @@ def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_li
 
     again = run_tool(CHECK_DATASET, clean, '--data-prefix', root, '--clip-len', 8, '--workers', 1)
     assert again.returncode == 0 and again.stdout.startswith(f'{len(good)} good, 0 bad'), again.stdout + again.stderr
+
+
+def test_a_check_cache_remembers_good_videos_only(video_dir, tmp_path):
+    for name in ('a.mp4', 'b.mp4'):
+        shutil.copy(video_dir / 'clip_0.mp4', tmp_path / name)
+    (tmp_path / 'bad.mp4').write_bytes(b'')
+    entries = read_video_list(_write(tmp_path / 'list.txt', ['a.mp4 0', 'bad.mp4 1', 'b.mp4 0', 'a.mp4 1']))
+
+    def scan():
+        cache = CheckCache(str(tmp_path / 'cache.json'))
+        reasons = [r for _, r in scan_entries(entries, str(tmp_path), 8, 2, cache=cache)]
+        cache.save()
+        return reasons, cache.hits
+
+    assert scan() == ([None, 'zero-byte file', None, None], 0)  # a.mp4, listed twice, checked once
+    assert scan() == ([None, 'zero-byte file', None, None], 2)  # the zero-byte file is checked again
+    (tmp_path / 'b.mp4').write_bytes(b'now broken')  # another size and mtime: checked again
+    assert scan() == ([None, 'zero-byte file', 'not a video (Error reading ' + str(tmp_path / 'b.mp4') + '...)',
+                       None], 1)
+
+
+def test_missing_videos_hint_finds_the_prefix_that_fits(tmp_path):
+    (tmp_path / 'data' / 'videos' / 'a').mkdir(parents=True)
+    (tmp_path / 'data' / 'videos' / 'a' / 'x.avi').write_bytes(b'RIFF')
+    data = tmp_path / 'data'
+    assert missing_videos_hint(str(data / 'videos'), ['videos/a/x.avi']) == \
+        f"the list's paths already start with 'videos/', which the prefix '{data / 'videos'}' ends with: use '{data}'"
+    assert missing_videos_hint(str(tmp_path), ['a/x.avi']) == ''
+    assert missing_videos_hint(str(data), ['a/x.avi']) == f"the videos are one folder deeper: use '{data / 'videos'}'"
+    assert missing_videos_hint(str(tmp_path / 'elsewhere'), [str(data / 'videos/a/x.avi')]) == \
+        f"the list's paths already lead to the videos without a prefix: drop '{tmp_path / 'elsewhere'}'"

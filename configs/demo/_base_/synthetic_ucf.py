@@ -1,5 +1,6 @@
-# The synthetic UCF101-style labelled set, listed by tools/data/ucf101/build_file_list.py.
-dataset_type = 'VideoDataset'
+# The synthetic UCF101-style labelled set, listed by tools/data/ucf101/build_file_list.py. Bad videos are
+# handled as for UCF101 (configs/_base_/datasets/ucf101.py): skipped in training, an error in testing.
+dataset_type = 'RobustVideoDataset'
 data_root = 'data/synthetic/ucf_style/UCF-101'
 split = 1
 ann_file_train = f'data/synthetic/ucf_style/ucf101_train_split_{split}_videos.txt'
@@ -38,7 +39,11 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
-        type=dataset_type, ann_file=ann_file_train, data_prefix=dict(video=data_root), pipeline=train_pipeline))
+        type=dataset_type,
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root),
+        pipeline=train_pipeline,
+        min_frames=1))
 val_dataloader = dict(
     batch_size=16,
     num_workers=0,
@@ -49,7 +54,8 @@ val_dataloader = dict(
         ann_file=ann_file_test,
         data_prefix=dict(video=data_root),
         pipeline=val_pipeline,
-        test_mode=True))
+        test_mode=True,
+        min_frames=1))
 test_dataloader = dict(
     batch_size=4,
     num_workers=0,
@@ -60,4 +66,6 @@ test_dataloader = dict(
         ann_file=ann_file_test,
         data_prefix=dict(video=data_root),
         pipeline=test_pipeline,
-        test_mode=True))
+        test_mode=True,
+        max_bad_fraction=0.0,
+        min_frames=1))

@@ -1,10 +1,12 @@
 """Can a listed video give a clip? Checks of the files themselves, shared by RobustVideoDataset and the
 dataset check (``tools/check_dataset.py``); every answer is one line naming what is wrong."""
+import os
 import os.path as osp
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterator, Optional, Sequence, Tuple
 
 from ..video_list import Entry
+from .check_cache import CheckCache
 
 # The first bytes of the containers decord/FFmpeg read. A file that fails to decode *and* starts like
 # none of these is "not a video"; one that starts like a container is "truncated or corrupt".
@@ -58,44 +60,58 @@ def check_video(path: str, min_frames: int = 1, decode: bool = True) -> Optional
     return None
 
 
-def _check_entry(args) -> Tuple[int, Optional[str]]:
-    index, path, min_frames = args
+def _check_entry(path: str, min_frames: int, cache: Optional[CheckCache]) -> Optional[str]:
     try:
-        return index, check_video(path, min_frames)
+        return cache.check(path, min_frames, check_video) if cache else check_video(path, min_frames)
     except Exception as err:  # a preflight must report, never crash on the file it checks
-        return index, f'check failed ({type(err).__name__}: {err})'
+        return f'check failed ({type(err).__name__}: {err})'
 
 
 def scan_entries(entries: Sequence[Entry],
                  data_prefix: str = '',
                  min_frames: int = 1,
                  workers: int = 1,
-                 progress: Optional[Callable[[int, int], None]] = None) -> Iterator[Tuple[Entry, Optional[str]]]:
+                 progress: Optional[Callable[[int, int], None]] = None,
+                 cache: Optional[CheckCache] = None) -> Iterator[Tuple[Entry, Optional[str]]]:
     """Yield ``(entry, reason)`` for every entry (``reason`` None when good; a malformed line's reason is
-    its parse error), checking files in parallel."""
-    jobs = []
-    for index, entry in enumerate(entries):
-        if entry.error is None:
-            jobs.append((index, osp.join(data_prefix, entry.path), min_frames))
+    its parse error), checking files in ``workers`` threads (decord decodes without the GIL, so threads
+    scale like processes, and a process holding torch's thread pools cannot safely fork); each file once."""
     reasons = {i: e.error for i, e in enumerate(entries) if e.error is not None}
+    paths = {i: osp.join(data_prefix, e.path) for i, e in enumerate(entries) if e.error is None}
+    unique = sorted(set(paths.values()))
     done = len(reasons)
     if progress:
         progress(done, len(entries))
-    if workers > 1 and len(jobs) > 1:
-        # fork is cheap and every job is independent; chunks keep the IPC small for 100k-line lists
-        with ProcessPoolExecutor(workers) as pool:
-            results: Iterable = pool.map(_check_entry, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
-            for index, reason in results:
-                reasons[index] = reason
-                done += 1
-                if progress:
-                    progress(done, len(entries))
-    else:
-        for job in jobs:
-            index, reason = _check_entry(job)
-            reasons[index] = reason
-            done += 1
+    verdicts = {}
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for path, reason in zip(unique, pool.map(lambda p: _check_entry(p, min_frames, cache), unique)):
+            verdicts[path] = reason
             if progress:
-                progress(done, len(entries))
+                progress(done + len(verdicts), done + len(unique))
     for index, entry in enumerate(entries):
-        yield entry, reasons[index]
+        yield entry, reasons[index] if index in reasons else verdicts[paths[index]]
+
+
+def missing_videos_hint(data_prefix: str, paths: Sequence[str]) -> str:
+    """Where listed videos that are missing under ``data_prefix`` actually are, as advice for the message
+    ("" if no guess fits): the prefix doubled (the paths already start with the prefix's last folder), the
+    paths already complete, or the videos one folder deeper."""
+    sample = [p for p in paths[:5] if p]
+    if not sample:
+        return ''
+    prefix = osp.normpath(data_prefix or '.')
+    first = sample[0].replace('\\', '/').split('/')[0]
+    parent = osp.dirname(prefix)
+    if first == osp.basename(prefix) and all(osp.exists(osp.join(parent, p)) for p in sample):
+        return (f"the list's paths already start with '{first}/', which the prefix {data_prefix!r} ends with: "
+                f'use {parent or "."!r}')
+    if data_prefix and all(osp.exists(p) for p in sample):
+        return f"the list's paths already lead to the videos without a prefix: drop {data_prefix!r}"
+    try:
+        folders = sorted(d.path for d in os.scandir(prefix) if d.is_dir())
+    except OSError:
+        return f'{data_prefix!r} is not a readable folder'
+    for folder in folders:
+        if all(osp.exists(osp.join(folder, p)) for p in sample):
+            return f'the videos are one folder deeper: use {folder!r}'
+    return ''

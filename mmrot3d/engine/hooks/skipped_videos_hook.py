@@ -27,14 +27,26 @@ class SkippedVideosHook(Hook):
 
     The dataset's counters live in shared memory that all DataLoader workers of a rank update; this
     hook reads (and resets) them in the main process, sums them over ranks, and raises the dataset's
-    one-line ``TooManyBadVideosError`` here, so it is not buried in a worker's traceback.
+    one-line ``TooManyBadVideosError`` here, so it is not buried in a worker's traceback. It checks after
+    every iteration: a test list that allows no bad video (``max_bad_fraction=0``) stops at the batch a
+    worker met one in, before any metric is computed.
     """
 
     priority = 'LOW'
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
-        for dataset in robust_datasets(runner.train_dataloader.dataset):
-            dataset.check_bad_fraction()
+        self._check(runner.train_dataloader.dataset)
+
+    def after_val_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        self._check(runner.val_loop.dataloader.dataset)
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        self._check(runner.test_loop.dataloader.dataset)
+
+    @staticmethod
+    def _check(dataset) -> None:
+        for data in robust_datasets(dataset):
+            data.check_bad_fraction()
 
     def after_train_epoch(self, runner) -> None:
         self._report(runner.train_dataloader.dataset, f'Epoch(train) [{runner.epoch + 1}]')
