@@ -4,8 +4,14 @@ runs on its jobs' results, so they have ``results.json``'s shape."""
 import pytest
 
 from mmrot3d.benchmark.aggregate import finetune_table, frozen_table, pretraining_table
-from mmrot3d.benchmark.synthetic import (ACTOR_FREE_MAX, FINETUNE_GAIN, FROZEN_GAIN, PRETEXT_LEARNT, SCRATCH_TRAINED,
-                                         check_bar)
+from mmrot3d.benchmark.synthetic import check_bar
+
+# The bar as the README states it (written out, not imported: a changed constant must fail here).
+SCRATCH_TRAINED = 0.35  # fine-tuned top-1 of the scratch arm
+FINETUNE_GAIN = 0.05  # 3DRotNet over scratch, fine-tuned top-1
+FROZEN_GAIN = 0.10  # 3DRotNet over the random init, linear probe and R@1
+PRETEXT_LEARNT = 0.80  # rotation top-1, held-out clips
+ACTOR_FREE_MAX = 0.35  # rotation top-1, their actor-free twins
 
 EPS = 0.002  # 0.2 points: "just above" / "just below"
 CHECKS = ('scratch_trained_35pct', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts',
