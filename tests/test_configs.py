@@ -97,6 +97,7 @@ def test_other_backbones_train_with_the_rotation_recognizer(backbone):
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
+    model.train()  # as the Runner does (backbones freeze their frozen stages here)
     clips = torch.randn(1, 1, 3, 16, 32, 32)  # 1 clip, real frame count, tiny frames
     losses = model.loss(clips, [None])  # all 4 rotations of the clip, through backbone and head
     assert torch.isfinite(losses['loss_rotation']) and 0 <= float(losses['rotation_acc']) <= 1
