@@ -90,10 +90,24 @@ def test_finetune_backbone_is_the_pretraining_backbone():
 
 @pytest.mark.parametrize('backbone', ['slowfast-r50', 'x3d-s'])
 def test_other_backbones_train_with_the_rotation_recognizer(backbone):
+    """The shipped config's model, full width: the loss of all 4 rotations of a clip reaches every backbone
+    weight, and one optimizer step on it lowers it."""
     cfg = Config.fromfile(CONFIGS / 'rotnet3d' / f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb.py')
     assert cfg.model.type == 'RotationRecognizer' and cfg.model.rotate_in_model
+    torch.manual_seed(0)
     model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()  # as the Runner does (backbones freeze their frozen stages here)
     clips = torch.randn(1, 1, 3, 16, 32, 32)  # 1 clip, real frame count, tiny frames
-    with torch.no_grad():  # (autograd on CPU makes this 20x slower; the training path is the same)
-        losses = model.loss(clips, [None])  # all 4 rotations of the clip, through backbone and head
+    losses = model.loss(clips, [None])  # all 4 rotations of the clip, through backbone and head
     assert torch.isfinite(losses['loss_rotation']) and 0 <= float(losses['rotation_acc']) <= 1
+    losses['loss_rotation'].backward()
+    weights = list(model.backbone.named_parameters())
+    assert all(p.requires_grad and p.grad is not None for _, p in weights)  # nothing frozen, all reached
+    name, stem = weights[0]
+    assert stem.grad.abs().sum() > 0, name  # the gradient reaches the first layer
+    torch.optim.SGD(model.parameters(), lr=0.1).step()
+    with torch.no_grad():
+        after = model.loss(clips, [None])['loss_rotation']
+    # measured: 1.390 -> 1.357 (SlowFast), 1.3865 -> 1.3847 (X3D)
+    assert after < losses['loss_rotation'] - 1e-4, (float(losses['loss_rotation']), float(after))

@@ -208,6 +208,13 @@ FINETUNE_GAIN = 0.05
 FROZEN_GAIN = 0.10  # linear probe and R@1, over the random init
 PRETEXT_LEARNT = 0.80  # rotation top-1 on the held-out clips
 ACTOR_FREE_MAX = 0.35  # rotation top-1 on their actor-free twins (chance 0.25)
+# A result at a threshold meets it: accuracies are ratios of counts, and a gain is their float difference,
+# which can land a hair under the threshold it equals (0.45 - 0.40 < 0.05).
+_ROUNDING = 1e-9
+
+
+def _at_least(value: float, threshold: float) -> bool:
+    return value >= threshold - _ROUNDING
 
 
 def check_bar(finetune: Dict,
@@ -229,12 +236,12 @@ def check_bar(finetune: Dict,
         linear_probe_gain=probe[method] - probe[baseline],
         retrieval_r1_gain=r1[method] - r1[baseline])
     checks = dict(
-        scratch_trained_35pct=top1[baseline] >= SCRATCH_TRAINED,
-        finetune_gain_5pts=gains['finetune_gain'] >= FINETUNE_GAIN,
-        linear_probe_gain_10pts=gains['linear_probe_gain'] >= FROZEN_GAIN,
-        retrieval_r1_gain_10pts=gains['retrieval_r1_gain'] >= FROZEN_GAIN,
-        pretext_held_out_80pct=held_out >= PRETEXT_LEARNT,
-        pretext_actor_free_35pct=actor_free <= ACTOR_FREE_MAX)
+        scratch_trained_35pct=_at_least(top1[baseline], SCRATCH_TRAINED),
+        finetune_gain_5pts=_at_least(gains['finetune_gain'], FINETUNE_GAIN),
+        linear_probe_gain_10pts=_at_least(gains['linear_probe_gain'], FROZEN_GAIN),
+        retrieval_r1_gain_10pts=_at_least(gains['retrieval_r1_gain'], FROZEN_GAIN),
+        pretext_held_out_80pct=_at_least(held_out, PRETEXT_LEARNT),
+        pretext_actor_free_35pct=_at_least(ACTOR_FREE_MAX, actor_free))
     return dict(
         checks=checks,
         met=all(checks.values()),

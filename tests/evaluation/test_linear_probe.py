@@ -47,5 +47,5 @@ def test_strong_l2_shrinks_weights_and_choice_is_deterministic():
 
 
 def test_label_count_mismatch():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='linear_probe_accuracy: one label per feature row is needed'):
         linear_probe_accuracy(torch.zeros(4, 2), torch.zeros(3), torch.zeros(2, 2), torch.zeros(2))

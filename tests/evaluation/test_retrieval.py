@@ -36,7 +36,9 @@ def test_random_features_near_chance():
 
 
 def test_shape_errors():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'features must be \(Q, D\) and \(G, D\), got \(2, 3\) and \(2, 4\)'):
         retrieval_recall(torch.zeros(2, 3), torch.zeros(2), torch.zeros(2, 4), torch.zeros(2))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='one label per feature row is needed'):
         retrieval_recall(torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 3), torch.zeros(2))
+    with pytest.raises(ValueError, match='empty query or gallery'):
+        retrieval_recall(torch.zeros(0, 3), torch.zeros(0), torch.zeros(2, 3), torch.zeros(2))

@@ -161,7 +161,8 @@ def test_resume_wins_over_the_pretrained_backbone(tmp_path):
     hook = PretrainedBackboneHook(checkpoint=str(tmp_path / 'not_even_read.pth'))
     hook.before_train(fake_runner(model, has_loaded=True))  # after --resume / load_from: untouched
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
-    with pytest.raises(BackboneCheckpointError):  # a fresh run cannot skip it
+    # a fresh run cannot skip it
+    with pytest.raises(BackboneCheckpointError, match='not_even_read.pth: pretrained backbone file not found'):
         hook.before_train(fake_runner(model, has_loaded=False))
 
 

@@ -42,6 +42,6 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
             return 4
 
     (tmp_path / 'old.bin').write_bytes(b'old')
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match='a bytes-like object is required'):  # the write itself failed
         write_bytes_atomic(str(tmp_path / 'old.bin'), Unwritable())
     assert [p.name for p in tmp_path.iterdir()] == ['old.bin'] and (tmp_path / 'old.bin').read_bytes() == b'old'

@@ -1,11 +1,23 @@
-"""Each upstream breakage of the pinned stack, shown, and shown fixed by `import mmrot3d`; and each fix
-checks for its breakage: where the breakage is absent, MMEngine and MMAction2 stay as they are."""
+"""Each upstream breakage ``mmrot3d/utils/upstream_fixes.py`` fixes: its check finds it exactly where it is,
+``import mmrot3d`` fixes it where it is present, and leaves MMEngine and MMAction2 alone where it is absent.
+
+Nothing here assumes which breakages this machine has. Fresh interpreters observe them as they are
+(``probe``), and produce them where a controlled environment can: CUDA hidden, a stand-in transformers 5,
+``distutils`` hidden, mmrot3d's install record away from the package (``launched``, where ``import mmrot3d``
+then has to fix all of them), and absent where it can: torch's switch back to unpickling by default, a
+regular install (``unbroken``). A breakage that can neither be observed nor produced here is skipped with
+the reason.
+"""
+import importlib.machinery
+import importlib.metadata
 import importlib.util
 import json
 import os
 import socket
 import subprocess
 import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,53 +26,34 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmrot3d.utils import upstream_fixes
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError, save_checkpoint_file
+from mmrot3d.utils.shipped_files import shipped_path
+
+REPO = Path(__file__).resolve().parents[2]
+FIX = {fix.present.__name__: fix.name for fix in upstream_fixes.FIXES}  # check function -> the name a log shows
 
 
-def run_python(code, **env):
-    return subprocess.run([sys.executable, '-c', code],
-                          capture_output=True,
-                          text=True,
-                          timeout=120,
-                          env={
-                              **os.environ,
-                              **env
-                          })
-
-
-# What a fresh interpreter finds after `import mmrot3d`: which MMEngine functions are patched, what
-# `import mmaction.models` gives then, and, when started as torchrun starts a rank, whether it trains.
-FRESH_IMPORT = '''
-import json
-import os
-import mmengine.dist.utils as dist_utils
-from mmengine.model import MMDistributedDataParallel
-from mmengine.runner import checkpoint, runner
-import mmrot3d
-found = dict(
-    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
-    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
-    save=runner.save_checkpoint is checkpoint.save_checkpoint,
-    find_latest=runner.find_latest_checkpoint.__module__,
-    init_dist=dist_utils._init_dist_pytorch.__module__,
-    ddp=MMDistributedDataParallel.__init__.__module__)
-import mmaction.models
-from mmaction.registry import MODELS
-found['recognizer3d'] = MODELS.get('Recognizer3D').__name__
-if 'RANK' in os.environ:
-    import torch
-    from mmengine.dist import get_backend, init_dist
-    init_dist('pytorch', backend='nccl')  # what MMAction2's default env_cfg asks for
-    model = MMDistributedDataParallel(module=torch.nn.Linear(2, 2), device_ids=[0])
-    model(torch.ones(1, 2)).sum().backward()
-    found['backend'] = get_backend()
-print(json.dumps(found))
-'''
-
-
-def fresh_import(**env):
-    result = run_python(FRESH_IMPORT, **env)
-    assert result.returncode == 0, result.stderr[-2000:]
+def run_python(code, env=None, flags=()):
+    """``code`` in a fresh interpreter started from the repository root; its last stdout line as JSON."""
+    result = subprocess.run([sys.executable, *flags, '-c', code],
+                            capture_output=True,
+                            text=True,
+                            timeout=600,
+                            cwd=REPO,
+                            env=env or dict(os.environ))
+    assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def environment(**changes):
+    """This process's environment with ``changes`` (``None`` removes a variable); torch's weights-only
+    switches are removed unless given, so that only what a test sets decides them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('TORCH_FORCE_')}
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
 
 
 def free_port():
@@ -69,17 +62,432 @@ def free_port():
         return s.getsockname()[1]
 
 
+def rank_zero(**changes):
+    """The environment torchrun gives the only rank of a job."""
+    return environment(
+        RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()), **changes)
+
+
+def search_path(*first):
+    """``first`` then every folder this interpreter imports from: for an interpreter started with ``-S``
+    (no site-packages, no ``.pth`` files) that must still import what this one does."""
+    return os.pathsep.join([str(p) for p in first] + [p for p in sys.path if p and os.path.isdir(p)])
+
+
+# The fixes module alone (importing the ``mmrot3d`` package would apply every fix).
+STANDALONE = f'''
+import importlib.util, json, os, sys, warnings
+_spec = importlib.util.spec_from_file_location('upstream_fixes', {str(Path(upstream_fixes.__file__))!r})
+fixes = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixes)
+found = {{}}
+
+
+def observe_launch():
+    """MMEngine's torchrun path as MMAction2's default env_cfg starts it (NCCL): does it fail?"""
+    import torch
+    import mmengine.dist.utils as dist_utils
+    try:
+        dist_utils._init_dist_pytorch('nccl')
+    except (AttributeError, RuntimeError, AssertionError) as err:
+        return dict(check=fixes.cpu_torch_breaks_distributed_launch(), broken=True, why=repr(err))
+    torch.distributed.destroy_process_group()
+    return dict(check=fixes.cpu_torch_breaks_distributed_launch(), broken=False, why='NCCL started')
+'''
+
+# Each breakage as this machine has it, observed without the fix (None: cannot be observed here, ``why``).
+PROBE = STANDALONE + '''
+check = fixes.setuptools_deprecates_pkg_resources()
+if 'pkg_resources' in sys.modules:
+    found['pkg_resources'] = dict(check=check, broken=None, why='pkg_resources was imported at start-up')
+else:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        try:
+            import pkg_resources  # noqa: F401
+            warned = any('pkg_resources is deprecated' in str(w.message) for w in caught)
+            found['pkg_resources'] = dict(check=check, broken=warned, why='')
+        except ImportError as err:
+            found['pkg_resources'] = dict(check=check, broken=None, why=f'no pkg_resources here ({err})')
+
+check = fixes.distutils_missing()
+try:
+    import distutils  # noqa: F401
+    found['distutils'] = dict(check=check, broken=False, why='')
+except ImportError as err:
+    found['distutils'] = dict(check=check, broken=True, why=repr(err))
+    fixes.provide_distutils()  # MMEngine's Runner module, imported below, needs it
+
+check = fixes.mmcv_without_compiled_ops()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    import mmcv.cnn.bricks.transformer  # noqa: F401
+warned = any('Fail to import ``MultiScaleDeformableAttention``' in str(w.message) for w in caught)
+found['mmcv_ops'] = dict(check=check, broken=warned, why='')
+
+import pickle, tempfile
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import _load_checkpoint
+check = fixes.full_checkpoints_refused()
+path = os.path.join(tempfile.mkdtemp(), 'epoch_1.pth')
+torch.save({'message_hub': HistoryBuffer()}, path)  # what a full MMEngine checkpoint pickles
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        _load_checkpoint(path, map_location='cpu')
+    found['checkpoints'] = dict(check=check, broken=False, why='')
+except pickle.UnpicklingError as err:
+    found['checkpoints'] = dict(check=check, broken=True, why=str(err)[:200])
+
+from mmengine.utils import get_installed_path
+check = fixes.editable_install_hides_configs()
+where = get_installed_path('mmrot3d')
+found['editable'] = dict(
+    check=check, broken=not (os.path.isdir(where) and os.path.samefile(where, fixes.MMROT3D_DIR)), why=where)
+
+found['distributed'] = observe_launch()
+
+# last: a failed import leaves MMAction2's registries half filled
+check = fixes.drn_module_missing()
+from mmaction.utils import dependency
+dependency.WITH_MULTIMODAL = False  # the transformers breakage, if any, out of the way
+try:
+    import mmaction.models  # noqa: F401
+    found['drn'] = dict(check=check, broken=False, why='')
+except ModuleNotFoundError as err:
+    if err.name != 'mmaction.models.localizers.drn':
+        raise
+    found['drn'] = dict(check=check, broken=True, why=repr(err))
+print(json.dumps(found))
+'''
+
+# CUDA hidden and a transformers 5 installed, nothing fixed but the drn stand-in the import needs first.
+BROKEN = STANDALONE + '''
+import traceback
+found['distributed'] = observe_launch()
+found['transformers_check'] = fixes.transformers_5_breaks_multimodal()
+if fixes.drn_module_missing():
+    fixes.provide_missing_drn_module()
+try:
+    import mmaction.models  # noqa: F401
+    found['import'] = 'imported'
+except Exception:
+    found['import'] = traceback.format_exc()
+print(json.dumps(found))
+'''
+
+HIDE_DISTUTILS = '''
+import importlib.abc, sys
+class NoDistutils(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == 'distutils':
+            raise ModuleNotFoundError(f'No module named {name!r}', name=name)
+sys.meta_path.insert(0, NoDistutils())
+'''
+HIDE_MMCV_OPS = '''
+sys.modules['mmcv._ext'] = None  # as mmcv-lite, which ships no compiled ops
+'''
+
+# ``import mmrot3d`` first, as our tools do; then what each breakage broke.
+LAUNCH = '''
+import json, os, warnings
+caught = []
+warnings.simplefilter('always')
+warnings.showwarning = lambda message, *args, **kwargs: caught.append(str(message))
+import mmrot3d
+import mmengine.dist.utils as dist_utils
+import mmengine.utils
+from mmengine.config import Config
+from mmengine.config import config as mm_config
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner import checkpoint, runner
+found = dict(
+    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
+    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
+    save=runner.save_checkpoint is checkpoint.save_checkpoint,
+    find_latest=runner.find_latest_checkpoint.__module__,
+    init_dist=dist_utils._init_dist_pytorch.__module__,
+    ddp=MMDistributedDataParallel.__init__.__module__,
+    lookup=mm_config.get_installed_path.__module__)
+from distutils import errors
+found['distutils'] = errors.__name__
+import mmaction.models  # noqa: F401
+from mmaction.registry import MODELS
+found['recognizer3d'] = MODELS.get('Recognizer3D').__name__
+try:
+    MODELS.build(dict(type='VindLUVQA'))
+except Exception as err:
+    found['vindlu'] = f'{type(err).__name__}: {err}'
+import mmcv.cnn.bricks.transformer  # noqa: F401
+found['config'] = Config.fromfile(os.environ['MMROT3D_TEST_CONFIG']).runner_type
+mm_config.get_installed_path = mmengine.utils.get_installed_path  # MMEngine's own package lookup
+try:
+    Config.fromfile(os.environ['MMROT3D_TEST_CONFIG'])
+    found['config_by_mmengine'] = 'loaded'
+except Exception as err:
+    found['config_by_mmengine'] = f'{type(err).__name__}: {err}'
+import torch
+from mmengine.dist import get_backend, init_dist
+init_dist('pytorch', backend='nccl')  # what MMAction2's default env_cfg asks for
+cuda = torch.cuda.is_available()
+model = MMDistributedDataParallel(module=torch.nn.Linear(2, 2).to('cuda' if cuda else 'cpu'), device_ids=[0])
+model(torch.ones(1, 2, device='cuda' if cuda else 'cpu')).sum().backward()
+found['backend'] = get_backend()
+found['cuda'] = cuda
+warnings.warn('the last warning')  # shows that warnings are recorded
+found['warnings'] = caught
+print(json.dumps(found))
+'''
+
+# A stand-in for transformers 5: every module and name imports, except what 5.0 removed.
+FAKE_TRANSFORMERS_5 = '''"""A stand-in for transformers 5 (tests only)."""
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+
+__version__ = '5.0.0'
+REMOVED = {'transformers.modeling_utils': {'apply_chunking_to_forward'}}
+
+
+def _init(self, *args, **kwargs):
+    pass
+
+
+def _call(self, f=None, *args, **kwargs):
+    return f
+
+
+class _Anything(type):
+    """Classes whose every attribute is another such class; their instances call as decorators."""
+
+    def __getattr__(cls, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return _Anything(name, (), {'__init__': _init, '__call__': _call})
+
+
+class _Module(types.ModuleType):
+
+    def __getattr__(self, name):
+        if name.startswith('__') or name in REMOVED.get(self.__name__, ()):
+            raise AttributeError(name)
+        value = _Anything(name, (), {'__init__': _init, '__call__': _call})
+        setattr(self, name, value)
+        return value
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+
+    def find_spec(self, fullname, path=None, target=None):
+        parent, _, name = fullname.rpartition('.')
+        if not fullname.startswith('transformers.') or name in REMOVED.get(parent, ()):
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        return _Module(spec.name)
+
+    def exec_module(self, module):
+        module.__path__ = []
+
+
+sys.meta_path.insert(0, _Finder())
+sys.modules[__name__].__class__ = _Module
+'''
+
+
+def write_record(folder: Path, name: str, version: str) -> Path:
+    """An install record (``.dist-info``) for ``name`` in ``folder``, as pip writes one."""
+    record = folder / f'{name}-{version}.dist-info'
+    record.mkdir(parents=True)
+    (record / 'METADATA').write_text(f'Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n')
+    return folder
+
+
+def transformers_major():
+    try:
+        return int(importlib.metadata.version('transformers').split('.')[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+
+
 @pytest.fixture(scope='module')
-def launched():
-    """A fresh interpreter on this stack (torch 2.13 refuses full checkpoints, no CUDA), started as torchrun
-    starts the only rank of a job; shared by the tests below (an interpreter start costs seconds)."""
-    return fresh_import(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
+def config_file(tmp_path_factory) -> Path:
+    """A user's config inheriting ours through ``mmrot3d::`` (and MMAction2's, through ``mmaction::``)."""
+    shipped_path('configs/_base_/default_runtime.py')  # else one clear error: the package is not installed
+    path = tmp_path_factory.mktemp('user') / 'user_config.py'
+    path.write_text("_base_ = ['mmrot3d::_base_/default_runtime.py']\n")
+    return path
 
 
-def test_mmaction_models_imports_only_with_the_drn_stand_in(launched):
-    broken = run_python('import mmaction.models')
-    assert broken.returncode != 0 and "No module named 'mmaction.models.localizers.drn'" in broken.stderr
-    assert launched['recognizer3d'] == 'Recognizer3D'  # after import mmrot3d
+@pytest.fixture(scope='module')
+def probe():
+    """Each breakage as this machine has it, with torchrun's rank environment for the launch."""
+    return run_python(PROBE, rank_zero())
+
+
+@pytest.fixture(scope='module')
+def transformers_5(tmp_path_factory) -> str:
+    """A folder to put first on ``PYTHONPATH`` for transformers 5: the installed one where it is 5 or later,
+    else a stand-in (an install record saying 5.0.0 and a package without what 5.0 removed)."""
+    folder = tmp_path_factory.mktemp('transformers5')
+    if (transformers_major() or 0) < 5:
+        write_record(folder, 'transformers', '5.0.0')
+        (folder / 'transformers').mkdir()
+        (folder / 'transformers' / '__init__.py').write_text(FAKE_TRANSFORMERS_5)
+    return str(folder)
+
+
+@pytest.fixture(scope='module')
+def broken(transformers_5):
+    """CUDA hidden and transformers 5, without mmrot3d."""
+    return run_python(BROKEN, rank_zero(CUDA_VISIBLE_DEVICES='', PYTHONPATH=search_path(transformers_5)))
+
+
+@pytest.fixture(scope='module')
+def launched(tmp_path_factory, transformers_5, config_file):
+    """``import mmrot3d`` in an interpreter started as torchrun starts the only rank of a job, with every
+    breakage that can be produced: CUDA hidden, transformers 5, no ``distutils`` (Python >= 3.12 without
+    setuptools' ``.pth`` finder: ``-S`` and a finder that refuses it), mmcv without compiled ops, and an
+    install record of mmrot3d that is not beside the imported package (an editable install's). Torch's
+    checkpoint defaults stay as installed."""
+    record = write_record(tmp_path_factory.mktemp('record'), 'mmrot3d', '0.1.0')
+    env = rank_zero(
+        CUDA_VISIBLE_DEVICES='',
+        MMROT3D_TEST_CONFIG=str(config_file),
+        PYTHONPATH=search_path(record, transformers_5, REPO))
+    return run_python(HIDE_DISTUTILS + HIDE_MMCV_OPS + LAUNCH, env, flags=('-S', ))
+
+
+@pytest.fixture(scope='module')
+def unbroken(tmp_path_factory, config_file):
+    """``import mmrot3d`` where the breakages that can be removed are: torch switched back to unpickling by
+    default, mmrot3d installed as a regular package (its record beside it); CUDA as this machine has it."""
+    site = write_record(tmp_path_factory.mktemp('site'), 'mmrot3d', '0.1.0')
+    (site / 'mmrot3d').symlink_to(upstream_fixes.MMROT3D_DIR, target_is_directory=True)
+    env = rank_zero(
+        TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1',
+        MMROT3D_TEST_CONFIG=str(config_file),
+        PYTHONPATH=os.pathsep.join(p for p in [str(site), os.environ.get('PYTHONPATH')] if p))
+    return run_python(LAUNCH, env)
+
+
+# ---- each check agrees with what this machine shows ----------------------------------------------------
+
+CHECKS = {
+    'pkg_resources': upstream_fixes.setuptools_deprecates_pkg_resources,
+    'distutils': upstream_fixes.distutils_missing,
+    'mmcv_ops': upstream_fixes.mmcv_without_compiled_ops,
+    'checkpoints': upstream_fixes.full_checkpoints_refused,
+    'editable': upstream_fixes.editable_install_hides_configs,
+    'distributed': upstream_fixes.cpu_torch_breaks_distributed_launch,
+    'drn': upstream_fixes.drn_module_missing,
+}
+
+
+@pytest.mark.parametrize('breakage', list(CHECKS))
+def test_each_check_finds_its_breakage_exactly_where_it_is(probe, breakage):
+    observed = probe[breakage]
+    if observed['broken'] is None:
+        pytest.skip(f'{breakage}: cannot be observed here: {observed["why"]}')
+    assert observed['check'] is observed['broken'], observed
+
+
+# ---- each breakage, and import mmrot3d fixing it -------------------------------------------------------
+
+
+def test_mmaction_models_imports_with_the_drn_stand_in(probe, launched):
+    if not probe['drn']['broken']:
+        pytest.skip('this mmaction2 ships models/localizers/drn: nothing to stand in for (the check for such a '
+                    'wheel: test_the_drn_check_is_false_for_a_wheel_that_ships_drn)')
+    assert 'mmaction.models.localizers.drn' in probe['drn']['why']
+    assert FIX['drn_module_missing'] in launched['applied'] and launched['recognizer3d'] == 'Recognizer3D'
+
+
+def test_transformers_5_breaks_mmaction_models_and_only_vindlu_is_skipped(broken, launched):
+    assert broken['transformers_check'] is True
+    assert 'mmaction/models/multimodal/vindlu' in broken['import'], broken['import']  # VindLU's import fails
+    if all(importlib.util.find_spec(m) for m in ('einops', 'timm')):  # VindLU's own imports resolve here
+        assert "cannot import name 'apply_chunking_to_forward'" in broken['import'], broken['import']
+    assert FIX['transformers_5_breaks_multimodal'] in launched['applied']
+    assert launched['recognizer3d'] == 'Recognizer3D'  # every other model imports
+    # MMAction2's placeholder (its message names the last placeholder registered, whichever is built)
+    assert launched['vindlu'].startswith('ImportError: VindLU') and 'requires extra multi-modal' in launched['vindlu']
+
+
+def test_torchrun_without_cuda_trains_with_gloo(broken, launched):
+    assert broken['distributed']['broken'] and broken['distributed']['check'], broken['distributed']
+    assert FIX['cpu_torch_breaks_distributed_launch'] in launched['applied']
+    assert launched['cuda'] is False and launched['backend'] == 'gloo'
+    assert launched['init_dist'] == launched['ddp'] == 'mmrot3d.utils.upstream_fixes'
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA: MMEngine NCCL path with a GPU')
+def test_with_cuda_torchrun_is_mmengine_nccl_path(unbroken):
+    assert FIX['cpu_torch_breaks_distributed_launch'] not in unbroken['applied']
+    assert unbroken['init_dist'] == 'mmengine.dist.utils' and unbroken['ddp'] == 'mmengine.model.wrappers.distributed'
+    assert unbroken['cuda'] is True and unbroken['backend'] == 'nccl'
+
+
+def test_distutils_is_importable_where_python_has_none(launched):
+    hidden = subprocess.run([sys.executable, '-S', '-c', HIDE_DISTUTILS + 'from distutils import errors'],
+                            capture_output=True,
+                            text=True,
+                            timeout=120,
+                            env=environment(PYTHONPATH=search_path()))
+    assert hidden.returncode != 0 and "No module named 'distutils'" in hidden.stderr
+    assert FIX['distutils_missing'] in launched['applied'] and launched['distutils'] == 'distutils.errors'
+
+
+def test_configs_of_an_install_whose_record_is_elsewhere_are_found(launched, unbroken):
+    assert FIX['editable_install_hides_configs'] in launched['applied']
+    assert launched['config'] == 'SafeCheckpointRunner'  # our default_runtime.py, through mmrot3d::
+    assert launched['config_by_mmengine'] != 'loaded'  # MMEngine's own lookup misses them
+    # a regular install: MMEngine's lookup finds them, and is left alone
+    assert FIX['editable_install_hides_configs'] not in unbroken['applied']
+    assert unbroken['lookup'] == 'mmengine.utils.package_utils' and unbroken['config'] == 'SafeCheckpointRunner'
+
+
+def test_mmcv_lite_warning_is_silenced(probe, launched):
+    if probe['mmcv_ops']['broken']:  # mmcv-lite here: the warning, as every import shows it
+        assert probe['mmcv_ops']['check']
+    assert FIX['mmcv_without_compiled_ops'] in launched['applied']
+    assert 'the last warning' in launched['warnings']
+    assert not [w for w in launched['warnings'] if 'MultiScaleDeformableAttention' in w], launched['warnings']
+
+
+def test_pkg_resources_warning_is_silenced(probe, launched):
+    observed = probe['pkg_resources']
+    if not observed['broken']:
+        pytest.skip(f'importing pkg_resources does not warn here (setuptools before 67.5, or without '
+                    f'pkg_resources) {observed["why"]}')
+    assert FIX['setuptools_deprecates_pkg_resources'] in launched['applied']
+    assert 'the last warning' in launched['warnings']
+    assert not [w for w in launched['warnings'] if 'pkg_resources is deprecated' in w], launched['warnings']
+
+
+def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming(launched):
+    patched = launched['loader'] == 'mmrot3d.utils.upstream_fixes'
+    assert patched == (FIX['full_checkpoints_refused'] in launched['applied'])
+    assert launched['save'] and launched['find_latest'] == 'mmengine.runner.checkpoint'  # SafeCheckpointRunner's
+
+
+def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_by_default(unbroken):
+    assert FIX['full_checkpoints_refused'] not in unbroken['applied']
+    assert unbroken['loader'] == 'mmengine.runner.checkpoint'
+    assert unbroken['save'] and unbroken['find_latest'] == 'mmengine.runner.checkpoint'
+
+
+# ---- full checkpoints: ours load, others are refused (where torch refuses them by default) --------------
+
+
+@pytest.fixture
+def checkpoint_fix():
+    if FIX['full_checkpoints_refused'] not in upstream_fixes.apply_upstream_fixes():
+        pytest.skip('torch here unpickles full checkpoints by default: MMEngine loads them as it always did, '
+                    'nothing to fix (see test_import_leaves_mmengine_checkpoint_loading_alone_...)')
 
 
 def test_plain_state_dicts_load_weights_only(tmp_path):
@@ -93,14 +501,14 @@ def full_checkpoint():
     return {'meta': {'epoch': 3, 'best': np.float64(0.5)}, 'state_dict': {'w': torch.zeros(3)}}
 
 
-def test_our_own_full_checkpoints_load_and_are_written_atomically(tmp_path, private_trust_store):
+def test_our_own_full_checkpoints_load_and_are_written_atomically(tmp_path, private_trust_store, checkpoint_fix):
     path = tmp_path / 'epoch_3.pth'
     save_checkpoint_file(full_checkpoint(), path)
     assert [p.name for p in tmp_path.iterdir() if p.name != private_trust_store.name] == ['epoch_3.pth']
     assert _load_checkpoint(str(path))['meta']['epoch'] == 3
 
 
-def test_full_checkpoints_from_elsewhere_are_refused(tmp_path):
+def test_full_checkpoints_from_elsewhere_are_refused(tmp_path, checkpoint_fix):
     path = tmp_path / 'downloaded.pth'
     torch.save(full_checkpoint(), path)
     with pytest.raises(
@@ -119,7 +527,7 @@ class WritesAFile:
         return (open, (self.target, 'w'))
 
 
-def test_a_checkpoint_carrying_code_is_refused_and_its_code_never_runs(tmp_path):
+def test_a_checkpoint_carrying_code_is_refused_and_its_code_never_runs(tmp_path, checkpoint_fix):
     target = tmp_path / 'pwned.txt'
     path = tmp_path / 'evil.pth'
     torch.save({'state_dict': {'w': torch.zeros(1)}, 'payload': WritesAFile(str(target))}, path)
@@ -130,70 +538,25 @@ def test_a_checkpoint_carrying_code_is_refused_and_its_code_never_runs(tmp_path)
     assert target.exists()
 
 
-def test_torchrun_style_launch_trains_on_cpu_with_gloo(launched):
-    assert launched['backend'] == 'gloo'
-
-
-def test_distutils_is_importable_where_python_has_none(tmp_path):
-    # Python 3.12 without setuptools' .pth shim (packages on PYTHONPATH, site off): MMEngine's Runner
-    # imports distutils on every run.
-    import os
-    import site
-    from pathlib import Path
-    hide = ('import importlib.abc, sys\n'
-            'class NoDistutils(importlib.abc.MetaPathFinder):\n'
-            '    def find_spec(self, name, path=None, target=None):\n'
-            '        if name == "distutils":\n'
-            '            raise ModuleNotFoundError(f"No module named {name!r}", name=name)\n'
-            'sys.meta_path.insert(0, NoDistutils())\n')
-    path = os.pathsep.join([str(Path(__file__).resolve().parents[2])] + site.getsitepackages())
-    env = {**os.environ, 'PYTHONPATH': path}
-
-    def run(code):
-        return subprocess.run([sys.executable, '-S', '-c', hide + code],
-                              capture_output=True,
-                              text=True,
-                              timeout=120,
-                              env=env)
-
-    broken = run('from distutils import errors')
-    assert broken.returncode != 0 and "No module named 'distutils'" in broken.stderr
-    fixed = run('import mmrot3d\nfrom distutils import errors\nprint(errors.__name__)')
-    assert fixed.returncode == 0, fixed.stderr[-2000:]
-
-
-# ---- each fix checks for its breakage ----------------------------------------------------------------
-
-
-def test_every_breakage_of_this_stack_is_found():
-    assert torch.__version__ >= '2.6' and not torch.cuda.is_available()  # the stack these tests run on
-    assert sys.version_info < (3, 12) and importlib.util.find_spec('transformers') is None
-    absent = {upstream_fixes.distutils_missing, upstream_fixes.transformers_5_breaks_multimodal}
-    if not installed_editable():
-        absent.add(upstream_fixes.editable_install_hides_configs)
-    assert upstream_fixes.apply_upstream_fixes() == [
-        fix.name for fix in upstream_fixes.FIXES if fix.present not in absent
-    ]
-
-
-def installed_editable() -> bool:
-    import importlib.metadata
-    direct_url = importlib.metadata.distribution('mmrot3d').read_text('direct_url.json') or '{}'
-    return json.loads(direct_url).get('dir_info', {}).get('editable', False)
-
-
-def test_the_editable_install_check_matches_how_mmrot3d_is_installed():
-    assert upstream_fixes.editable_install_hides_configs() == installed_editable()
+# ---- each check on its own, in every condition it tells apart --------------------------------------------
 
 
 def test_the_transformers_check_is_true_only_for_transformers_5(monkeypatch):
-    import importlib.metadata
     version = importlib.metadata.version
-    for installed, broken in (('4.46.3', False), ('5.0.0', True), ('5.24.0', True)):
-        monkeypatch.setattr(
-            importlib.metadata, 'version', lambda name, v=installed: v if name == 'transformers' else version(name))
+    for installed, broken in (('4.46.3', False), ('5.0.0', True), ('5.24.0', True), (None, False)):
+
+        def fake(name, v=installed):
+            if name != 'transformers':
+                return version(name)
+            if v is None:
+                raise importlib.metadata.PackageNotFoundError(name)
+            return v
+
+        monkeypatch.setattr(importlib.metadata, 'version', fake)
         monkeypatch.delitem(sys.modules, 'mmaction.models', raising=False)
-        assert upstream_fixes.transformers_5_breaks_multimodal() is broken
+        assert upstream_fixes.transformers_5_breaks_multimodal() is broken, installed
+    monkeypatch.setitem(sys.modules, 'mmaction.models', types.ModuleType('mmaction.models'))
+    assert not upstream_fixes.transformers_5_breaks_multimodal()  # too late: the models are imported
 
 
 def test_the_drn_check_is_false_for_a_wheel_that_ships_drn(tmp_path, monkeypatch):
@@ -205,36 +568,86 @@ def test_the_drn_check_is_false_for_a_wheel_that_ships_drn(tmp_path, monkeypatch
     spec.submodule_search_locations.append(str(fake))
     monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: spec
                         if name == 'mmaction' else find_spec(name, *a))
-    monkeypatch.delitem(sys.modules, 'mmaction.models.localizers.drn')
+    monkeypatch.delitem(sys.modules, 'mmaction.models.localizers.drn', raising=False)
     assert not upstream_fixes.drn_module_missing()
     (fake / 'models' / 'localizers' / 'drn' / 'drn.py').unlink()
     assert upstream_fixes.drn_module_missing()
 
 
-def test_the_checkpoint_check_is_false_when_torch_unpickles_by_default(monkeypatch):
-    assert upstream_fixes.full_checkpoints_refused()
-    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')  # torch's own switch back to the old default
-    assert not upstream_fixes.full_checkpoints_refused()
+def test_the_checkpoint_check_follows_torchs_default(monkeypatch):
+    load = torch.load
+    monkeypatch.setattr(torch, 'load', lambda *a, **k: load(*a, **{'weights_only': True, **k}))
+    assert upstream_fixes.full_checkpoints_refused()  # torch >= 2.6's default
+    monkeypatch.setattr(torch, 'load', lambda *a, **k: load(*a, **{'weights_only': False, **k}))
+    assert not upstream_fixes.full_checkpoints_refused()  # torch < 2.6's default
 
 
-def test_the_distributed_check_is_false_with_cuda(monkeypatch):
-    assert upstream_fixes.cpu_torch_breaks_distributed_launch()
+def test_the_distributed_check_is_true_only_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    assert upstream_fixes.cpu_torch_breaks_distributed_launch()  # MMEngine 0.10.7 calls torch.cuda.set_device
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     assert not upstream_fixes.cpu_torch_breaks_distributed_launch()
 
 
-def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_by_default():
-    found = fresh_import(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # torch's own switch back to the old default
-    assert not any('checkpoint' in name for name in found['applied']), found['applied']
-    assert found['loader'] == 'mmengine.runner.checkpoint'
-    assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'
+def test_the_distutils_check_looks_for_setuptools_finder_then_the_module(monkeypatch):
+    finder = type('DistutilsMetaFinder', (), {'find_spec': lambda self, *a: None})()
+    others = [f for f in sys.meta_path if type(f).__name__ != 'DistutilsMetaFinder']
+    find_spec = importlib.util.find_spec
+    spec = importlib.machinery.ModuleSpec('distutils', None)
+
+    def answer(result):
+
+        def fake(name, *args):
+            if name != 'distutils':
+                return find_spec(name, *args)
+            if isinstance(result, Exception):
+                raise result
+            return result
+
+        return fake
+
+    for meta_path, found, missing in ((others + [finder], None, False), (others, spec, False), (others, None, True),
+                                      (others, ModuleNotFoundError('distutils'), True)):
+        monkeypatch.setattr(sys, 'meta_path', meta_path)
+        monkeypatch.setattr(importlib.util, 'find_spec', answer(found))
+        assert upstream_fixes.distutils_missing() is missing, (meta_path[-1], found)
 
 
-def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming(launched):
-    found = launched
-    assert found['loader'] == 'mmrot3d.utils.upstream_fixes' and found['init_dist'] == 'mmrot3d.utils.upstream_fixes'
-    assert found['ddp'] == 'mmrot3d.utils.upstream_fixes'
-    assert found['save'] and found['find_latest'] == 'mmengine.runner.checkpoint'  # opt-in: SafeCheckpointRunner
+def test_the_editable_install_check_compares_the_record_with_the_package(tmp_path, monkeypatch):
+    distribution = importlib.metadata.distribution
+
+    def record_at(folder):
+
+        def fake(name):
+            if name != 'mmrot3d':
+                return distribution(name)
+            if folder is None:
+                raise importlib.metadata.PackageNotFoundError(name)
+            return types.SimpleNamespace(locate_file=lambda package: Path(folder) / package)
+
+        return fake
+
+    (tmp_path / 'mmrot3d').mkdir()
+    for folder, hidden in ((None, False), (Path(upstream_fixes.MMROT3D_DIR).parent, False), (tmp_path, True),
+                           (tmp_path / 'nowhere', True)):
+        monkeypatch.setattr(importlib.metadata, 'distribution', record_at(folder))
+        assert upstream_fixes.editable_install_hides_configs() is hidden, folder
+
+
+def test_the_mmcv_check_is_true_only_without_compiled_ops(monkeypatch):
+    find_spec = importlib.util.find_spec
+    for ext, missing in ((None, True), (importlib.machinery.ModuleSpec('mmcv._ext', None), False)):
+        monkeypatch.setattr(
+            importlib.util, 'find_spec', lambda name, *a, e=ext: e if name == 'mmcv._ext' else find_spec(name, *a))
+        assert upstream_fixes.mmcv_without_compiled_ops() is missing
+
+
+def test_the_setuptools_check_is_true_from_67_5(monkeypatch):
+    version = importlib.metadata.version
+    for installed, warns in (('67.4.0', False), ('67.5.0', True), ('80.10.2', True), ('not.a.version', False)):
+        monkeypatch.setattr(
+            importlib.metadata, 'version', lambda name, v=installed: v if name == 'setuptools' else version(name))
+        assert upstream_fixes.setuptools_deprecates_pkg_resources() is warns, installed
 
 
 def test_only_the_fixes_whose_breakage_is_present_are_applied(monkeypatch):
