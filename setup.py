@@ -67,5 +67,8 @@ if __name__ == '__main__':
             'setuptools<81',
             'matplotlib',
         ],
+        # the tests' extras (requirements/lock.txt pins the versions); torchvision only for them: its video
+        # ResNets are what the converted backbones are checked against
+        extras_require={'tests': ['pytest', 'pytest-xdist', 'torchvision']},
         zip_safe=False,
     )

@@ -1,0 +1,36 @@
+"""torchvision's video ResNets for the tests (torchvision is a test dependency, never a runtime one).
+
+The torchvision wheels on the package mirrors are CUDA builds: beside a CPU-only torch their ops library
+(``_C.so``, which needs ``libtorch_cuda.so``) does not load, and ``torchvision/_meta_registrations.py`` then
+fails the import with ``RuntimeError: operator torchvision::nms does not exist`` while registering fake
+kernels for those never-loaded ops. The video models are pure Python and need none of them, so only in that
+case the import is retried without that module.
+"""
+import sys
+import types
+
+
+def import_torchvision():
+    try:
+        import torchvision
+    except RuntimeError as err:
+        if 'operator torchvision::' not in str(err):
+            raise
+        for name in [n for n in sys.modules if n == 'torchvision' or n.startswith('torchvision.')]:
+            del sys.modules[name]
+        sys.modules['torchvision._meta_registrations'] = types.ModuleType('torchvision._meta_registrations')
+        import torchvision
+    return torchvision
+
+
+def video_resnet(name: str, **kwargs):
+    """``torchvision.models.video.<name>(**kwargs)``, e.g. ``r3d_18``, randomly initialised."""
+    return getattr(import_torchvision().models.video, name)(**kwargs)
+
+
+def features(model, clips):
+    """A torchvision ``VideoResNet``'s output before pooling: ``(N, 3, T, H, W)`` -> ``(N, 512, T', H', W')``."""
+    x = model.stem(clips)
+    for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+        x = layer(x)
+    return x
