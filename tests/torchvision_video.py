@@ -1,18 +1,27 @@
 """torchvision's video ResNets for the tests (torchvision is a test dependency, never a runtime one).
 
-The torchvision wheels on the package mirrors are CUDA builds: beside a CPU-only torch their ops library
-(``_C.so``, which needs ``libtorch_cuda.so``) does not load, and ``torchvision/_meta_registrations.py`` then
-fails the import with ``RuntimeError: operator torchvision::nms does not exist`` while registering fake
-kernels for those never-loaded ops. The video models are pure Python and need none of them, so only in that
-case the import is retried without that module.
+Where torchvision is not installed with the other packages, it is taken from ``.venv/torchvision/``, where
+tools/env.sh installs requirements/torchvision.txt apart from them. That wheel is a CUDA build: beside a
+CPU-only torch its ops library (``_C.so``, which needs ``libtorch_cuda.so``) does not load, and
+``torchvision/_meta_registrations.py`` then fails the import with ``RuntimeError: operator torchvision::nms
+does not exist`` while registering fake kernels for those never-loaded ops. The video models are pure Python
+and need none of them, so only in that case the import is retried without that module.
 """
 import sys
 import types
+from pathlib import Path
+
+APART = Path(sys.prefix) / 'torchvision'
 
 
 def import_torchvision():
     try:
         import torchvision
+    except ModuleNotFoundError:
+        if not APART.is_dir():
+            raise
+        sys.path.append(str(APART))
+        return import_torchvision()
     except RuntimeError as err:
         if 'operator torchvision::' not in str(err):
             raise
