@@ -18,10 +18,15 @@ def import_torchvision():
     try:
         import torchvision
     except ModuleNotFoundError:
-        if not APART.is_dir():
+        if not APART.is_dir() or str(APART) in sys.path:
             raise
+        # on the path only while importing: processes started later (e.g. a forkserver, which gets this
+        # process's sys.path) must not find it, since there its import would fail in MMEngine's Runner
         sys.path.append(str(APART))
-        return import_torchvision()
+        try:
+            return import_torchvision()
+        finally:
+            sys.path.remove(str(APART))
     except RuntimeError as err:
         if 'operator torchvision::' not in str(err):
             raise

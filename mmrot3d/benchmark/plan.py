@@ -129,7 +129,7 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
         if name in plan.recipe else []
     for label in plan.labels:
         for split in plan.splits:
-            config = data.config_path(split)
+            config = data.config_path(split, backbone.architecture)
             _, test = data.lists(split)
             for seed in plan.seeds:
                 train = training_list(plan, data, split, seed, label)
@@ -177,7 +177,7 @@ def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
     """Retrieval and linear probe of the frozen backbone on every split (one pass over the videos)."""
     name = backbone.name
     work = plan.jobs_dir() / 'frozen' / data.name / name
-    args = [data.config_path(plan.splits[0])]
+    args = [data.config_path(plan.splits[0], backbone.architecture)]
     if name in plan.backbone_files:
         args.append(plan.backbone_files[name])
     for split in plan.splits:

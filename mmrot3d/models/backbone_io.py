@@ -11,7 +11,7 @@ import json
 import os.path as osp
 import pickle
 from datetime import datetime, timezone
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -19,6 +19,8 @@ import torch.nn as nn
 from ..utils.atomic_io import newest_complete_checkpoint
 from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file, save_checkpoint_file
 from .converters.layouts import hint, misfits, plain_flag, select, tensors_by_path, to_mmaction2
+from .converters.torchvision_video_resnet import MODELS as TORCHVISION_TWINS
+from .converters.torchvision_video_resnet import twin_differences
 
 FORMAT = 'mmrot3d-backbone-v1'
 
@@ -212,18 +214,23 @@ def check_backbone_state(module: nn.Module, state: Dict[str, torch.Tensor]) -> L
     return misfits(module.state_dict(), state)[1]
 
 
-def misfit_hint(path: PathLike, targets: Dict[str, Dict[str, torch.Tensor]], prefix: str, layout: Optional[str],
-                flag: Callable[[str, str], str]) -> str:
+def misfit_hint(path: PathLike,
+                targets: Dict[str, Dict[str, torch.Tensor]],
+                prefix: str,
+                layout: Optional[str],
+                flag: Callable[[str, str], str],
+                twins: Optional[Dict[str, str]] = None) -> str:
     """For a file that fits none of ``targets`` (name -> state dict): the closest way to read it, as one clause
     that names the ``flag`` that would make it fit (see :func:`~mmrot3d.models.converters.layouts.hint`)."""
-    return hint(_load_file(path)[0], targets, prefix, layout, flag)
+    return hint(_load_file(path)[0], targets, prefix, layout, flag, twins)
 
 
 def load_backbone_weights(module: nn.Module,
                           path: PathLike,
                           prefix: str = 'backbone.',
                           flag: Callable[[str, str], str] = plain_flag,
-                          name: Optional[str] = None) -> Tuple[int, dict]:
+                          name: Optional[str] = None,
+                          backbone_cfg: Optional[Mapping] = None) -> Tuple[int, dict]:
     """Load a backbone file (an export, or another codebase's file: see :func:`read_backbone_file`) into
     ``module``: all tensors or none.
 
@@ -234,7 +241,8 @@ def load_backbone_weights(module: nn.Module,
         BackboneCheckpointError: the file is missing, is not a plain tensor file, or does not fit
             ``module`` exactly (missing keys, unexpected keys, or different shapes); the message says how
             the file would fit (``flag(kind, value)`` words the setting: kind ``prefix`` or ``format``;
-            ``name`` is the module's in the message, default ``model.<prefix>``).
+            ``name`` is the module's in the message, default ``model.<prefix>``), or holds torchvision's
+            model while ``backbone_cfg`` (the module's config, if given) is not the network it computes.
     """
     state, meta = read_backbone_file(path, prefix)
     problems = check_backbone_state(module, state)
@@ -245,6 +253,12 @@ def load_backbone_weights(module: nn.Module,
         advice = misfit_hint(path, {target: module.state_dict()}, prefix, None, flag)
         raise BackboneCheckpointError(f'{path} does not fit {target} ({type(module).__name__}): '
                                       f'{"; ".join(problems)}{origin}{"; " + advice if advice else ""}')
+    model = meta.get('torchvision_model')
+    differences = twin_differences(backbone_cfg, model) if model and backbone_cfg is not None else []
+    if differences:  # the same tensors, another function (e.g. a max pooling torchvision's model does not have)
+        raise BackboneCheckpointError(
+            f'{path} holds torchvision\'s {model}, and {name or "model.backbone"} has its tensors but not its '
+            f'architecture: {", ".join(differences)}; use the backbone of {TORCHVISION_TWINS[model]}')
     module.load_state_dict(state, strict=True)
     return len(state), meta
 

@@ -64,7 +64,8 @@ class PretrainedBackboneHook(Hook):
             self.checkpoint,
             self.prefix,
             flag=lambda kind, value: f'default_hooks.pretrained_backbone.{kind}={value}',
-            name=f'model.{self.module}')
+            name=f'model.{self.module}',
+            backbone_cfg=(runner.cfg.get('model') or {}).get(self.module))
         origin = f', converted: {meta["conversion"]}' if 'conversion' in meta else \
             f', exported from {describe_export(meta)}' if meta else ''
         runner.logger.info(f'loaded {count} tensors into {self.module} from {self.checkpoint}{origin}')

@@ -95,22 +95,22 @@ def closest(tensors: Tensors,
             targets: Dict[str, Tensors],
             prefix: str,
             layout: Optional[str],
-            search: bool = True) -> Reading:
-    """The reading that fits best over every target, and with ``search`` over every prefix a known stem
-    lies under and both layouts (the given prefix and layout win ties)."""
-    prefixes = [prefix]
-    if search:
-        prefixes += sorted({
-            k[:-len(stem)]
-            for k in tensors
-            for stems in STEMS.values()
-            for stem in stems if k == stem or k.endswith('.' + stem)
-        } - {prefix})
-    layouts = [layout] + ([None] if search and layout else [])
+            twins: Optional[Dict[str, str]] = None) -> Reading:
+    """The reading that fits best over every target, every prefix a known stem lies under and both layouts
+    (the given prefix and layout win ties). ``twins``: torchvision model -> the one target that computes it
+    (a torchvision file read into another target does not count, whatever its shapes)."""
+    stems = {
+        k[:-len(stem)]
+        for k in tensors
+        for known in STEMS.values()
+        for stem in known if k == stem or k.endswith('.' + stem)
+    }
     readings = [
-        read(tensors, p, lay, name, expected) for p in prefixes for lay in layouts
-        for name, expected in targets.items()
+        read(tensors, p, lay, name, expected) for p in [prefix] + sorted(stems - {prefix})
+        for lay in [layout] + ([None] if layout else []) for name, expected in targets.items()
     ]
+    if twins is not None:
+        readings = [r for r in readings if twins.get(r.meta.get('torchvision_model'), r.target) == r.target] or readings
     return max(readings, key=lambda r: (r.fits, r.fitting))
 
 
@@ -123,12 +123,14 @@ def hint(obj,
          targets: Dict[str, Tensors],
          prefix: str,
          layout: Optional[str],
-         flag: Callable[[str, str], str] = plain_flag) -> str:
+         flag: Callable[[str, str], str] = plain_flag,
+         twins: Optional[Dict[str, str]] = None) -> str:
     """What the closest reading of a loaded file (``obj``) that fits no target suggests, in one clause ('' if
     nothing): the ``flag(kind, value)`` (kind ``prefix`` or ``format``) that makes it fit, or else what
-    still differs (which target comes closest, whose twin a torchvision file is, a stem of another kernel)."""
+    still differs (which target comes closest, whose twin a torchvision file is, a stem of another kernel);
+    ``twins`` as for :func:`closest`."""
     tensors = tensors_by_path(obj)
-    best = closest(tensors, targets, prefix, layout)
+    best = closest(tensors, targets, prefix, layout, twins)
     changes = ([flag('prefix', best.prefix)] if best.prefix != prefix else []) + \
         ([flag('format', best.layout)] if layout and best.layout != layout else [])
     entry = best.prefix.split('.')[0]
@@ -143,8 +145,9 @@ def hint(obj,
                      (f' with {" and ".join(changes)} ({where})' if changes else ''))
     twin = TORCHVISION_TWINS.get(best.meta.get('torchvision_model', ''))
     if twin:
-        parts.append(f'the file holds torchvision\'s {best.meta["torchvision_model"]}, which the backbone of {twin} '
-                     f'computes')
+        parts.append(
+            f'the file has the keys of torchvision\'s {best.meta["torchvision_model"]}, which the backbone of {twin} '
+            f'computes')
     parts.append(_stem_difference(tensors, best, targets[best.target]))
     return '; '.join(p for p in parts if p)
 

@@ -14,8 +14,9 @@ it). Both directions rename every tensor or fail: nothing is dropped silently.
     layerL.0.downsample.0 / .1       layerL.0.downsample.conv / .bn (both)
 """
 import functools
+import inspect
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, List, Mapping, Tuple
 
 import torch
 
@@ -116,3 +117,51 @@ def to_torchvision(state: Dict[str, torch.Tensor], name: str) -> Dict[str, torch
     out['fc.weight'] = torch.zeros(NUM_CLASSES, width, dtype=like.dtype)
     out['fc.bias'] = torch.zeros(NUM_CLASSES, dtype=like.dtype)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _twin_config(name: str) -> Tuple[Tuple[str, object], ...]:
+    from mmengine.config import Config
+
+    from ...utils.shipped_files import shipped_path
+    return tuple(Config.fromfile(shipped_path(MODELS[name])).model.backbone.to_dict().items())
+
+
+def _defaults(type_name: str) -> Dict[str, object]:
+    """The constructor defaults of a registered backbone, subclasses' first."""
+    from mmaction.registry import MODELS as REGISTRY
+    found = {}
+    for cls in getattr(REGISTRY.get(type_name), '__mro__', ()):
+        for key, param in inspect.signature(cls.__init__).parameters.items() if '__init__' in vars(cls) else ():
+            if param.default is not param.empty:
+                found.setdefault(key, param.default)
+    return found
+
+
+def _plain(value):
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return tuple(_plain(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+# settings that do not change the function a backbone computes in eval mode (or only its width, which the
+# tensors' shapes fix)
+NOT_ARCHITECTURE = ('type', 'pretrained', 'pretrained2d', 'norm_eval', 'frozen_stages', 'norm_cfg', 'with_cp',
+                    'init_cfg', 'base_channels', 'zero_init_residual')
+
+
+def twin_differences(backbone_cfg: Mapping, name: str) -> List[str]:
+    """How a backbone config differs from the twin of torchvision's ``name`` (``MODELS``) in what shapes its
+    function, constructor defaults resolved on both sides (empty: it is the twin; width, norm layer type and
+    training settings aside)."""
+    twin = dict(_twin_config(name))
+    kind = str(backbone_cfg.get('type', '')).split('.')[-1]
+    if kind != twin['type']:
+        return [f'type={kind} (torchvision {name}: {twin["type"]})']
+    defaults = _defaults(kind)
+    mine, theirs = {**defaults, **backbone_cfg}, {**defaults, **twin}
+    return [
+        f'{key}={_plain(mine.get(key))} (torchvision {name}: {_plain(theirs.get(key))})'
+        for key in sorted(set(mine) | set(theirs))
+        if key not in NOT_ARCHITECTURE and _plain(mine.get(key)) != _plain(theirs.get(key))
+    ]

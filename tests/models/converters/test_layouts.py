@@ -96,8 +96,8 @@ def test_refusal_of_a_torchvision_file_for_another_architecture_names_its_twin(t
     torch.save(torchvision_r3d[0], tmp_path / 'r3d_18.pth')
     message = refusal(backbone('r3d18'), tmp_path / 'r3d_18.pth')  # ours: a 7x7x7 stem
     assert message.endswith(
-        '1 shape mismatches (conv1.conv.weight: file [8, 3, 3, 7, 7] vs model [8, 3, 7, 7, 7]); the file holds '
-        "torchvision's r3d_18, which the backbone of configs/_base_/models/r3d18-torchvision_classifier.py "
+        '1 shape mismatches (conv1.conv.weight: file [8, 3, 3, 7, 7] vs model [8, 3, 7, 7, 7]); the file has the '
+        "keys of torchvision's r3d_18, which the backbone of configs/_base_/models/r3d18-torchvision_classifier.py "
         'computes; a 3x7x7 stem where model.backbone has 7x7x7')
 
 
