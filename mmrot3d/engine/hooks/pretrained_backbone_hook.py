@@ -65,7 +65,7 @@ class PretrainedBackboneHook(Hook):
             self.prefix,
             flag=lambda kind, value: f'default_hooks.pretrained_backbone.{kind}={value}',
             name=f'model.{self.module}',
-            backbone_cfg=(runner.cfg.get('model') or {}).get(self.module))
+            backbone_cfg=(getattr(runner, 'cfg', None) or {}).get('model', {}).get(self.module))
         origin = f', converted: {meta["conversion"]}' if 'conversion' in meta else \
             f', exported from {describe_export(meta)}' if meta else ''
         runner.logger.info(f'loaded {count} tensors into {self.module} from {self.checkpoint}{origin}')
