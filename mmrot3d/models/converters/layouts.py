@@ -135,10 +135,11 @@ def hint(obj,
         ([flag('format', best.layout)] if layout and best.layout != layout else [])
     entry = best.prefix.split('.')[0]
     where = (f'the backbone lies under {best.prefix!r}' +
-             (f' (in the nested entry {entry!r})' if isinstance(obj.get(entry), Mapping) else '')
-             ) if best.prefix else 'the backbone lies at the top level'
+             (f' (in the nested entry {entry!r})' if isinstance(obj, Mapping) and isinstance(obj.get(entry), Mapping)
+              else '')) if best.prefix else 'the backbone lies at the top level'
     if best.fits:
-        return f'{where}: it fits {best.target} with {" and ".join(changes)}' if changes else ''
+        told = f'{where}: ' if best.prefix != prefix else ''
+        return f'{told}it fits {best.target} with {" and ".join(changes)}' if changes else ''
     parts = []
     if changes or len(targets) > 1:
         parts.append(f'closest: {best.target}, {best.fitting} of {best.total} tensors fit' +
