@@ -67,5 +67,9 @@ if __name__ == '__main__':
             'setuptools<81',
             'matplotlib',
         ],
+        # the tests' extras (requirements/lock.txt and requirements/torchvision.txt pin the versions); torchvision
+        # only for them: its video ResNets are what the converted backbones are checked against (beside a CPU-only
+        # torch, take torchvision's CPU build: a CUDA build breaks MMEngine's Runner there, see torchvision.txt)
+        extras_require={'tests': ['pytest', 'pytest-xdist', 'torchvision']},
         zip_safe=False,
     )

@@ -12,6 +12,7 @@ from mmrot3d.utils.shipped_files import shipped_path
 CONFIGS = shipped_path('configs')
 ALL = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('r3d18_*.py'))
+TORCHVISION_FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('*-torchvision_*.py'))
 # MMAction2's convention:
 # [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
 NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-rgb$')
@@ -28,7 +29,14 @@ def test_the_expected_configs_exist():
     assert {p.stem
             for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
                 f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
-                for backbone in ('r3d18', 'r3d18-device-aug', 'slowfast-r50', 'x3d-s')
+                for backbone in ('r3d18', 'r3d18-device-aug', 'r3d18-torchvision', 'slowfast-r50', 'x3d-s')
+            }
+    assert {p.stem
+            for p in TORCHVISION_FINETUNE} == {
+                f'{arch}-torchvision_scratch_1xb32-16x2x1-150e_{d}-split{k}-rgb'
+                for arch in ('r3d18', 'mc3-18', 'r2plus1d18')
+                for d in ('ucf101', 'hmdb51')
+                for k in (1, 2, 3)
             }
     assert (CONFIGS / 'rotnet3d_kinetics.py').is_file()  # the README's entry point
 
@@ -86,6 +94,27 @@ def test_finetune_backbone_is_the_pretraining_backbone():
     pretrain = Config.fromfile(CONFIGS / 'rotnet3d_kinetics.py').model.backbone
     finetune = Config.fromfile(FINETUNE[0]).model.backbone
     assert pretrain.to_dict() == finetune.to_dict()
+    torchvision = Config.fromfile(CONFIGS / 'rotnet3d' /
+                                  'rotnet3d_r3d18-torchvision_1xb32-16x2x1-50e_kinetics400-rgb.py')
+    finetune = Config.fromfile(CONFIGS / 'rotnet3d' / 'benchmarks' /
+                               'r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
+    assert torchvision.model.backbone.to_dict() == finetune.model.backbone.to_dict()
+    assert torchvision.model.data_preprocessor.to_dict() == finetune.model.data_preprocessor.to_dict()
+
+
+@pytest.mark.parametrize('path', TORCHVISION_FINETUNE, ids=lambda p: p.stem)
+def test_torchvision_architectures_finetune_with_the_same_protocol(path):
+    arch, dataset, split = re.match(r'([\w-]+)-torchvision_scratch_1xb32-16x2x1-150e_(\w+)-split(\d)-rgb',
+                                    path.stem).groups()
+    ours = Config.fromfile(CONFIGS / 'rotnet3d' / 'benchmarks' / path.name.replace(f'{arch}-torchvision_', 'r3d18_'))
+    cfg = Config.fromfile(path)
+    assert len(statements(path)) <= 2
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader', 'optim_wrapper', 'param_scheduler',
+                'train_cfg', 'test_evaluator', 'default_hooks', 'custom_hooks'):
+        assert cfg[key] == ours[key], key
+    assert cfg.model.cls_head.to_dict() == ours.model.cls_head.to_dict()
+    assert cfg.model.backbone.type == ('TorchvisionR2Plus1d' if arch == 'r2plus1d18' else 'ResNet3d')
+    assert cfg.model.data_preprocessor.mean == [110.2008, 100.63983, 95.99475]  # torchvision's (x255)
 
 
 @pytest.mark.parametrize('backbone', ['slowfast-r50', 'x3d-s'])

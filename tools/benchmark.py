@@ -7,6 +7,7 @@ paper's table: rows = backbones, columns = datasets) and results.png to --work-d
     python tools/benchmark.py ucf101 hmdb51 --backbone rotnet3d=work_dirs/rotnet3d_kinetics/backbone.pth
     python tools/benchmark.py ucf101 --backbone theirs=their.pth --prefix theirs=module.backbone. \\
         --launcher pytorch --gpus 8
+    python tools/benchmark.py ucf101 --backbone tv=r3d_18-b3b3357e.pth    # torchvision's keys: converted
     python tools/benchmark.py hmdb51 --backbone mine=b.pth --launcher slurm --partition gpu --gpus 8 --jobs 6
     python tools/benchmark.py ucf101 --backbone mine=b.pth --train-fraction 0.1 0.25 1.0 --samples 1000
     python tools/benchmark.py synthetic          # the main job (bash tools/run_demo.sh)
@@ -48,14 +49,23 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar='NAME=PATH',
         help='a backbone to benchmark: plain tensor state dict (tools/export_backbone.py output or '
-        "another codebase's file); repeatable. scratch (random init) is always included")
+        "another codebase's, e.g. torchvision's r3d_18 / mc3_18 / r2plus1d_18); repeatable. It is fine-tuned "
+        'with the configs of the architecture it fits; a random-init baseline of each architecture benchmarked '
+        '(scratch, scratch-<architecture>) is always included')
     p.add_argument(
         '--prefix',
         action='append',
         default=[],
         metavar='NAME=PREFIX',
-        help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. "
-        'module.backbone.)')
+        help="the key prefix of NAME's backbone tensors, stripped (default backbone.; e.g. module.backbone.; "
+        'nested entries join with ".", e.g. model_state.module.)')
+    p.add_argument(
+        '--format',
+        action='append',
+        default=[],
+        metavar='NAME=FORMAT',
+        help="the key layout of NAME's file: mmaction2 (ours) or torchvision (stem.0.weight, ...; converted); "
+        'default: told by the keys')
     p.add_argument(
         '--pretrain-config',
         action='append',
@@ -136,6 +146,7 @@ def to_options(a: argparse.Namespace) -> Options:
         data_roots=roots,
         backbones=parse_pairs(a.backbone, '--backbone'),
         prefixes=parse_pairs(a.prefix, '--prefix'),
+        formats=parse_pairs(a.format, '--format'),
         pretrain_configs=parse_pairs([c if '=' in c else f'{Path(c).stem}={c}' for c in a.pretrain_config],
                                      '--pretrain-config'),
         scratch=not a.no_scratch,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Source me: creates or reuses the project virtualenv at .venv/ and installs the pinned lock.
-# Re-installs only when requirements/lock.txt or setup.py changed since the last install (or the
+# Re-installs only when requirements/lock.txt, requirements/torchvision.txt (the tests' torchvision, kept off
+# site-packages: see that file) or setup.py changed since the last install (or the
 # editable install's links mmrot3d/.mim/{configs,tools} are missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.mmrot3d-installed"
-want="$(cat "$ROOT/requirements/lock.txt" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)"
+want="$(cat "$ROOT/requirements/lock.txt" "$ROOT/requirements/torchvision.txt" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ]; then
     echo "[env] creating $VENV"
     python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
@@ -15,6 +16,8 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || [ ! -e "$ROOT/mmrot3d/.mim/co
     echo "[env] installing pinned dependencies (requirements/lock.txt)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements/lock.txt"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --upgrade --target "$VENV/torchvision" \
+        -r "$ROOT/requirements/torchvision.txt"
     echo "$want" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

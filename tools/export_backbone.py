@@ -3,12 +3,18 @@
 (loads with ``torch.load(weights_only=True)``):
 
     python tools/export_backbone.py WORK_DIR_OR_CHECKPOINT --out backbone.pth
+    python tools/export_backbone.py WORK_DIR_OR_CHECKPOINT --out r3d_18.pth --format torchvision
+
+``--format torchvision`` writes the state dict of the torchvision video model the run's backbone computes
+(e.g. ``configs/rotnet3d/rotnet3d_r3d18-torchvision_*.py`` -> ``torchvision.models.video.r3d_18``), which
+``r3d_18().load_state_dict(torch.load(PATH), strict=True)`` takes; its ``fc`` is zeros.
 """
 import argparse
 import sys
 
 import mmrot3d  # noqa: F401  (loading a full checkpoint needs the pinned stack's fixes)
 from mmrot3d.models.backbone_io import BackboneCheckpointError, describe_export, export_backbone
+from mmrot3d.models.converters.export import export_torchvision
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
 
@@ -18,16 +24,25 @@ def parse_args(argv=None):
     parser.add_argument('--out', required=True, help='the file to write, e.g. work_dirs/rotnet3d_kinetics/backbone.pth')
     parser.add_argument(
         '--prefix', default='backbone.', help='the module of the checkpoint to export (default: %(default)s)')
+    parser.add_argument(
+        '--format',
+        choices=['mmrot3d', 'torchvision'],
+        default='mmrot3d',
+        help="mmrot3d: tensors and their origin (fine-tuning, the benchmark); torchvision: the state dict of the "
+        "torchvision video model the backbone computes (default: %(default)s)")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     try:
-        meta = export_backbone(args.source, args.out, prefix=args.prefix)
+        export = export_torchvision if args.format == 'torchvision' else export_backbone
+        meta = export(args.source, args.out, prefix=args.prefix)
     except (BackboneCheckpointError, UntrustedCheckpointError, FileNotFoundError) as err:
         sys.exit(f'error: {err}')
-    print(f'wrote {args.out}: {meta["num_tensors"]} tensors, {meta["num_parameters"]:,} parameters '
+    what = f"torchvision's {meta['torchvision_model']} state dict, " if args.format == 'torchvision' else ''
+    head = ' + fc (zeros)' if args.format == 'torchvision' else ''
+    print(f'wrote {args.out}: {what}{meta["num_tensors"]} tensors{head}, {meta["num_parameters"]:,} parameters '
           f'from {describe_export(meta)}')
 
 

@@ -7,10 +7,10 @@ crop = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64))
+    dict(type='Resize', scale=(-1, 56))
 ]
 train_pipeline = crop + [
-    dict(type='RandomCrop', size=56),
+    dict(type='RandomCrop', size=48),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='VideoRotation', mode='random'),
     dict(type='FormatShape', input_format='NCTHW'),
@@ -20,8 +20,8 @@ val_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='CenterCrop', crop_size=56),
+    dict(type='Resize', scale=(-1, 56)),
+    dict(type='CenterCrop', crop_size=48),
     dict(type='VideoRotation', mode='all'),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))

@@ -5,7 +5,8 @@ process and folder; finished runs are skipped, interrupted ones resume. Modules:
 
 - ``run``: one benchmark from options to results (presets ``ucf101``, ``hmdb51``, ``synthetic``,
   ``synthetic-paper``); ``EVALUATIONS`` lists the evaluations run for every backbone;
-- ``datasets``: where the data lies; ``backbones``: ``--backbone`` files checked before any job;
+- ``datasets``: where the data lies and the architectures it has fine-tuning configs for; ``backbones``:
+  ``--backbone`` files read (other layouts converted), given their architecture and checked before any job;
   ``data_check``: every listed video checked before any job (``--skip-bad``: the lists without the bad ones);
 - ``plan``: fine-tune/test/frozen jobs; ``synthetic``: pretraining, pretext, validation lists, the bar;
   ``subsets`` (label fractions, validation carving), ``frozen`` (multi-split features);

@@ -12,7 +12,10 @@ from typing import Dict, List, Optional, Tuple
 from ..datasets.video_list import read_video_list
 from ..utils.shipped_files import shipped_path
 
-BENCHMARK_CONFIG = 'configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+BENCHMARK_CONFIG = 'configs/rotnet3d/benchmarks/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+# The backbones UCF101 and HMDB51 fine-tune (a config per split each): ours (the paper's R3D-18) first, then
+# torchvision's video ResNets, the architectures of most published video-SSL checkpoints.
+ARCHITECTURES = ('r3d18', 'r3d18-torchvision', 'mc3-18-torchvision', 'r2plus1d18-torchvision')
 SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'
 SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py'
 # The main job's pretraining: the same recipe for 600 steps, so that the whole job fits its 20 minutes
@@ -24,9 +27,11 @@ MAIN_JOB_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-600it_synthet
 class LabelledSet:
     """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
 
-    ``config`` is the fine-tuning config of a split (``{split}`` is replaced; a config without it
-    serves every split, the lists being set by ``data_options``). ``replaced`` maps an official list to
-    the list the jobs read instead (the benchmark's data check: the list without its bad videos).
+    ``config`` is the fine-tuning config of a split and backbone architecture (``{split}`` and
+    ``{architecture}`` are replaced; a config without them serves every split, the lists being set by
+    ``data_options``, or every architecture). ``architectures``: those it has configs for, the default first.
+    ``replaced`` maps an official list to the list the jobs read instead (the benchmark's data check: the
+    list without its bad videos).
     """
     name: str
     title: str
@@ -36,6 +41,7 @@ class LabelledSet:
     config: str
     list_tool: str
     replaced: Dict[str, str] = field(default_factory=dict)
+    architectures: Tuple[str, ...] = ARCHITECTURES
 
     def official_lists(self, split: int) -> Tuple[str, str]:
         """The training and test list of a split, as the list tool writes them."""
@@ -51,8 +57,12 @@ class LabelledSet:
     def list_name(self) -> str:
         return 'ucf101' if self.name == 'synthetic' else self.name
 
-    def config_path(self, split: int) -> str:
-        return str(shipped_path(self.config.format(name=self.name, split=split)))
+    def config_path(self, split: int, architecture: Optional[str] = None) -> str:
+        architecture = architecture or self.architectures[0]
+        if architecture not in self.architectures:
+            raise ValueError(f'{self.title} has no fine-tuning config for the architecture {architecture} '
+                             f'(known: {", ".join(self.architectures)})')
+        return str(shipped_path(self.config.format(name=self.name, split=split, architecture=architecture)))
 
     def data_options(self,
                      train_list: str,
@@ -97,8 +107,15 @@ def hmdb51(root: str = 'data/hmdb51') -> LabelledSet:
 
 def synthetic(root: str = 'data/synthetic') -> LabelledSet:
     ucf = Path(root).resolve() / 'ucf_style'
-    return LabelledSet('synthetic', 'Synthetic (UCF-style)', ucf, ucf / 'UCF-101', 12, SYNTHETIC_FINETUNE,
-                       'tools/data/ucf101/build_file_list.py')
+    return LabelledSet(
+        'synthetic',
+        'Synthetic (UCF-style)',
+        ucf,
+        ucf / 'UCF-101',
+        12,
+        SYNTHETIC_FINETUNE,
+        'tools/data/ucf101/build_file_list.py',
+        architectures=('r3d18-narrow', ))
 
 
 def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:

@@ -56,7 +56,6 @@ class Plan:
     backbone_after: Dict[str, str] = field(default_factory=dict)
     val_lists: Dict[int, List[str]] = field(default_factory=dict)
     extra: List[str] = field(default_factory=list)
-    frozen_clips: Optional[int] = None
     validate: bool = True  # the configs validate on the test list during training (UCF101: every 5 epochs)
     dry_run: bool = False
 
@@ -129,7 +128,7 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
     after = [plan.backbone_after[name]] if name in plan.backbone_after else []
     for label in plan.labels:
         for split in plan.splits:
-            config = data.config_path(split)
+            config = data.config_path(split, backbone.architecture)
             _, test = data.lists(split)
             val = plan.val_lists[split][1] if split in plan.val_lists else None
             for seed in plan.seeds:
@@ -178,14 +177,12 @@ def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
     """Retrieval and linear probe of the frozen backbone on every split (one pass over the videos)."""
     name = backbone.name
     work = plan.jobs_dir() / 'frozen' / data.name / name
-    args = [data.config_path(plan.splits[0])]
+    args = [data.config_path(plan.splits[0], backbone.architecture)]
     if name in plan.backbone_files:
         args.append(plan.backbone_files[name])
     for split in plan.splits:
         args += ['--split', *data.lists(split)]
     args += ['--data-root', str(data.video_root), '--work-dir', str(work), '--out', str(work / 'metrics.json')]
-    if plan.frozen_clips:
-        args += ['--num-clips', str(plan.frozen_clips)]
     if plan.options:
         args += ['--cfg-options', *plan.options]
     videos = len({e.path for s in plan.splits for f in data.lists(s) if Path(f).is_file() for e in read_video_list(f)})

@@ -212,9 +212,21 @@ def timing_line(res: Dict) -> str:
             f"{kinds}) on {res['resources']['cores']} core(s)")
 
 
+def backbone_lines(res: Dict) -> List[str]:
+    """Where each row's weights come from: architecture (its fine-tuning configs), file and conversion."""
+    rows = []
+    for name in res['backbone_order'] if 'backbones' in res else []:
+        b = res['backbones'][name]
+        source = b.get('path') or (f"pretrained here ({b['pretrain_config']})"
+                                   if b.get('pretrain_config') else 'random init')
+        rows.append([name, b.get('architecture') or '–', source, b.get('conversion') or '–'])
+    return ['## Backbones', ''] + _table(['backbone', 'architecture', 'weights', 'conversion'], rows) if rows else []
+
+
 def markdown(res: Dict) -> str:
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (data_lines, finetune_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines):
+    for part in (data_lines, finetune_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines,
+                 backbone_lines):
         lines += part(res)
     lines.append(timing_line(res))
     return '\n'.join(lines) + '\n'

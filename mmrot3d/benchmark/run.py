@@ -12,7 +12,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..utils.cores import available_cores
 from . import datasets, synthetic
-from .backbones import SCRATCH, Backbone, preflight, resolve_config
+from .backbones import SCRATCH, Architectures, Backbone, preflight, resolve_config, scratch_baselines
 from .data_check import check_sets, pretraining_uses
 from .jobs import Job
 from .launch import Launcher
@@ -45,6 +45,7 @@ class Options:
     data_roots: Dict[str, str] = field(default_factory=dict)
     backbones: Dict[str, str] = field(default_factory=dict)
     prefixes: Dict[str, str] = field(default_factory=dict)
+    formats: Dict[str, str] = field(default_factory=dict)
     pretrain_configs: Dict[str, str] = field(default_factory=dict)
     scratch: bool = True
     splits: List[int] = field(default_factory=lambda: [1, 2, 3])
@@ -64,7 +65,8 @@ class Options:
 
 
 def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
-    found = [Backbone(SCRATCH)] if o.scratch else []
+    """The pretrained backbones to benchmark (the random-init baselines come after the preflight)."""
+    found = []
     configs = dict(rotnet3d=datasets.MAIN_JOB_PRETRAIN) if preset == 'synthetic' else \
         dict(synthetic.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
     configs.update(o.pretrain_configs)
@@ -72,15 +74,19 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
         Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
         for name, config in configs.items()
     ]
-    found += [Backbone(name, path=path, prefix=o.prefixes.get(name, 'backbone.')) for name, path in o.backbones.items()]
+    found += [
+        Backbone(name, path=path, prefix=o.prefixes.get(name, 'backbone.'), layout=o.formats.get(name))
+        for name, path in o.backbones.items()
+    ]
     names = [b.name for b in found]
-    dup = next((n for n in names if names.count(n) > 1), None)
+    dup = next((n for n in names if names.count(n) > 1 or n == SCRATCH or n.startswith(f'{SCRATCH}-')), None)
     if dup:
-        raise ValueError(f'backbone name {dup} given twice (scratch is built in)')
-    unknown = sorted(set(o.prefixes) - set(o.backbones))
-    if unknown:
-        raise ValueError(f'--prefix {unknown[0]}=...: no --backbone {unknown[0]}=PATH')
-    if not found:
+        raise ValueError(f'backbone name {dup} given twice (scratch and scratch-<architecture> are built in)')
+    for flag, given in (('--prefix', o.prefixes), ('--format', o.formats)):
+        unknown = sorted(set(given) - set(o.backbones))
+        if unknown:
+            raise ValueError(f'{flag} {unknown[0]}=...: no --backbone {unknown[0]}=PATH')
+    if not found and not o.scratch:
         raise ValueError('nothing to benchmark: give --backbone NAME=PATH or --pretrain-config, or drop --no-scratch')
     return found
 
@@ -132,23 +138,13 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
     labels = [LabelSetting(fraction=f) for f in sorted(set(o.fractions)) if f < 1] + \
         [LabelSetting(samples=n) for n in sorted(set(o.samples))] + [LabelSetting()]
     work = Path(o.work_dir).resolve()
-    plan = Plan(
-        work,
-        o.splits,
-        seeds,
-        labels,
-        list(o.cfg_options),
-        dry_run=o.dry_run,
-        frozen_clips=sizes.test_clips if preset else None)
-    configs = [d.config_path(s) for d in sets for s in o.splits]
-    say(f'checking {len(backbones)} backbone(s) against {configs[0]}' + (' ...' if len(set(configs)) > 1 else ''))
-    plan.backbone_files.update(
-        preflight(
-            backbones,
-            sorted(set(configs)),
-            parse_options(o.cfg_options),
-            work / 'backbones',
-            install_files=not o.dry_run))
+    plan = Plan(work, o.splits, seeds, labels, list(o.cfg_options), dry_run=o.dry_run)
+    archs = Architectures(sets, o.splits, parse_options(o.cfg_options))
+    if backbones:
+        say(f'checking {len(backbones)} backbone(s) against the fine-tuning configs of '
+            f'{", ".join(archs.names)} (e.g. {archs.configs[archs.names[0]][0]})')
+    plan.backbone_files.update(preflight(backbones, archs, work / 'backbones', install_files=not o.dry_run))
+    backbones = (scratch_baselines(backbones, archs) if o.scratch else []) + backbones
     # the synthetic presets' pretraining data is generated and checked by its generator
     pretraining = [] if preset or o.dry_run else \
         pretraining_uses([b.pretrain_config for b in backbones if b.pretrain_config])
@@ -158,11 +154,12 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         sets = checked[0]
     jobs: List[Job] = []
     for b in [b for b in backbones if b.pretrain_config]:
+        config = sets[0].config_path(o.splits[0], b.architecture)
         if preset:
             jobs += synthetic.pretrain_jobs(
-                plan, b, o.data_roots.get(preset, 'data/synthetic'), configs[0], sizes, seed=seeds[0])
+                plan, b, o.data_roots.get(preset, 'data/synthetic'), config, sizes, seed=seeds[0])
         else:
-            jobs += pretrain_jobs(plan, b, configs[0])
+            jobs += pretrain_jobs(plan, b, config)
     if preset:
         plan.extra, plan.val_lists = synthetic.finetune_options(sizes), synthetic.validation_lists(plan, sets[0])
     for data in sets:

@@ -42,7 +42,6 @@ class Sizes:
     pretrain_iters: Optional[int] = None  # None: each pretraining config's own
     finetune_iters: Optional[int] = None  # None: the fine-tuning config's cap (it stops earlier on a plateau)
     val_interval: Optional[int] = None  # None: the fine-tuning config's
-    test_clips: Optional[int] = None  # None: the config's 10
 
 
 # Demo sizes, measured on 2 cores (docs/benchmark.md). 48 labelled clips per class in 24 UCF-style groups
@@ -50,8 +49,7 @@ class Sizes:
 # groups a from-scratch network memorises each group's scene instead of the action.
 DEMO = Sizes()
 # Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
-TINY = Sizes(
-    pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, finetune_iters=4, val_interval=2, test_clips=2)
+TINY = Sizes(pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, finetune_iters=4, val_interval=2)
 
 
 def iteration_options(iters: int) -> List[str]:
@@ -66,14 +64,12 @@ def iteration_options(iters: int) -> List[str]:
 
 def finetune_options(sizes: Sizes) -> List[str]:
     """``--cfg-options`` words of every fine-tuning and test job: a smoke run's step cap and validation
-    interval, and its number of test clips (nothing at demo size: the config's own)."""
+    interval (nothing at demo size: the config's own)."""
     words = []
     if sizes.finetune_iters:
         words.append(f'train_cfg.max_iters={sizes.finetune_iters}')
     if sizes.val_interval:
         words.append(f'train_cfg.val_interval={sizes.val_interval}')
-    if sizes.test_clips:
-        words.append(f'test_dataloader.dataset.pipeline.1.num_clips={sizes.test_clips}')
     return words
 
 

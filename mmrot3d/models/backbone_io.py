@@ -11,13 +11,16 @@ import json
 import os.path as osp
 import pickle
 from datetime import datetime, timezone
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 
 from ..utils.atomic_io import newest_complete_checkpoint
 from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file, save_checkpoint_file
+from .converters.layouts import hint, misfits, plain_flag, select, tensors_by_path, to_mmaction2
+from .converters.torchvision_video_resnet import MODELS as TORCHVISION_TWINS
+from .converters.torchvision_video_resnet import twin_differences
 
 FORMAT = 'mmrot3d-backbone-v1'
 
@@ -166,12 +169,9 @@ def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: s
     return meta
 
 
-def read_backbone_file(path: PathLike, prefix: str = 'backbone.') -> Tuple[Dict[str, torch.Tensor], dict]:
-    """Read an export (or any plain ``{name: tensor}`` file) with ``torch.load(weights_only=True)``.
-
-    In a file whose names carry ``prefix`` (a recognizer's state dict), only those tensors are the
-    backbone's; the prefix is removed.
-    """
+def _load_file(path: PathLike):
+    """The loaded object of a backbone file (weights only), an MMEngine ``{'state_dict': ...}`` unwrapped,
+    and the file's ``meta``."""
     path = osp.expanduser(str(path))
     if not osp.isfile(path):
         raise BackboneCheckpointError(
@@ -184,60 +184,81 @@ def read_backbone_file(path: PathLike, prefix: str = 'backbone.') -> Tuple[Dict[
             f'{path}: not a plain tensor state dict (it pickles Python objects, like a full training '
             f'checkpoint); export its backbone first: python tools/export_backbone.py {path} '
             f'--out backbone.pth') from None
-    meta = {}
     if isinstance(obj, dict) and isinstance(obj.get('state_dict'), dict):
-        meta = obj.get('meta') or {}
-        obj = obj['state_dict']
-    if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        return obj['state_dict'], obj.get('meta') or {}
+    return obj, {}
+
+
+def read_backbone_file(path: PathLike,
+                       prefix: str = 'backbone.',
+                       layout: Optional[str] = None) -> Tuple[Dict[str, torch.Tensor], dict]:
+    """Read an export, or any file of tensors, with ``torch.load(weights_only=True)``, in MMAction2's
+    backbone names.
+
+    The tensors under ``prefix`` are the backbone's (a recognizer's ``backbone.``, a DDP model's
+    ``module.backbone.``; nested entries such as ``model_state`` join with ``.``), the prefix removed; if
+    none lies under it, all of them. Another codebase's layout (``torchvision``: ``stem.0.weight``, ...) is
+    told by the keys unless ``layout`` names it, and converted; the conversion is added to the meta.
+    """
+    obj, meta = _load_file(path)
+    tensors = tensors_by_path(obj)
+    if not tensors:
         raise BackboneCheckpointError(f'{path}: expected a dict of tensors (or {{"state_dict": ...}}), '
-                                      f'got {type(obj).__name__}')
-    if prefix and any(k.startswith(prefix) for k in obj):
-        obj = {k[len(prefix):]: v for k, v in obj.items() if k.startswith(prefix)}
-    return obj, meta
-
-
-def _some(names: List[str], limit: int = 3) -> str:
-    shown = ', '.join(names[:limit])
-    return shown + (f', ... (+{len(names) - limit})' if len(names) > limit else '')
+                                      f'got {type(obj).__name__}{" without tensors" if isinstance(obj, dict) else ""}')
+    state, conversion = to_mmaction2(select(tensors, prefix), layout)
+    return state, {**meta, **conversion}
 
 
 def check_backbone_state(module: nn.Module, state: Dict[str, torch.Tensor]) -> List[str]:
     """The problems (missing / unexpected / mis-shaped tensors) that keep ``state`` from loading."""
-    expected = module.state_dict()
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    mismatched = [
-        f'{k}: file {list(state[k].shape)} vs model {list(v.shape)}' for k, v in expected.items()
-        if k in state and state[k].shape != v.shape
-    ]
-    problems = []
-    if missing:
-        problems.append(f'{len(missing)} missing tensors ({_some(missing)})')
-    if unexpected:
-        problems.append(f'{len(unexpected)} unexpected tensors ({_some(unexpected)})')
-    if mismatched:
-        problems.append(f'{len(mismatched)} shape mismatches ({_some(mismatched)})')
-    return problems
+    return misfits(module.state_dict(), state)[1]
 
 
-def load_backbone_weights(module: nn.Module, path: PathLike, prefix: str = 'backbone.') -> Tuple[int, dict]:
-    """Load an exported backbone into ``module``: all tensors or none.
+def misfit_hint(path: PathLike,
+                targets: Dict[str, Dict[str, torch.Tensor]],
+                prefix: str,
+                layout: Optional[str],
+                flag: Callable[[str, str], str],
+                twins: Optional[Dict[str, str]] = None) -> str:
+    """For a file that fits none of ``targets`` (name -> state dict): the closest way to read it, as one clause
+    that names the ``flag`` that would make it fit (see :func:`~mmrot3d.models.converters.layouts.hint`)."""
+    return hint(_load_file(path)[0], targets, prefix, layout, flag, twins)
+
+
+def load_backbone_weights(module: nn.Module,
+                          path: PathLike,
+                          prefix: str = 'backbone.',
+                          flag: Callable[[str, str], str] = plain_flag,
+                          name: Optional[str] = None,
+                          backbone_cfg: Optional[Mapping] = None) -> Tuple[int, dict]:
+    """Load a backbone file (an export, or another codebase's file: see :func:`read_backbone_file`) into
+    ``module``: all tensors or none.
 
     Returns:
         the number of tensors loaded (every tensor of ``module.state_dict()``) and the file's meta.
 
     Raises:
         BackboneCheckpointError: the file is missing, is not a plain tensor file, or does not fit
-            ``module`` exactly (missing keys, unexpected keys, or different shapes).
+            ``module`` exactly (missing keys, unexpected keys, or different shapes); the message says how
+            the file would fit (``flag(kind, value)`` words the setting: kind ``prefix`` or ``format``;
+            ``name`` is the module's in the message, default ``model.<prefix>``), or holds torchvision's
+            model while ``backbone_cfg`` (the module's config, if given) is not the network it computes.
     """
     state, meta = read_backbone_file(path, prefix)
     problems = check_backbone_state(module, state)
     if problems:
         origin = f'; the file was exported from backbone {meta["backbone_config"]}' \
             if meta.get('backbone_config') else ''
+        target = name or f'model.{prefix.rstrip(".") or "backbone"}'
+        advice = misfit_hint(path, {target: module.state_dict()}, prefix, None, flag)
+        raise BackboneCheckpointError(f'{path} does not fit {target} ({type(module).__name__}): '
+                                      f'{"; ".join(problems)}{origin}{"; " + advice if advice else ""}')
+    model = meta.get('torchvision_model')
+    differences = twin_differences(backbone_cfg, model) if model and backbone_cfg is not None else []
+    if differences:  # the same tensors, another function (e.g. a max pooling torchvision's model does not have)
         raise BackboneCheckpointError(
-            f'{path} does not fit model.{prefix.rstrip(".") or "backbone"} ({type(module).__name__}): '
-            f'{"; ".join(problems)}{origin}')
+            f'{path} holds torchvision\'s {model}, and {name or "model.backbone"} has its tensors but not its '
+            f'architecture: {", ".join(differences)}; use the backbone of {TORCHVISION_TWINS[model]}')
     module.load_state_dict(state, strict=True)
     return len(state), meta
 

@@ -33,7 +33,7 @@ class FeatureExtractor(BaseModel):
                  init_cfg=None) -> None:
         preprocessor = MODELS.build(data_preprocessor or dict(type='ActionDataPreprocessor'))
         super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
+        self.backbone, self.backbone_cfg = MODELS.build(backbone), backbone
         self.neck = MODELS.build(neck) if neck else None
         self.checkpoint, self.prefix = checkpoint, prefix
 
@@ -43,7 +43,7 @@ class FeatureExtractor(BaseModel):
         if self.neck is not None and hasattr(self.neck, 'init_weights'):
             self.neck.init_weights()
         if self.checkpoint:
-            load_backbone_weights(self.backbone, self.checkpoint, self.prefix)
+            load_backbone_weights(self.backbone, self.checkpoint, self.prefix, backbone_cfg=self.backbone_cfg)
 
     @torch.no_grad()
     def extract(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -9,8 +9,8 @@ train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='RandomCrop', size=56),
+    dict(type='Resize', scale=(-1, 56)),
+    dict(type='RandomCrop', size=48),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
@@ -19,17 +19,19 @@ val_pipeline = [  # one centre clip: cheap validation for recipe selection
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='CenterCrop', crop_size=56),
+    dict(type='Resize', scale=(-1, 56)),
+    dict(type='CenterCrop', crop_size=48),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-test_pipeline = [  # the multi-clip protocol: 10 uniformly sampled clips, centre crop, scores averaged
+# The test takes one clip, centre crop: an 8x4 window spans the whole 32-frame video, so MMAction2's 10
+# uniformly spaced test clips (num_clips=10) would all start at frame 0 -- ten times the cost, the same scores.
+test_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=10, test_mode=True),
+    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='CenterCrop', crop_size=56),
+    dict(type='Resize', scale=(-1, 56)),
+    dict(type='CenterCrop', crop_size=48),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs', meta_keys=('img_shape', 'filename'))
 ]

@@ -27,16 +27,24 @@ class PretrainedBackboneHook(Hook):
         default_hooks = dict(pretrained_backbone=dict(
             type="PretrainedBackboneHook", checkpoint="work_dirs/rotnet3d_kinetics/backbone.pth"))
 
+    The file may also be another codebase's (see :func:`~mmrot3d.models.read_backbone_file`): a
+    torchvision-keyed state dict converts on loading, and ``prefix`` picks its backbone's tensors.
+
     Args:
         checkpoint: the exported file.
         module: the model attribute to initialise.
+        prefix: the key prefix of that module's tensors in the file (default ``<module>.``).
     """
 
     priority = 'VERY_HIGH'  # before EMA and other hooks that copy weights in before_train
 
-    def __init__(self, checkpoint: Optional[str] = None, module: str = 'backbone') -> None:
+    def __init__(self,
+                 checkpoint: Optional[str] = None,
+                 module: str = 'backbone',
+                 prefix: Optional[str] = None) -> None:
         self.checkpoint = checkpoint
         self.module = module
+        self.prefix = f'{module}.' if prefix is None else prefix
 
     def before_train(self, runner) -> None:
         if not self.checkpoint:
@@ -51,6 +59,13 @@ class PretrainedBackboneHook(Hook):
         if target is None:
             raise AttributeError(f'PretrainedBackboneHook: the model ({type(model).__name__}) has no '
                                  f'"{self.module}" to initialise')
-        count, meta = load_backbone_weights(target, self.checkpoint, prefix=f'{self.module}.')
-        origin = f', exported from {describe_export(meta)}' if meta else ''
+        count, meta = load_backbone_weights(
+            target,
+            self.checkpoint,
+            self.prefix,
+            flag=lambda kind, value: f'default_hooks.pretrained_backbone.{kind}={value}',
+            name=f'model.{self.module}',
+            backbone_cfg=(getattr(runner, 'cfg', None) or {}).get('model', {}).get(self.module))
+        origin = f', converted: {meta["conversion"]}' if 'conversion' in meta else \
+            f', exported from {describe_export(meta)}' if meta else ''
         runner.logger.info(f'loaded {count} tensors into {self.module} from {self.checkpoint}{origin}')

@@ -1,0 +1,3 @@
+from .torchvision_r2plus1d import TorchvisionR2Plus1d
+
+__all__ = ['TorchvisionR2Plus1d']

@@ -1,0 +1,73 @@
+"""torchvision's r3d_18 / mc3_18 / r2plus1d_18 converted into their MMAction2 configs compute the same
+function, and our backbones convert back into state dicts torchvision loads strictly."""
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from torchvision_video import features, video_resnet
+
+from mmrot3d.models.converters import from_torchvision, to_torchvision, torchvision_model
+from mmrot3d.models.converters.torchvision_video_resnet import MODELS as TWINS
+from mmrot3d.utils.shipped_files import shipped_path
+
+NAMES = ['r3d_18', 'mc3_18', 'r2plus1d_18']
+
+
+def twin(name):
+    return MODELS.build(Config.fromfile(shipped_path(TWINS[name])).model.backbone)
+
+
+def randomise_batchnorm(model):
+    """Running statistics and affine parameters away from their init, so that a misplaced BN shows."""
+    generator = torch.Generator().manual_seed(1)
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm3d):
+            m.running_mean.copy_(torch.rand(m.num_features, generator=generator) - 0.5)
+            m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.weight.data.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.bias.data.copy_(torch.rand(m.num_features, generator=generator) - 0.5)
+    return model
+
+
+@pytest.fixture(scope='module', params=NAMES)
+def converted(request):
+    torch.manual_seed(0)
+    theirs = randomise_batchnorm(video_resnet(request.param)).eval()
+    state, meta = from_torchvision(theirs.state_dict())
+    ours = twin(request.param)
+    ours.load_state_dict(state, strict=True)
+    ours.eval()  # (MMAction2's ResNet3d.train returns None, so eval() does too)
+    return request.param, theirs, ours, meta
+
+
+def test_converted_backbone_computes_torchvisions_features(converted):
+    name, theirs, ours, _ = converted
+    clips = torch.randn(2, 3, 8, 32, 32)  # 8 frames: every temporal stride of r3d/r2plus1d still acts
+    with torch.no_grad():
+        expected, got = features(theirs, clips), ours(clips)
+    assert got.shape == expected.shape == (2, 512, 1 if name != "mc3_18" else 8, 2, 2)
+    assert (got - expected).abs().max() <= 1e-5
+
+
+def test_conversion_names_what_it_did(converted):
+    name, theirs, _, meta = converted
+    assert meta['layout'] == 'torchvision' and meta['torchvision_model'] == name
+    renamed = len(theirs.state_dict()) - 2
+    assert meta['conversion'] == (f'torchvision {name} -> MMAction2 backbone: {renamed} tensors renamed, its '
+                                  f'classifier fc.weight and fc.bias (400x512) left out')
+
+
+def test_ours_converts_back_into_a_state_dict_torchvision_loads_strictly(converted):
+    name, theirs, ours, _ = converted
+    assert torchvision_model(ours.state_dict(), torchvision_keys=False) == name
+    back = to_torchvision(ours.state_dict(), name)
+    again = video_resnet(name)
+    again.load_state_dict(back, strict=True)
+    for key, value in theirs.state_dict().items():
+        assert torch.equal(again.state_dict()[key], value if not key.startswith('fc.') else torch.zeros_like(value))
+
+
+def test_a_tensor_without_a_torchvision_name_is_refused():
+    state = {'conv1.conv.weight': torch.zeros(1), 'head.fc.weight': torch.zeros(1)}
+    with pytest.raises(ValueError, match=r"^1 tensors have no name in torchvision's r3d_18 \(head\.fc\.weight\)$"):
+        to_torchvision(state, 'r3d_18')
