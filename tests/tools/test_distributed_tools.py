@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import run_tool
 from PIL import Image
 
 from mmrot3d.apis import init_model
@@ -75,25 +74,22 @@ def runs(synthetic_dataset, tmp_path_factory):
     torch.save(model.backbone.state_dict(), root / 'backbone.pth')
     torch.save(dict(state_dict=model.state_dict(), meta=dict(epoch=1, iter=2)), root / 'checkpoint.pth')
 
-    one = root / 'one_process'
-    for tool, args in tool_runs(root, one, synthetic_dataset, 'none'):
-        result = run_tool(tool, *args)
-        assert result.returncode == 0, f'{tool}: {result.stderr}'
-
-    two = root / 'two_ranks'
-    runs_file = root / 'runs.json'
-    runs_file.write_text(json.dumps(tool_runs(root, two, synthetic_dataset, 'pytorch')))
-    run = subprocess.run([
-        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', f'--master_port={free_port()}',
-        str(TESTS / 'tools/tool_ranks.py'),
-        str(runs_file)
-    ],
-                         capture_output=True,
-                         text=True,
-                         timeout=600,
-                         env=dict(os.environ, OMP_NUM_THREADS='1'))
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
-    return dict(one=one, two=two, stdout=run.stdout)
+    one, two = root / 'one_process', root / 'two_ranks'
+    for out, launcher in ((one, 'none'), (two, 'pytorch')):
+        (out.parent / f'{out.name}.json').write_text(json.dumps(tool_runs(root, out, synthetic_dataset, launcher)))
+    driver = str(TESTS / 'tools/tool_ranks.py')
+    # On the CPU, also where there is a GPU: two gloo ranks (one GPU cannot host two NCCL ranks), and one
+    # process to compare with, computing in the same precision.
+    env = dict(os.environ, OMP_NUM_THREADS='1', CUDA_VISIBLE_DEVICES='')
+    runs = {}
+    for name, command in (('one', [sys.executable, driver, str(root / 'one_process.json')]), ('two', [
+            sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', f'--master_port={free_port()}', driver,
+            str(root / 'two_ranks.json')
+    ])):
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
+        runs[name] = run.stdout
+    return dict(one=one, two=two, stdout=runs['two'])
 
 
 @pytest.mark.slow

@@ -65,7 +65,7 @@ def video_list(video_dir, tmp_path):
 
 
 def test_pooled_features_are_the_backbones_mean_over_clips_bad_videos_skipped_and_resumed(
-        video_dir, video_list, backbone, tmp_path):
+        video_dir, video_list, backbone, tmp_path, full_fp32):
     path, module = backbone
     out = tmp_path / 'pooled'
     args = [CONFIG, path, video_list, '--out', out, '--data-root', video_dir, '--num-clips', '2', '--batch-size', '1']
@@ -111,23 +111,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def on_cpus(command):
+    """Run ``command`` on the CPU, also where there is a GPU (two gloo ranks; one GPU cannot host two NCCL ranks)."""
+    run = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, OMP_NUM_THREADS='1', CUDA_VISIBLE_DEVICES=''))
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run
+
+
 @pytest.mark.slow
 def test_two_torchrun_ranks_share_the_list_with_one_process_values(video_dir, video_list, backbone, tmp_path):
     path, _ = backbone
-    args = [CONFIG, path, video_list, '--data-root', video_dir, '--num-clips', '2']
-    single = tmp_path / 'one_process'
-    extract(*args, '--out', single)
-    two = tmp_path / 'two_ranks'
-    run = subprocess.run([
-        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', f'--master_port={free_port()}',
-        str(shipped_path(TOOL)), *map(str, args), '--out',
+    tool = str(shipped_path(TOOL))
+    args = [CONFIG, str(path), str(video_list), '--data-root', str(video_dir), '--num-clips', '2']
+    single, two = tmp_path / 'one_process', tmp_path / 'two_ranks'
+    on_cpus([sys.executable, tool, *args, '--out', str(single)])
+    run = on_cpus([
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', f'--master_port={free_port()}', tool,
+        *args, '--out',
         str(two), '--launcher', 'pytorch'
-    ],
-                         capture_output=True,
-                         text=True,
-                         timeout=300,
-                         env=dict(os.environ, OMP_NUM_THREADS='1'))
-    assert run.returncode == 0, run.stderr[-3000:]
+    ])
     # list: clip_0 clip_1 clip_2 gone clip_3 ... clip_7 -> rank 0 takes entries 0, 2, 4, 6, 8 (5 videos) and
     # rank 1 entries 1, 3 (gone), 5, 7; rank 0 writes the index after both passed the barrier
     assert 'wrote 5, kept 0 already there, skipped 0 bad videos; index' in run.stdout

@@ -57,3 +57,6 @@ class ChannelsLast3dHook(Hook):
         # gradients into them and warns that the strides differ ("not an error, but may impair performance").
         to_channels_last_3d(model.backbone)
         model._mmrot3d_channels_last = True
+        logger = getattr(runner, 'logger', None)
+        if logger is not None:
+            logger.info(f'ChannelsLast3dHook: the backbone runs in channels_last_3d (on {device})')
