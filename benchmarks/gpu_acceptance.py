@@ -108,7 +108,7 @@ def step_tests(args, out: Path) -> Dict:
 
 
 def step_benchmark(args, out: Path) -> Dict:
-    found = {}
+    found, t0 = {}, time.monotonic()
     for launcher in LAUNCHERS:
         folder = out / f'benchmark_{launcher}'
         scratch = Path(args.scratch) / f'benchmark_{launcher}'
@@ -134,7 +134,8 @@ def step_benchmark(args, out: Path) -> Dict:
             logs_see_gpu=all('GPU 0: ' in (scratch / 'work' / 'jobs' / k / 'job.log').read_text()
                              for k in jobs) if jobs else False)
         found[launcher] = result
-    return dict(runs=found, returncode=max(r['returncode'] for r in found.values()))
+    return dict(
+        runs=found, returncode=max(r['returncode'] for r in found.values()), seconds=round(time.monotonic() - t0, 1))
 
 
 def step_figures(args, out: Path) -> Dict:
@@ -191,7 +192,8 @@ def markdown(report: Dict) -> str:
     pre = report['steps'].get('figures', {}).get('pretraining')
     if pre:
         lines += ['', '## Pretraining, `tools/train.py configs/rotnet3d_kinetics.py --amp` (details: gpu.md)', '']
-        lines += ['| what | value |', '|---|---|'] + [f'| {k} | {v} |' for k, v in pre.items()]
+        lines += ['| what | value |', '|---|---|']
+        lines += [f'| {k} | {f"{v:.3g}" if isinstance(v, float) else v} |' for k, v in pre.items()]
     tail = report['steps'].get('tests', {}).get('summary')
     if tail:
         lines += ['', '## Tests', '', f'`{tail}`']
