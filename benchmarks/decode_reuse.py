@@ -14,6 +14,9 @@ the recipe's sampling (16 frames, stride 2):
   ``configs/_base_/datasets/kinetics400_rotation.py`` does (pretraining never reads the label).
 * ``in_model_resized_decode``: that, with ``ResizedDecordInit``: decord decodes straight to the
   resized size (no ``Resize`` step).
+* ``in_model_one_block``: ``in_model_drop_label`` handed over by ``clip_batch_collate``: a batch's clips in
+  one shared-memory block instead of one per clip, as ``configs/_base_/datasets/kinetics400_rotation.py``
+  does (the same clips arrive).
 * ``in_model_device_aug``: the pipeline decodes and resizes; ``CropFlipDataPreprocessor`` crops,
   flips and normalises where the model runs (config ``rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py``).
 * ``in_pipeline_random``: the recipe (label dropped) + ``VideoRotation(mode='random')``: one rotation
@@ -37,6 +40,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.utils.dl_utils import set_multi_processing
 from torch.utils.data import DataLoader
 
+from mmrot3d.datasets import clip_batch_collate
 from . import common
 from .timing import log, print_table
 
@@ -61,9 +65,14 @@ def variants() -> dict:
         'in_model': (recipe, 4, 'plain', True),
         'in_model_drop_label': (recipe[:-2] + no_label, 4, 'plain', True),
         'in_model_resized_decode': (resized + recipe[4:6] + no_label, 4, 'plain', True),
+        'in_model_one_block': (recipe[:-2] + no_label, 4, 'plain', True),
         'in_model_device_aug': (decode + resize + no_label, 4, 'crop_flip', True),
         'in_pipeline_random': (random[:-2] + no_label, 1, 'plain', False),
     }
+
+
+# how a variant's batches are collated in the worker (default: MMEngine's pseudo_collate)
+COLLATE = dict(in_model_one_block=clip_batch_collate)
 
 
 def _process_cpu_s(pid: int) -> float:
@@ -135,7 +144,7 @@ def stage_costs(folder, list_file, built: dict, table: dict, clips: int, rounds:
                 results.append(res)
             if pre is not None:
                 start = time.process_time()
-                batch = pseudo_collate(results)
+                batch = COLLATE.get(v, pseudo_collate)(results)
                 ForkingPickler.dumps(batch)  # what a worker does to put it on its queue: every tensor to shm
                 add(v, 'collate + pickle to shared memory', start)
                 start = time.process_time()
@@ -183,7 +192,7 @@ def measure(args) -> dict:
             prefetch_factor=2,
             shuffle=False,
             pin_memory=device.startswith('cuda'),
-            collate_fn=drop_frames if pre is None else pseudo_collate)
+            collate_fn=drop_frames if pre is None else COLLATE.get(name, pseudo_collate))
     probe = DataLoader(
         _ThreadProbe(loaders['in_model'].dataset), batch_size=1, num_workers=1, collate_fn=lambda batch: batch[0])
     threads = next(iter(probe))

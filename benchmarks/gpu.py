@@ -297,6 +297,11 @@ def section_throughput(ctx: Context) -> Dict:
     specs = {variant_name(prec, cl): (prec, cl, None) for prec in PRECISIONS for cl in (False, True)}
     if ctx.cuda:
         specs['fp16 (cudnn.benchmark off)'] = ('fp16', False, False)
+    if ctx.args.variants:
+        unknown = set(ctx.args.variants) - set(specs)
+        if unknown:
+            raise ValueError(f'--variants: unknown {sorted(unknown)}; choose from {list(specs)}')
+        specs = {name: spec for name, spec in specs.items() if name in ctx.args.variants}
     batch = ctx.batch(p.clips)
     fns, losses, steps, errors = {}, {}, {}, {}
     for name, (prec, cl, bench) in specs.items():
@@ -529,6 +534,12 @@ def main(argv=None) -> Dict:
         default=[],
         metavar='KEY=VALUE',
         help='more --cfg-options for the train runs, e.g. train_dataloader.pin_memory=True')
+    parser.add_argument(
+        '--variants',
+        nargs='+',
+        default=None,
+        metavar='NAME',
+        help='throughput: only these variants (e.g. fp16 fp16+channels_last_3d; default: all)')
     parser.add_argument(
         '--workers', type=int, default=None, help='DataLoader workers of the train run (default: cores - 2)')
     parser.add_argument(

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The GPU figures on a bare GPU machine (python3 with torch and numpy, no internet), from the repository
-# root, with the wheels of benchmarks/gpu_wheels.txt in .whl/ (bash benchmarks/gpu_wheels.sh):
-#     bash benchmarks/gpu_device.sh "$OUT"            # ~5 min on an H200; results in $OUT/gpu.{json,md}
-#     bash benchmarks/gpu_device.sh OUT --device cpu --smoke   # the same steps on a CPU machine
+# The GPU acceptance run (benchmarks/gpu_acceptance.py: the test suite, the benchmark end to end under both
+# launchers, the throughput figures) on a bare GPU machine: python3 with torch and numpy, no internet, run
+# from the repository root with the wheels of benchmarks/gpu_wheels.txt in .whl/ (bash benchmarks/gpu_wheels.sh;
+# the device tool: carry=['.whl']):
+#     bash benchmarks/gpu_device.sh "$OUT"                       # <= 6 min on one H200; $OUT/acceptance.md
+#     bash benchmarks/gpu_device.sh OUT --device cpu --smoke     # its dry run on a CPU machine
 set -euo pipefail
-OUT="${1:?usage: bash benchmarks/gpu_device.sh OUT_DIR [benchmarks.gpu options]}"
+OUT="${1:?usage: bash benchmarks/gpu_device.sh OUT_DIR [benchmarks.gpu_acceptance options]}"
 shift
 SITE="${SITE:-/tmp/site}"
 mkdir -p "$OUT"
@@ -21,4 +23,4 @@ mkdir -p mmrot3d/.mim
 for name in configs tools model-index.yml; do ln -sfn "../../$name" "mmrot3d/.mim/$name"; done
 python3 -m pip install -q --no-index --no-deps --no-compile --target "$SITE" .whl/*.whl
 export PYTHONPATH="$SITE:$PWD" PYTHONUNBUFFERED=1
-python3 -m benchmarks.gpu --out "$OUT" "$@"
+python3 -m benchmarks.gpu_acceptance --out "$OUT" "$@"

@@ -75,6 +75,14 @@ def train(s: Dict) -> str:
         dict(what='loader workers / cores', value=f'{s["workers"]} / {s["cores"]}'),
         dict(what='worker CPU s per decoded clip (upper bound)', value=r.get('worker_cpu_s_per_decoded_clip')),
         dict(what='worker busy share (CPU s / workers x wall)', value=r.get('worker_busy_share')),
+        dict(
+            what='CPU s per rotated clip, whole run (process + workers; upper bound)',
+            value=r.get('cpu_s_per_rotated_clip')),
+        dict(what='cores busy (CPU s / wall s)', value=r.get('cores_busy')),
+        dict(
+            what=f'cores per GPU at {(m.get("target") or {}).get("rotated_clips_per_s", "-")} rotated clips/s',
+            value=r.get('cores_per_gpu_at_target')),
+        dict(what='target met (>= 2000 rotated clips/s, <= 5 % data wait)', value=(m.get('target') or {}).get('met')),
         dict(what='GPU memory max (MiB, MMEngine log)', value=m.get('gpu_memory_mib_max')),
         dict(what='loss first / last', value=f'{_fmt(m.get("loss_first"))} / {_fmt(m.get("loss_last"))}'),
         dict(

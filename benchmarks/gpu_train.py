@@ -29,6 +29,7 @@ CONFIG = ROOT / 'configs' / 'rotnet3d_kinetics.py'
 # The same recipe with crop, flip and normalisation on the GPU (CropFlipDataPreprocessor): workers only decode.
 DEVICE_AUG_CONFIG = ROOT / 'configs' / 'rotnet3d' / 'rotnet3d_r3d18-device-aug_1xb32-16x2x1-50e_kinetics400-rgb.py'
 TRAIN_TOOL = ROOT / 'tools' / 'train.py'
+TARGET_CLIPS_PER_S = 2000  # rotated clips/s one H200 should train on (with <= 5 % of the step waiting for data)
 
 
 # ---- videos -----------------------------------------------------------------------------------
@@ -212,9 +213,9 @@ def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
                                  len(os.sched_getaffinity(0)), ctx.log)
     folder, list_file = ctx.videos
     workers = choose_workers(ctx.args.workers)
-    # the config's own setting: fp16 (--amp) on a GPU, fp32 on CPU; no channels_last_3d
-    synthetic = 'fp16' if ctx.cuda else 'fp32'
-    rate = ctx.rates.get(synthetic)
+    # the R3D-18 recipe's own setting: fp16 (--amp) in channels_last_3d on a GPU (ChannelsLast3dHook), fp32 on CPU
+    synthetic = 'fp16+channels_last_3d' if ctx.cuda else 'fp32'
+    rate = ctx.rates.get(synthetic) or ctx.rates.get('fp16' if ctx.cuda else 'fp32')
     step_s = 4 * p.train_batch / rate if rate else 0.1
     iters = int(min(p.train_iters[1], max(p.train_iters[0], 60 / step_s)))
     # what is left of the run's time limit, keeping the last section's budget and a margin
@@ -238,6 +239,12 @@ def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
     run['worker_cpu_s_per_decoded_clip'] = run['worker_cpu_s'] / clips if clips else None
     busy_s = run['wall_s'] - (run['workers_started_after_s'] or 0)
     run['worker_busy_share'] = run['worker_cpu_s'] / (workers * busy_s) if busy_s > 0 else None
+    # the whole run's CPU (training process + workers, start-up included: an upper bound) per rotated clip,
+    # the cores it kept busy, and the cores one GPU needs at the target rate with this CPU per clip
+    cpu_s = run['worker_cpu_s'] + run['main_process_cpu_s']
+    run['cpu_s_per_rotated_clip'] = cpu_s / (4 * clips) if clips else None
+    run['cores_busy'] = cpu_s / busy_s if busy_s > 0 else None
+    run['cores_per_gpu_at_target'] = run['cpu_s_per_rotated_clip'] * TARGET_CLIPS_PER_S if clips else None
     if name == 'train':
         ctx.train_worker_cpu_per_clip = run['worker_cpu_s_per_decoded_clip']
     if run['returncode'] not in (0, None) and not run['stopped_at_wall_cap']:
@@ -246,7 +253,13 @@ def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
     if rate and 'rotated_clips_per_s_steady' in summary:
         # the same step fed from memory (throughput section, B clips per step): what the loader leaves of it
         summary['fed_fraction_vs_synthetic'] = summary['rotated_clips_per_s_steady'] / rate
-        summary['synthetic_variant'] = synthetic
+        summary['synthetic_variant'] = synthetic if synthetic in ctx.rates else 'fp16'
+    summary['target'] = dict(
+        rotated_clips_per_s=TARGET_CLIPS_PER_S,
+        data_wait_share=0.05,
+        met=bool(
+            ctx.cuda and summary.get('rotated_clips_per_s_steady', 0) >= TARGET_CLIPS_PER_S
+            and summary.get('data_wait_share_steady', 1) <= 0.05))
     ctx.log(f'{name}: data wait share (steady) {summary.get("data_wait_share_steady")}, '
             f'{summary.get("rotated_clips_per_s_steady")} rotated clips/s')
     result = dict(

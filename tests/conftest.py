@@ -29,8 +29,26 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The long (``slow``) tests first, so that parallel workers do not wait for one of them at the end."""
+    """The long (``slow``) tests first, so that parallel workers do not wait for one of them at the end; the
+    ``gpu`` tests skipped where torch sees no CUDA GPU."""
     items.sort(key=lambda item: item.get_closest_marker('slow') is None)
+    import torch
+    if not torch.cuda.is_available():
+        skip = pytest.mark.skip(reason='needs a CUDA GPU: torch.cuda.is_available() is False here')
+        for item in items:
+            if item.get_closest_marker('gpu'):
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def full_fp32():
+    """fp32 on the GPU as on the CPU for one test: no TF32 in convolutions and matmuls (torch's default for
+    cuDNN convolutions), so that values compare with a CPU computation at fp32 tolerances."""
+    import torch
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    yield
+    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def falling_block_clip(seed: int, num_frames: int = 24, size: int = 64) -> np.ndarray:

@@ -91,12 +91,14 @@ def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
          str(wheel)],
         check=True,
         capture_output=True)
-    # The dependencies: this environment's packages, visible after the venv's own (its mmrot3d comes first).
+    # The dependencies: this environment's packages, visible after the venv's own (its mmrot3d comes first),
+    # also those on PYTHONPATH (a bare GPU machine's wheels: benchmarks/gpu_device.sh), the checkout left out.
     site = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
                           check=True,
                           capture_output=True,
                           text=True).stdout.strip()
-    Path(site, 'dependencies.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    extra = [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p and Path(p).resolve() != CHECKOUT]
+    Path(site, 'dependencies.pth').write_text('\n'.join([sysconfig.get_paths()['purelib'], *extra]) + '\n')
 
     project = tmp_path / 'my_project'  # no checkout in sight
     project.mkdir()

@@ -5,6 +5,7 @@ of the frame, for the random init and every given backbone:
 
     python tools/actor_share.py CONFIG LIST --data-root DIR [--backbone NAME=FILE ...] [--num-videos 48] \\
         [--stages layer1 layer2 layer3 layer4] [--reduce sum|max] [--out results.json]
+    torchrun --nproc_per_node 2 tools/actor_share.py ... --launcher pytorch    # the videos split over 2 ranks
 
 CONFIG gives the backbone and the val_pipeline (one clip per video, deterministic); each FILE is a
 backbone export (tools/export_backbone.py; export a fine-tuned run's backbone the same way). Prints
@@ -42,6 +43,12 @@ def parse_args(argv=None):
     p.add_argument('--seed', type=int, default=0, help='seeds the random init')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
     p.add_argument('--out', help='also write the numbers as JSON here')
+    p.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm'],
+        default='none',
+        help='pytorch/slurm: the videos split over the ranks of torchrun/srun; rank 0 prints and writes')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
     p.add_argument(
         '--cfg-options',
         nargs='+',
@@ -84,17 +91,28 @@ def main(argv=None) -> dict:
     import torch
 
     from mmrot3d.datasets.synthetic import ActorMasks
+    from mmrot3d.utils.distributed import gather_in_order, my_share, start_ranks
     from mmrot3d.visualization import compare_backbones, format_table
     if a.threads:
         torch.set_num_threads(a.threads)
+    rank, world = start_ranks(a.launcher)
+    if world > len(videos):
+        sys.exit(f'error: {world} ranks for {len(videos)} videos; use at most {len(videos)} processes')
+
+    def gather(part: torch.Tensor) -> torch.Tensor:  # this rank's clips -> all clips, in list order
+        return torch.stack(gather_in_order(list(part), len(videos)))
+
     t0 = time.monotonic()
     try:
         masks = ActorMasks.of_video(videos[0])
         config = Config.fromfile(a.config)
         config.merge_from_dict(a.cfg_options)
-        results = compare_backbones(config, backbones, videos, masks, a.stages, a.reduce, a.seed)
+        results = compare_backbones(config, backbones, my_share(videos, rank, world), masks, a.stages, a.reduce, a.seed,
+                                    gather if world > 1 else None)
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
         sys.exit(f'error: {err}')
+    if rank != 0:
+        return results
     clips = results[next(iter(results))]['clips']
     for reading in ('normalized', 'raw'):
         print(f'\n{reading} maps ({a.reduce} over channels), {clips} clips: actor share / actor area  x lift')

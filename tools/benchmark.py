@@ -20,10 +20,16 @@ Run the same command again after an interruption: finished runs are skipped, an 
 resumes from its last checkpoint.
 """
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
+# This process only starts jobs and leaves CUDA alone: torch's own switch makes every CUDA check in it (ours,
+# MMEngine's, mmcv's in the imports below) ask NVML instead. Jobs get the variable as it was
+# (mmrot3d.utils.devices.child_environment).
+os.environ.setdefault('MMROT3D_JOBS_NVML_CHECK', os.environ.get('PYTORCH_NVML_BASED_CUDA_CHECK', ''))
+os.environ['PYTORCH_NVML_BASED_CUDA_CHECK'] = '1'
 # MMEngine imports the deprecated pkg_resources; the warning would repeat for every config the checks read.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
 

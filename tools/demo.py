@@ -8,15 +8,15 @@ works here too (see ``python tools/benchmark.py --help``).
     bash tools/run_demo.sh                    # the README's command 1
     python tools/demo.py --tiny --work-dir work_dirs/demo_tiny --data-root data/synthetic_tiny   # smoke size
 """
+import importlib.util
 import sys
-
-import mmrot3d  # noqa: F401  (upstream fixes before anything imports mmaction.models)
-from mmrot3d.utils.shipped_files import shipped_path
+from pathlib import Path
 
 
 def main(argv=None):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('mmrot3d_benchmark_tool', shipped_path('tools/benchmark.py'))
+    # tools/benchmark.py beside this file (checkout or installed package); it imports mmrot3d itself, after
+    # setting up how its process checks for GPUs
+    spec = importlib.util.spec_from_file_location('mmrot3d_benchmark_tool', Path(__file__).with_name('benchmark.py'))
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     return tool.main(['synthetic', *(sys.argv[1:] if argv is None else argv)])

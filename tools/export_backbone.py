@@ -16,6 +16,7 @@ import mmrot3d  # noqa: F401  (loading a full checkpoint needs the pinned stack'
 from mmrot3d.models.backbone_io import BackboneCheckpointError, describe_export, export_backbone
 from mmrot3d.models.converters.export import export_torchvision
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+from mmrot3d.utils.distributed import launcher_rank
 
 
 def parse_args(argv=None):
@@ -30,11 +31,19 @@ def parse_args(argv=None):
         default='mmrot3d',
         help="mmrot3d: tensors and their origin (fine-tuning, the benchmark); torchvision: the state dict of the "
         "torchvision video model the backbone computes (default: %(default)s)")
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm'],
+        default='none',
+        help='under torchrun/srun: rank 0 writes the file, the other ranks do nothing')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if launcher_rank(args.launcher) != 0:  # one file, written once
+        return
     try:
         export = export_torchvision if args.format == 'torchvision' else export_backbone
         meta = export(args.source, args.out, prefix=args.prefix)

@@ -69,8 +69,8 @@ def main(argv=None) -> dict:
     if a.threads:
         torch.set_num_threads(a.threads)
     if a.launcher == 'pytorch':
-        from mmengine.dist import init_dist
-        init_dist('pytorch', backend='nccl' if torch.cuda.is_available() else 'gloo')
+        from mmrot3d.utils.distributed import start_ranks
+        start_ranks(a.launcher)  # NCCL with one GPU per rank where CUDA is available, else gloo
     settings = ExtractionSettings(
         mode=a.mode, num_clips=a.num_clips, window=a.window, stride=a.stride, fmt=a.fmt, batch_size=a.batch_size)
     try:

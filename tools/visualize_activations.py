@@ -4,6 +4,7 @@ backbone stage, min-max normalised per frame) or Grad-CAM, over one clip of each
 
     python tools/visualize_activations.py CONFIG CHECKPOINT VIDEO [VIDEO ...] --out DIR \\
         [--stage layer3] [--method activation|gradcam] [--target rotation|class] [--index K] [--reduce sum|max]
+    torchrun --nproc_per_node 2 tools/visualize_activations.py ... --launcher pytorch   # the videos split
 
 CHECKPOINT: a backbone export (tools/export_backbone.py), a whole model's checkpoint of your own run
 (needed for Grad-CAM, which explains the head's logit), or ``none`` for the random init. The clip is
@@ -46,6 +47,12 @@ def parse_args(argv=None):
         default=None,
         help='also write all videos\' sheets stacked into this PNG (256 colours, small enough for docs)')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch decides)')
+    p.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm'],
+        default='none',
+        help='pytorch/slurm: the videos split over the ranks of torchrun/srun; rank 0 writes --combined')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return p.parse_args(argv)
 
 
@@ -63,9 +70,11 @@ def main(argv=None) -> None:
     import torch
 
     from mmrot3d.apis import init_model, load_config
+    from mmrot3d.utils.distributed import gather_in_order, my_share, start_ranks
     from mmrot3d.visualization import resolve_stage, single_clip_pipeline, stack_pngs, visualize_video
     if a.threads:
         torch.set_num_threads(a.threads)
+    rank, world = start_ranks(a.launcher)
     try:
         cfg = load_config(a.config)
         pipeline = single_clip_pipeline(cfg)
@@ -76,7 +85,7 @@ def main(argv=None) -> None:
                              "whole model's checkpoint (the run's iter_N.pth / epoch_N.pth)")
         stage, _ = resolve_stage(model, a.stage)
         sheets = []
-        for i, video in enumerate(a.videos, 1):
+        for i, video in my_share(list(enumerate(a.videos, 1)), rank, world):
             t0 = time.monotonic()
             result = visualize_video(model, video, pipeline, a.out, a.method, stage, a.reduce, a.target, a.index,
                                      a.columns)
@@ -85,7 +94,8 @@ def main(argv=None) -> None:
                 f'[{i}/{len(a.videos)}] {video}: {result.caption}; {result.frames} frames -> {result.sheet}, '
                 f'{result.animation} ({time.monotonic() - t0:.1f} s)',
                 flush=True)
-        if a.combined:
+        sheets = gather_in_order(sheets, len(a.videos))
+        if a.combined and rank == 0:
             print(f'wrote {stack_pngs(sheets, a.combined)}')
     except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
         sys.exit(f'error: {err}')

@@ -33,3 +33,5 @@ model = dict(
             pool1_stride_t=1,
             norm_eval=False)),
     cls_head=dict(in_channels=2304))  # 2048 (slow) + 256 (fast), pooled and concatenated by RotationHead
+# The default runtime's hooks: channels_last_3d is measured for R3D-18 only.
+custom_hooks = [dict(type='RotationConfigCheckHook'), dict(type='NonFiniteLossHook'), dict(type='SkippedVideosHook')]

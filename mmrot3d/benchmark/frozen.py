@@ -111,10 +111,12 @@ def feature_config(cfg: Config,
 
 def extract_features(cfg: Config) -> List[Dict]:
     """Run a :func:`feature_config` config; every video's ``feature``, ``label`` and ``filename``."""
+    from mmengine.model import is_model_wrapper
     from mmengine.runner import Runner, TestLoop
     runner = Runner.from_cfg(cfg)
     runner.call_hook('before_run')
-    runner.model.init_weights()  # random init, then the strict backbone load (FeatureExtractor)
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model  # DDP under torchrun
+    model.init_weights()  # random init, then the strict backbone load (FeatureExtractor)
     collector = _FeatureCollector()
     loop = TestLoop(runner, copy.deepcopy(cfg.test_dataloader), Evaluator([collector]))
     runner._test_loop = loop  # the loop hooks see (SkippedVideosHook stops at a bad video of its dataset)

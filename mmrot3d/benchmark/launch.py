@@ -1,159 +1,87 @@
-"""Starting a job's process: locally, with ``torchrun``, or on Slurm; it dies with the benchmark.
+"""Starting a job's process: ``python TOOL ARGS`` locally, with ``torchrun``, or on Slurm; it dies with
+the benchmark, and its CPU seconds are recorded.
 
-Locally (``--launcher none``) a job is forked from a server process that has imported torch, MMEngine,
-MMAction2 and mmrot3d once (``multiprocessing``'s forkserver), and runs the tool's ``__main__`` with its
-argv: the same as ``python TOOL ARGS`` without the ~5 s of CPU that importing costs each time. The
-server forks before any thread pool exists, so the children are safe to fork (the main script must
-guard its work with ``if __name__ == '__main__'``, as multiprocessing requires). With ``torchrun`` and
-``srun`` the job is their command line. When the benchmark is killed, so are its jobs: a local job
-watches the benchmark's process (a pidfd) and kills itself when it ends; a torchrun or srun parent gets
-SIGTERM (``PR_SET_PDEATHSIG``) to stop its workers or job step.
+A job is a plain process, started (fork + exec) by the benchmark, which never initialises CUDA
+(``mmrot3d.utils.devices``): every job begins with a fresh interpreter, as when a user types its
+command. When the benchmark ends, so do its jobs: the kernel sends a job's process a signal when its
+parent dies (``PR_SET_PDEATHSIG``): SIGKILL to a local job (its outputs are written atomically),
+SIGTERM to torchrun or srun, which stop their workers or job step. The CPU seconds of a finished job
+are those of its process and every process it waited for (loader workers, torchrun's ranks), as
+``wait4`` reports them.
 """
 import ctypes
-import multiprocessing
 import os
 import random
-import resource
-import runpy
-import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from typing import Dict, List, Optional, Sequence
 
+from ..utils.devices import child_environment
 from ..utils.shipped_files import shipped_path
-from .speedups import speed_up_config_handling
 
 _PR_SET_PDEATHSIG = 1
-# What every job imports (measured: importing these in each job cost ~3 s of its CPU); importing them
-# starts no thread, so the server stays safe to fork.
-PRELOAD = [
-    'mmrot3d.benchmark.launch', 'mmrot3d', 'mmengine.runner', 'mmaction.models', 'mmaction.datasets', 'mmaction.engine',
-    'mmaction.visualization', 'matplotlib.pyplot', 'decord', 'torch._dynamo'
-]
+try:  # loaded here: a child between fork and exec only calls it
+    _LIBC = ctypes.CDLL('libc.so.6', use_errno=True)
+except OSError:  # not Linux: jobs outlive a killed benchmark
+    _LIBC = None
 
 
-def die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Ask Linux to send ``sig`` to this process when its parent exits (no-op elsewhere)."""
-    try:
-        libc = ctypes.CDLL('libc.so.6', use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    except OSError:
-        pass
+def _die_with(parent: int, sig: int):
+    """A ``preexec_fn``: signal ``sig`` to this process when ``parent`` (the benchmark) exits."""
+
+    def arm() -> None:
+        if _LIBC is not None:
+            _LIBC.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+        if os.getppid() != parent:  # the benchmark died before the line above
+            os.kill(os.getpid(), sig)
+
+    return arm
 
 
-def _sigterm_with_parent() -> None:
-    die_with_parent(signal.SIGTERM)
+class JobProcess:
+    """A job's process, its output appended to ``log_path``. ``poll()`` is None while it runs, then its
+    exit status (negative: killed by that signal); ``cpu_seconds`` is set once it has ended."""
 
-
-def die_with(pid: int) -> None:
-    """Kill this process when process ``pid`` ends (a daemon thread waits on its pidfd).
-
-    A forked job cannot rely on its parent's death alone: its parent is the fork server, which lives
-    as long as any job holds the server's keep-alive pipe, which every forked job inherits.
-    """
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:  # already gone
-        os.kill(os.getpid(), signal.SIGKILL)
-    except (AttributeError, OSError):  # no pidfd (old kernel): poll
-        fd = None
-
-    def watch() -> None:
-        if fd is not None:
-            select.select([fd], [], [])
-        else:
-            while _alive(pid):
-                time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    threading.Thread(target=watch, name='die-with-benchmark', daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def run_tool(tool: str, argv: Sequence[str], log_path: str, env: Dict[str, str], threads: int,
-             orchestrator: int) -> None:
-    """The body of a local job process: environment ``env``, output to ``log_path``, ``threads`` torch
-    threads, then ``tool`` as ``__main__``."""
-    die_with(orchestrator)
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.environ.clear()  # the benchmark's environment now, not the fork server's from when it started
-    os.environ.update(env)
-    import torch
-    torch.set_num_threads(threads)
-    speed_up_config_handling()
-    sys.argv = [tool, *argv]
-    try:
-        runpy.run_path(tool, run_name='__main__')
-    finally:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        with open(log_path + '.cpu', 'w') as f:
-            f.write(f'{usage.ru_utime + usage.ru_stime:.3f}\n')
-        sys.stdout.flush()
-        sys.stderr.flush()
-
-
-class LocalProcess:
-    """A job forked from the preloaded server; ``poll()`` is None while it runs, then its exit code."""
-    _context = None
-
-    def __init__(self, tool: str, argv: List[str], log_path: str, env: Dict[str, str], threads: int):
-        if LocalProcess._context is None:
-            LocalProcess._context = multiprocessing.get_context('forkserver')
-            LocalProcess._context.set_forkserver_preload(PRELOAD)
-        self._process = LocalProcess._context.Process(
-            target=run_tool, args=(tool, argv, log_path, {
-                **os.environ,
-                **env
-            }, threads, os.getpid()), daemon=False)
-        self._process.start()
-        self.pid = self._process.pid
-
-    def poll(self) -> Optional[int]:
-        return None if self._process.is_alive() else self._process.exitcode
-
-    def kill(self) -> None:
-        self._process.kill()
-        self._process.join(5)
-
-
-class CommandProcess:
-    """A job that is a command line (torchrun, srun), its output appended to ``log_path``."""
-
-    def __init__(self, words: List[str], log_path: str, env: Dict[str, str]):
+    def __init__(self, words: List[str], log_path: str, env: Dict[str, str], parent_death_signal: int):
         with open(log_path, 'a') as log:
             self._popen = subprocess.Popen(
-                words, stdout=log, stderr=subprocess.STDOUT, env={
-                    **os.environ,
-                    **env
-                }, preexec_fn=_sigterm_with_parent)
+                words,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=child_environment(env),
+                preexec_fn=_die_with(os.getpid(), parent_death_signal))
         self.pid = self._popen.pid
+        self.cpu_seconds: Optional[float] = None
 
     def poll(self) -> Optional[int]:
-        return self._popen.poll()
+        if self._popen.returncode is None:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid == 0:
+                return None
+            self._popen.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu_seconds = round(usage.ru_utime + usage.ru_stime, 3)
+        return self._popen.returncode
 
-    def kill(self) -> None:
+    def kill(self, grace_s: float = 30.0) -> None:
+        """SIGTERM (torchrun and srun stop their workers), SIGKILL after ``grace_s``."""
+        if self.poll() is not None:
+            return
         self._popen.terminate()
-        try:
-            self._popen.wait(30)
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + grace_s
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self.poll() is None:
             self._popen.kill()
+            while self.poll() is None:
+                time.sleep(0.05)
 
 
 class Launcher:
-    """How jobs start: ``none`` (local processes), ``pytorch`` (torchrun, ``gpus`` per job) or ``slurm``
-    (srun, ``gpus`` tasks per job on ``partition``)."""
+    """How jobs start: ``none`` (``python TOOL``), ``pytorch`` (torchrun, ``gpus`` processes per job) or
+    ``slurm`` (srun, ``gpus`` tasks per job on ``partition``)."""
 
     def __init__(self,
                  kind: str = 'none',
@@ -165,6 +93,8 @@ class Launcher:
             raise ValueError(f'--launcher {kind}: use none, pytorch or slurm')
         if kind == 'slurm' and not partition:
             raise ValueError('--launcher slurm needs --partition NAME')
+        if gpus < 1:
+            raise ValueError(f'--gpus {gpus}: give 1 or more')
         self.kind, self.gpus, self.partition = kind, gpus, partition
         self.srun_args, self.cpus_per_task = list(srun_args), cpus_per_task
 
@@ -191,7 +121,7 @@ class Launcher:
             '--kill-on-bad-exit=1', *self.srun_args, sys.executable, '-u', path, *argv, '--launcher', 'slurm'
         ]
 
-    def start(self, tool: str, argv: List[str], name: str, log_path: str, env: Dict[str, str], threads: int):
-        if self.kind == 'none':
-            return LocalProcess(str(shipped_path(tool)), argv, log_path, env, threads)
-        return CommandProcess(self.command(tool, argv, name), log_path, env)
+    def start(self, tool: str, argv: List[str], name: str, log_path: str, env: Dict[str, str]) -> JobProcess:
+        # a local tool has nothing to clean up; torchrun and srun must stop what they started
+        sig = signal.SIGKILL if self.kind == 'none' else signal.SIGTERM
+        return JobProcess(self.command(tool, argv, name), log_path, env, sig)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..utils.cores import available_cores
+from ..utils.devices import visible_gpus
 from . import datasets, synthetic
 from .backbones import SCRATCH, Architectures, Backbone, preflight, resolve_config, scratch_baselines
 from .data_check import check_sets, pretraining_uses
@@ -18,10 +19,9 @@ from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
 from .progress import Progress
-from .resources import plan_resources
+from .resources import Resources, plan_gpu_resources, plan_resources
 from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
-from .speedups import speed_up_config_handling
 
 SYNTHETIC_PRESETS = ('synthetic', 'synthetic-paper')
 REAL = {'ucf101': datasets.ucf101, 'hmdb51': datasets.hmdb51}
@@ -178,21 +178,30 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         evaluations=[name for name in EVALUATIONS if name != 'frozen'])
 
 
+def job_resources(o: Options) -> Resources:
+    """Jobs at once and what each gets. GPU jobs when the launcher is torchrun or srun, or when GPUs are
+    visible to ``--launcher none`` (counted through NVML: this process never initialises CUDA); the
+    synthetic presets' tiny jobs share the machine as CPU jobs."""
+    if o.launcher == 'slurm':
+        return plan_gpu_resources(available_cores(), [], o.gpus, o.jobs)
+    gpus = [] if o.datasets[0] in SYNTHETIC_PRESETS and o.launcher == 'none' else visible_gpus()
+    if o.launcher == 'pytorch' or gpus:
+        processes = o.gpus if o.launcher == 'pytorch' else 1
+        return plan_gpu_resources(available_cores(), gpus, processes, o.jobs, processes)
+    return plan_resources(available_cores(), max_jobs=o.jobs)
+
+
 def run(o: Options) -> Dict:
     """Run (or with ``dry_run`` print) the benchmark; returns the results (also ``results.json``)."""
-    speed_up_config_handling()
     progress = Progress('demo' if o.datasets == ['synthetic'] else 'benchmark', PRIORS)
     start = time.monotonic()
     launcher = Launcher(o.launcher, o.gpus, o.partition, o.srun_args)
-    on_gpus = o.launcher != 'none' or (o.datasets[0] not in SYNTHETIC_PRESETS and _cuda())
-    per_job_cores = available_cores() // (o.gpus if o.launcher == 'pytorch' else 1)
-    resources = plan_resources(per_job_cores, max_jobs=o.jobs or (1 if on_gpus else None))
+    resources = job_resources(o)
     say = progress.say
-    say(f'{resources.jobs} job(s) at a time, {o.launcher} launcher, loader workers as the configs set them'
-        if on_gpus else resources.describe())
+    say(f'{o.launcher} launcher; {resources.describe()}')
     built = build(o, say)
     jobs = built['jobs']
-    workers = None if on_gpus else _worker_options
+    workers = None if resources.workers is None else _worker_options
     if o.dry_run:
         return print_commands(jobs, launcher, resources, workers)
     scheduler = Scheduler(launcher, progress, resources, worker_options=workers)
@@ -204,8 +213,3 @@ def run(o: Options) -> Dict:
                     time.monotonic() - start)
     write_results(res, Path(o.work_dir), say)
     return res
-
-
-def _cuda() -> bool:
-    import torch
-    return torch.cuda.is_available()

@@ -31,6 +31,7 @@ class _Running:
     resources: Resources
     command: str
     resumed: bool
+    gpus: Optional[str] = None
 
 
 def acquire_lock(job: Job) -> int:
@@ -82,6 +83,7 @@ class Scheduler:
         self.chain: Dict[str, float] = {}
         self.pending: List[Job] = []
         self.running: List[_Running] = []
+        self.free_gpus: List[str] = list(resources.gpu_slots)
         self.total = 0
 
     def run(self, jobs: List[Job]) -> Results:
@@ -162,33 +164,41 @@ class Scheduler:
         if self.worker_options is not None:
             argv += self.worker_options(res.workers, job.loaders)
         env = self.launcher.env(res.threads)
+        gpus = self.free_gpus.pop(0) if self.free_gpus else None
+        if gpus is not None:
+            env['CUDA_VISIBLE_DEVICES'] = gpus
         command = shell_line(self.launcher.command(job.tool, argv, job.name), env)
         with open(job.log_path, 'a') as log:
             log.write(f'# {time.strftime("%Y-%m-%d %H:%M:%S")} {command}\n')
-        process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env, res.threads)
+        process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env)
         _note_pid(lock, process.pid)
+        where = f'GPU {gpus}, ' if gpus is not None else ''
+        workers = 'the config\'s' if res.workers is None else res.workers
         self._say(f'{"resuming" if resumed else "started"} {job.label or job.name} '
-                  f'({res.threads} thread(s), {res.workers} loader worker(s))')
-        return _Running(job, process, lock, time.monotonic(), res, command, resumed)
+                  f'({where}{res.threads} thread(s), {workers} loader worker(s))')
+        return _Running(job, process, lock, time.monotonic(), res, command, resumed, gpus)
 
     def _finish(self, r: _Running, code: int) -> None:
         seconds = time.monotonic() - r.started
         os.close(r.lock)
+        if r.gpus is not None:
+            self.free_gpus.append(r.gpus)
         if code != 0:
             raise JobFailed(f'job {r.job.name} failed (exit status {code}); its log: {r.job.log_path}\n'
                             f'{_tail(r.job.log_path)}')
         result = dict(r.job.collect(r.job.work_dir) if r.job.collect else {})
-        cpu = Path(f'{r.job.log_path}.cpu')
         result['job'] = dict(
             kind=r.job.kind,
             signature=r.job.signature(),
             command=r.command,
             resumed=r.resumed,
             seconds=round(seconds, 2),
-            cpu_seconds=float(cpu.read_text()) if cpu.is_file() else None,
+            # srun's own CPU says nothing of the job step's
+            cpu_seconds=None if self.launcher.kind == 'slurm' else r.process.cpu_seconds,
             units=r.job.units,
             threads=r.resources.threads,
-            loader_workers=r.resources.workers)
+            loader_workers=r.resources.workers,
+            gpus=r.gpus)
         write_json_atomic(r.job.result_path, result)
         self.results[r.job.name] = result
         self.progress.record(r.job.kind, seconds, r.job.units)

@@ -207,7 +207,7 @@ class RobustVideoDataset(VideoDataset):
         message would not."""
         info = self.get_data_info(idx)
         filename = info['filename']
-        if error.startswith(('DecordInit', 'PyAVInit', 'OpenCVInit')):
+        if error.startswith(('DecordInit', 'ResizedDecordInit', 'PyAVInit', 'OpenCVInit')):
             error = check_video(filename, self.min_frames, decode=False) or error
         return f'{self.ann_file}:{info.get("lineno", "?")}', filename, error
 

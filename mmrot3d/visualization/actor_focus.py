@@ -46,7 +46,9 @@ def measure_actor_share(backbone: nn.Module,
                         masks: torch.Tensor,
                         stages: Sequence[str] = STAGES,
                         reduce: str = 'sum',
-                        batch_size: int = 8) -> Dict[str, Dict[str, Dict[str, float]]]:
+                        batch_size: int = 8,
+                        gather: Optional[Callable[[torch.Tensor],
+                                                  torch.Tensor]] = None) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Actor share vs area share of each stage's activation maps over the clips.
 
     Args:
@@ -55,6 +57,8 @@ def measure_actor_share(backbone: nn.Module,
         masks: ``(N, T, H, W)`` bool actor masks of the frames ``inputs`` show.
         stages: module paths in the backbone.
         reduce: channel ``'sum'`` (the authors' maps) or ``'max'``.
+        gather: with the clips split over ranks, joins every rank's maps ``(n, T, H, W)`` into those of
+            all clips in order (``masks`` are then all clips' masks); None: ``inputs`` are all clips.
 
     Returns:
         ``{stage: {'raw': {...}, 'normalized': {...}}}``, each inner dict as ``actor_share`` returns it
@@ -67,6 +71,8 @@ def measure_actor_share(backbone: nn.Module,
             activation_maps(backbone, inputs[i:i + batch_size], stage, reduce)
             for i in range(0, len(inputs), batch_size)
         ])
+        if gather is not None:
+            maps = gather(maps)
         if maps.shape != masks.shape:
             raise ValueError(f'maps {tuple(maps.shape)} and masks {tuple(masks.shape)} differ: one clip (one view) '
                              'per video is needed')
@@ -82,11 +88,14 @@ def compare_backbones(config,
                       masks_of: Callable[[str], np.ndarray],
                       stages: Sequence[str] = STAGES,
                       reduce: str = 'sum',
-                      seed: int = 0) -> Dict[str, Dict]:
+                      seed: int = 0,
+                      gather: Optional[Callable[[torch.Tensor], torch.Tensor]] = None) -> Dict[str, Dict]:
     """:func:`measure_actor_share` for several backbones of ``config``'s model on the same clips.
 
     Args:
         checkpoints: ``{name: backbone export or checkpoint}``; ``None`` = the config's random init.
+        gather: ``videos`` are this rank's share; joins every rank's per-clip tensors in video order
+            (see :func:`measure_actor_share`).
 
     Returns:
         ``{name: {stage: ...}}`` plus ``'clips'`` (how many) under each name.
@@ -101,8 +110,10 @@ def compare_backbones(config,
         model, _ = init_model(cfg, checkpoint, seed=seed)
         if clips is None:
             clips = load_clips_with_masks(videos, pipeline, model.data_preprocessor, masks_of)
+            masks = clips[1] if gather is None else gather(clips[1])
         results[name] = dict(
-            measure_actor_share(model.backbone, *clips, stages=stages, reduce=reduce), clips=len(clips[0]))
+            measure_actor_share(model.backbone, clips[0], masks, stages=stages, reduce=reduce, gather=gather),
+            clips=len(masks))
         elapsed = time.monotonic() - start
         sys.stderr.write(f'[actor share] {i + 1}/{len(checkpoints)} {name}: {len(clips[0])} clips, {elapsed:.0f} s, '
                          f'ETA {elapsed / (i + 1) * (len(checkpoints) - i - 1):.0f} s\n')

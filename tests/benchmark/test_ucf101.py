@@ -69,7 +69,7 @@ def test_each_run_is_a_standard_tool_job_with_the_configs_protocol(ucf):
     assert len(jobs) == 14  # 6 fine-tunes, 6 tests, 2 frozen-feature runs
     for name, job in jobs.items():
         tool = dict(finetune='train.py', test='test.py', frozen='eval_frozen.py')[job['kind']]
-        assert re.search(rf'python \S*/tools/{tool} ', job['command']), job['command']
+        assert re.search(rf'python[0-9.]* \S*/tools/{tool} ', job['command']), job['command']  # python3 too
     train_dir = ucf['work'] / 'jobs' / 'finetune' / 'ucf101' / 'theirs' / 'full' / 'split2' / 'seed0'
     assert (train_dir / 'epoch_1.pth').is_file() and (train_dir / 'job.log').is_file()
     dumped = Config.fromfile(next(train_dir.glob('r3d18_*.py')))

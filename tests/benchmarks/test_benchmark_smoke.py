@@ -40,8 +40,8 @@ def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys)
     reuse = report['results']['decode_reuse']
     rows = {r['variant']: r for r in reuse['rows']}
     assert list(rows) == [
-        'decode_floor', 'in_model', 'in_model_drop_label', 'in_model_resized_decode', 'in_model_device_aug',
-        'in_pipeline_random'
+        'decode_floor', 'in_model', 'in_model_drop_label', 'in_model_resized_decode', 'in_model_one_block',
+        'in_model_device_aug', 'in_pipeline_random'
     ]
     assert {
         v: r['decodes_per_sample']

@@ -40,8 +40,12 @@ def command(video_dir, work_dir, *extra):
 
 def start(video_dir, work_dir, *extra, pause=''):
     env = {
-        **os.environ, 'PYTHONPATH': os.pathsep.join([str(HERE), os.environ.get('PYTHONPATH', '')]),
-        'MMROT3D_PAUSE': pause
+        **os.environ,
+        'PYTHONPATH': os.pathsep.join([str(HERE), os.environ.get('PYTHONPATH', '')]),
+        'MMROT3D_PAUSE': pause,
+        # on the CPU, also where there is a GPU: bit-identical weights are a CPU property (cuDNN's backward
+        # passes are not deterministic, and --deterministic on CUDA refuses ops without a deterministic kernel)
+        'CUDA_VISIBLE_DEVICES': ''
     }
     return subprocess.Popen(
         command(video_dir, work_dir, *extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

@@ -45,7 +45,7 @@ def pretrained(video_dir, tmp_path_factory):
         assert run.returncode == 0, run.stderr[-3000:]
         # tools/export_backbone.py WORK_DIR --out FILE, in-process (the script only calls this)
         load_tool('tools/export_backbone.py').main([str(root / 'work'), '--out', str(root / 'backbone.pth')])
-        checkpoint = torch.load(root / 'work' / 'epoch_1.pth', weights_only=False)
+        checkpoint = torch.load(root / 'work' / 'epoch_1.pth', map_location='cpu', weights_only=False)
     return SimpleNamespace(backbone=root / 'backbone.pth', checkpoint=checkpoint, trust_store=root / 'trusted.txt')
 
 
@@ -78,7 +78,7 @@ def test_finetuning_starts_from_the_export_and_tests_with_10_clips(pretrained, v
     assert run.returncode == 0, run.stderr[-3000:]
     exported = torch.load(pretrained.backbone, weights_only=True)['state_dict']
     assert f'loaded {len(exported)} tensors into backbone from {pretrained.backbone}' in run.stdout + run.stderr
-    finetuned = torch.load(work / 'epoch_1.pth', weights_only=False)['state_dict']
+    finetuned = torch.load(work / 'epoch_1.pth', map_location='cpu', weights_only=False)['state_dict']
     params = [k for k in exported if not k.endswith(('running_mean', 'running_var', 'num_batches_tracked'))]
     assert all(torch.equal(finetuned[f'backbone.{k}'], exported[k]) for k in params)
 

@@ -8,13 +8,10 @@ from mmengine.fileio import FileClient
 
 
 def video_size(data: bytes) -> Tuple[int, int]:
-    """``(width, height)`` of the first video stream, from the container header (PyAV; no frame decoded)."""
-    import av
-    with av.open(io.BytesIO(data)) as container:
-        if not container.streams.video:
-            raise ValueError('the file has no video stream')
-        context = container.streams.video[0].codec_context
-        return context.width, context.height
+    """``(width, height)`` of a video, from its first frame (decord: the one decoder the pipelines use)."""
+    import decord
+    height, width, _ = decord.VideoReader(io.BytesIO(data), num_threads=1)[0].shape
+    return width, height
 
 
 @TRANSFORMS.register_module()
@@ -24,9 +21,8 @@ class ResizedDecordInit(DecordInit):
     FFmpeg then converts each decoded frame to RGB at the small size (swscale, bicubic) instead of
     converting it at full size and resizing it with OpenCV (bilinear) afterwards: the pipeline needs
     no ``Resize`` step and decoding itself gets cheaper (``benchmarks/decode_reuse.py``). The size is
-    ``Resize(scale, keep_ratio=True)``'s, computed from the size in the container header (read with
-    PyAV; this step costs 0.6-0.7 ms more than ``DecordInit``). Pixels differ from DecordInit + Resize
-    by the interpolation (a few grey levels).
+    ``Resize(scale, keep_ratio=True)``'s, computed from the file's first frame (decoded once at full size
+    to learn it). Pixels differ from DecordInit + Resize by the interpolation (a few grey levels).
 
     Args:
         scale: as ``Resize``'s ``scale`` with ``keep_ratio=True``, e.g. ``(-1, 128)``: short side 128.

@@ -1,4 +1,6 @@
 """Run 3D convolutions in the ``channels_last_3d`` memory format (N, T, H, W, C in memory)."""
+from typing import Optional, Sequence
+
 import torch
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
@@ -28,17 +30,33 @@ def to_channels_last_3d(module: torch.nn.Module) -> None:
 class ChannelsLast3dHook(Hook):
     """Switch the model's backbone to ``channels_last_3d`` before training or testing.
 
-    oneDNN's 3D convolutions are faster in this layout on CPU for narrow networks: 1.19x for the
-    demo's R3D-18 (16 base channels) training step, 1.35x with 8, but 0.94x for the full-width R3D-18
-    (docs/performance.md, ``python -m benchmarks.run --only cpu_levers``) — measure before adopting
-    it elsewhere. Add it with ``custom_hooks = [..., dict(type='ChannelsLast3dHook')]``.
+    Whether it wins depends on the device and the network: for R3D-18's rotation pretraining step on
+    an H200, 1.44x with AMP fp16 and 1.28x in fp32 (docs/gpu/gpu.md); on CPU 1.19x for the demo's
+    narrow R3D-18 but 0.91x for the full-width one (docs/performance.md). Measure before adopting it
+    elsewhere. Add it with ``custom_hooks = [..., dict(type='ChannelsLast3dHook')]``.
+
+    Args:
+        devices: switch only when the model's parameters are on one of these device types (e.g.
+            ``('cuda', )``: one config that runs on GPUs, where it wins, and on CPUs, where it loses);
+            None: always.
     """
 
     priority = 'VERY_HIGH'
+
+    def __init__(self, devices: Optional[Sequence[str]] = None) -> None:
+        self.devices = None if devices is None else tuple(devices)
 
     def before_run(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         if getattr(model, '_mmrot3d_channels_last', False):
             return
+        device = next(model.backbone.parameters()).device.type
+        if self.devices is not None and device not in self.devices:
+            return
+        # Under DDP (built before any hook runs) the gradient buckets keep the old layout: DDP copies the
+        # gradients into them and warns that the strides differ ("not an error, but may impair performance").
         to_channels_last_3d(model.backbone)
         model._mmrot3d_channels_last = True
+        logger = getattr(runner, 'logger', None)
+        if logger is not None:
+            logger.info(f'ChannelsLast3dHook: the backbone runs in channels_last_3d (on {device})')

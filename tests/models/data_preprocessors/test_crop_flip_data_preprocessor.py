@@ -128,3 +128,16 @@ def test_device_aug_config_moves_exactly_the_crop_and_flip_of_its_base():
     model = MODELS.build(dict(cfg.model, backbone=tiny_r3d(), cls_head=dict(cfg.model.cls_head, in_channels=64)))
     assert check_rotation_config(model, cfg.train_dataloader.dataset.pipeline, 'train_dataloader') is None
     assert dummy_clip(model, cfg.train_dataloader.dataset.pipeline).shape == (1, 1, 3, 16, 112, 112)
+
+
+@pytest.mark.gpu
+def test_on_the_gpu_the_same_crops_flips_and_values(video_dir):
+    np.random.seed(7)
+    uncropped = load(video_dir, decoded_pipeline())
+    on_cpu = crop_flip()(uncropped, training=True)
+    np.random.seed(7)
+    on_gpu = crop_flip().cuda()(load(video_dir, decoded_pipeline()), training=True)
+    assert on_gpu['inputs'].is_cuda
+    torch.testing.assert_close(on_gpu['inputs'].cpu(), on_cpu['inputs'])
+    for gpu, cpu in zip(on_gpu['data_samples'], on_cpu['data_samples']):
+        assert gpu.crop_bbox.tolist() == cpu.crop_bbox.tolist() and gpu.flip == cpu.flip
