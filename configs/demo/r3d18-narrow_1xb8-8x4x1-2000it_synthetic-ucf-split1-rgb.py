@@ -24,7 +24,7 @@ test_cfg = dict(type='TestLoop')
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-2),
+    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-2, fused=True),
     clip_grad=dict(max_norm=40),
     paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
 param_scheduler = [dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=100)]

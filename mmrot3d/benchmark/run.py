@@ -67,7 +67,7 @@ class Options:
 def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
     """The pretrained backbones to benchmark (the random-init baselines come after the preflight)."""
     found = []
-    configs = dict(rotnet3d=datasets.MAIN_JOB_PRETRAIN) if preset == 'synthetic' else \
+    configs = dict(rotnet3d=datasets.SYNTHETIC_PRETRAIN) if preset == 'synthetic' else \
         dict(synthetic.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
     configs.update(o.pretrain_configs)
     found += [
