@@ -30,7 +30,7 @@ CONFIG = shipped_path('configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synt
 def _synthetic_lists(args) -> Path:
     if getattr(args, 'synthetic_root', None):
         return Path(args.synthetic_root)
-    from mmrot3d.benchmark.datasets import prepare_synthetic
+    from tools.benchmark.datasets import prepare_synthetic
     root = Path(args.videos) if getattr(args, 'videos', None) else Path(tempfile.mkdtemp(prefix='mmrot3d_bench_'))
     log('[bf16_stability] generating a small synthetic actor set ...')
     prepare_synthetic(

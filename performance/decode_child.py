@@ -1,8 +1,8 @@
-"""Decoders measured in a process apart from the suite (``benchmarks/decoders.py`` starts it), so a
+"""Decoders measured in a process apart from the suite (``performance/decoders.py`` starts it), so a
 decoder that installs under another's module name (decord2 is imported as ``decord``) runs with its
 own folder first on the path, and a decoder that cannot load fails alone.
 
-    python -m benchmarks.decode_child '{"decoders": ["decord", "pyav"], "files": [...], "windows": [[0, 2, ...]], ...}'
+    python -m performance.decode_child '{"decoders": ["decord", "pyav"], "files": [...], "windows": [[0, 2, ...]], ...}'
 
 Prints one JSON line: per decoder and file ``ok``/``error``, CPU ms per clip for every window, the path
 of the first window's frames saved as ``.npy`` (for the pixel comparison), and the peak memory rise

@@ -46,7 +46,7 @@ from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random
 # R3D-18 16x112x112 rotated clips per second that one GPU trains on (32 clips x 4 rotations per step):
-# measured by benchmarks/gpu.py on an NVIDIA H200 with AMP fp16 (docs/gpu/gpu.json; 2463 with
+# measured by performance/gpu.py on an NVIDIA H200 with AMP fp16 (docs/gpu/gpu.json; 2463 with
 # channels_last_3d as well). --gpu-clips-per-s gives another GPU's rate.
 GPU_CLIPS_PER_S = 1713
 _TICKS = os.sysconf('SC_CLK_TCK')

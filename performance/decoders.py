@@ -8,7 +8,7 @@ encoders' default keyframe intervals. Each decoder reads a 16-frame clip with st
 sampling) from three windows: the start, the middle and the end of the video; the end costs more
 for a decoder that has to decode (or seek) its way there -- the random-access cost.
 
-The decoders run in a child process (``benchmarks/decode_child.py``, 1 thread; decord2 and torchcodec
+The decoders run in a child process (``performance/decode_child.py``, 1 thread; decord2 and torchcodec
 each in their own, with their folder first on the path): CPU time per clip, peak memory rise while
 decoding, and the frames of the first window compared with decord's. All decoders run one after
 another, twice, the second time in reverse order (the two medians are averaged), so a change of the
@@ -108,7 +108,7 @@ def run_child(decoders: list, files: list, spec: dict, site=None) -> dict:
     root = str(Path(__file__).resolve().parents[1])
     env['PYTHONPATH'] = os.pathsep.join(p for p in (site, root, env.get('PYTHONPATH')) if p)
     proc = subprocess.run(
-        [sys.executable, '-m', 'benchmarks.decode_child',
+        [sys.executable, '-m', 'performance.decode_child',
          json.dumps(dict(spec, decoders=decoders, files=files))],
         env=env,
         capture_output=True,

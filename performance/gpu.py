@@ -1,8 +1,8 @@
 """GPU figures in one command (issue 15, goal 5): R3D-18 16x112x112 rotation pretraining on one GPU.
 
-    python -m benchmarks.gpu --out DIR                         # on a GPU machine: ~4-5 min, <= 6 min
-    python -m benchmarks.gpu --out DIR --device cpu --smoke    # the same code paths at tiny sizes, < 60 s
-    bash benchmarks/gpu_device.sh DIR                          # a bare GPU machine (wheels in .whl/, see there)
+    python -m performance.gpu --out DIR                         # on a GPU machine: ~4-5 min, <= 6 min
+    python -m performance.gpu --out DIR --device cpu --smoke    # the same code paths at tiny sizes, < 60 s
+    bash performance/gpu_device.sh DIR                          # a bare GPU machine (wheels in .whl/, see there)
 
 Sections, in this order (a failing section is recorded with its error and the next one runs;
 ``gpu.json`` and ``gpu.md`` in DIR are rewritten after every section, so a run cut short keeps what
@@ -185,7 +185,7 @@ class CpuAutocastOptimWrapper(OptimWrapper):
 
 
 def make_wrapper(model, precision: str, device: str):
-    """OptimWrapper (fp32) or AmpOptimWrapper(dtype=...) around the benchmarks' SGD."""
+    """OptimWrapper (fp32) or AmpOptimWrapper(dtype=...) around the measurements' SGD."""
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9, weight_decay=1e-3)
     dtype = PRECISIONS[precision]
     if dtype is None:
@@ -560,10 +560,10 @@ def main(argv=None) -> Dict:
     if args.device.startswith('cuda'):
         torch.backends.cudnn.benchmark = True
     else:
-        torch.set_num_threads(1)  # shared CPU machines: see benchmarks/run.py --threads
+        torch.set_num_threads(1)  # shared CPU machines: see performance/run.py --threads
     progress = Progress({k: v for k, v in plan.budgets.items() if k in only})
     report = dict(
-        command=' '.join(['python -m benchmarks.gpu'] + list(argv if argv is not None else sys.argv[1:])),
+        command=' '.join(['python -m performance.gpu'] + list(argv if argv is not None else sys.argv[1:])),
         smoke=args.smoke,
         environment=environment(args.device),
         plan={

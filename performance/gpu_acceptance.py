@@ -1,22 +1,22 @@
 """The GPU acceptance run: the test suite with CUDA visible, the benchmark end to end under both launchers,
 and the throughput figures, in one command that fits 6 minutes on one H200.
 
-    bash benchmarks/gpu_device.sh DIR                                 # a bare GPU machine (wheels in .whl/)
-    python -m benchmarks.gpu_acceptance --out DIR                       # where the packages are installed
-    python -m benchmarks.gpu_acceptance --out DIR --device cpu --smoke  # the same steps on a CPU (dry run)
+    bash performance/gpu_device.sh DIR                                 # a bare GPU machine (wheels in .whl/)
+    python -m performance.gpu_acceptance --out DIR                       # where the packages are installed
+    python -m performance.gpu_acceptance --out DIR --device cpu --smoke  # the same steps on a CPU (dry run)
 
 Steps (a failing step is recorded and the next one runs; ``DIR/acceptance.{json,md}`` are rewritten after
 each, so a run cut short keeps what it measured):
 
   tests      ``python -m pytest tests -n N`` (the ``gpu`` tests included), junit XML and log in DIR;
-             tests/benchmark/test_gpu_benchmark.py is left to the next step, which runs the same benchmark
-             (benchmarks/gpu_acceptance.py's :func:`benchmark_end_to_end`) and keeps its outputs.
-             Smoke: tests/benchmark/test_launch.py only.
-  benchmark  ``tools/benchmark.py hmdb51`` on an official-layout tree (tests/benchmark/official_trees.py)
+             tests/tools/benchmark/test_gpu_benchmark.py is left to the next step, which runs the same benchmark
+             (performance/gpu_acceptance.py's :func:`benchmark_end_to_end`) and keeps its outputs.
+             Smoke: tests/tools/benchmark/test_launch.py only.
+  benchmark  ``tools/benchmark.py hmdb51`` on an official-layout tree (tests/tools/benchmark/official_trees.py)
              with a backbone saved by another codebase (DDP-style state dict,
              ``--prefix theirs=module.backbone.``), the real configs made tiny by ``--cfg-options``, with
              ``--launcher none`` and ``--launcher pytorch --gpus 1``: results, job logs, wall times.
-  figures    ``python -m benchmarks.gpu --only throughput,train,loader_cpu``: rotated clips/s of the training
+  figures    ``python -m performance.gpu --only throughput,train,loader_cpu``: rotated clips/s of the training
              step (fp16, fp16 + channels_last_3d), and the pretraining run ``tools/train.py
              configs/rotnet3d_kinetics.py --amp``: clips/s, data-wait share, CPU s per rotated clip,
              cores per GPU.
@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARK_TEST = 'tests/benchmark/test_gpu_benchmark.py'
+BENCHMARK_TEST = 'tests/tools/benchmark/test_gpu_benchmark.py'
 LAUNCHERS = dict(none=['--launcher', 'none'], pytorch=['--launcher', 'pytorch', '--gpus', '1'])
 # seconds: caps, not estimates (each step is stopped at its cap). Estimated on an H200 with 16 cores, not yet
-# measured: wheels ~15, tests ~90, benchmark ~2 x 45, figures ~130 (benchmarks.gpu: throughput of 2 variants,
+# measured: wheels ~15, tests ~90, benchmark ~2 x 45, figures ~130 (performance.gpu: throughput of 2 variants,
 # video generation, the 75 s train run, loader CPU) -- within 6 minutes; acceptance.json has the real ones.
 CAPS = dict(tests=150, benchmark=75, figures=160)
 
@@ -70,15 +70,15 @@ def run(command: List[str], log_file: Path, cap_s: float, env: Optional[Dict] = 
 
 def benchmark_end_to_end(work: Path, launcher: str, env: Optional[Dict] = None, cap_s: float = 600) -> Dict:
     """``python tools/benchmark.py hmdb51`` as a user runs it, on the official-layout HMDB51 tree of
-    tests/benchmark/official_trees.py, split 1, seed 0, scratch and a DDP-style external backbone."""
-    sys.path.insert(0, str(ROOT / 'tests' / 'benchmark'))
+    tests/tools/benchmark/official_trees.py, split 1, seed 0, scratch and a DDP-style external backbone."""
+    sys.path.insert(0, str(ROOT / 'tests' / 'tools' / 'benchmark'))
     import torch
     from mmaction.registry import MODELS
     from mmengine.config import Config
     from official_trees import official_tree, tiny_options
 
     import mmrot3d  # noqa: F401  (registers the models)
-    cfg = Config.fromfile(ROOT / 'configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_hmdb51-split1-rgb.py')
+    cfg = Config.fromfile(ROOT / 'configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_hmdb51-split1-rgb.py')
     work.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(1)
     state = MODELS.build(dict(cfg.model.backbone.to_dict(), base_channels=8)).state_dict()
@@ -99,7 +99,7 @@ def benchmark_end_to_end(work: Path, launcher: str, env: Optional[Dict] = None, 
 
 def step_tests(args, out: Path) -> Dict:
     if args.smoke:
-        selection = ['tests/benchmark/test_launch.py']
+        selection = ['tests/tools/benchmark/test_launch.py']
     else:
         selection = ['tests', '--ignore', BENCHMARK_TEST]
     return run([
@@ -141,7 +141,7 @@ def step_benchmark(args, out: Path) -> Dict:
 
 
 def step_figures(args, out: Path) -> Dict:
-    command = [sys.executable, '-m', 'benchmarks.gpu', '--out', str(out), '--only', 'throughput,train,loader_cpu']
+    command = [sys.executable, '-m', 'performance.gpu', '--out', str(out), '--only', 'throughput,train,loader_cpu']
     if args.smoke:
         command += ['--device', 'cpu', '--smoke']
     else:
@@ -218,7 +218,7 @@ def main(argv=None) -> Dict:
     out.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     report = dict(
-        command=' '.join(['python -m benchmarks.gpu_acceptance', *(argv if argv is not None else sys.argv[1:])]),
+        command=' '.join(['python -m performance.gpu_acceptance', *(argv if argv is not None else sys.argv[1:])]),
         date=datetime.datetime.now().isoformat(timespec='seconds'),
         machine=f'{gpu_name()}, {len(os.sched_getaffinity(0))} cores',
         steps={})

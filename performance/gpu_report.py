@@ -1,4 +1,4 @@
-"""The markdown summary of ``benchmarks/gpu.py``'s report (``gpu.md``): one table per section."""
+"""The markdown summary of ``performance/gpu.py``'s report (``gpu.md``): one table per section."""
 from typing import Dict, List
 
 

@@ -1,4 +1,4 @@
-"""Sections ``train`` and ``loader_cpu`` of ``benchmarks/gpu.py``: a real ``tools/train.py`` run of
+"""Sections ``train`` and ``loader_cpu`` of ``performance/gpu.py``: a real ``tools/train.py`` run of
 the pretraining config on generated videos, and the CPU one decoded clip costs.
 
 The train run is the repository's own tool in a subprocess: ``configs/rotnet3d_kinetics.py`` (R3D-18,

@@ -143,7 +143,7 @@ def measure(args) -> dict:
 
 
 def main(argv=None) -> dict:
-    """``python -m benchmarks.overhead --backbones R3D-18``: this measurement alone, on some backbones."""
+    """``python -m performance.overhead --backbones R3D-18``: this measurement alone, on some backbones."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         '--backbones',
@@ -155,7 +155,7 @@ def main(argv=None) -> dict:
     parser.add_argument('--quick', action='store_true', help='tiny inputs, 2-3 repeats (smoke run)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--amp', action='store_true', help='on cuda: AmpOptimWrapper (fp16)')
-    parser.add_argument('--threads', type=int, default=1, help='torch threads on CPU (see benchmarks.run)')
+    parser.add_argument('--threads', type=int, default=1, help='torch threads on CPU (see performance.run)')
     parser.add_argument('--json', default=None, help='write the result to this JSON file')
     args = parser.parse_args(argv)
     from . import timing

@@ -1,9 +1,9 @@
 """One command for the whole benchmark suite (issue 7).
 
-    .venv/bin/python -m benchmarks.run                 # everything, ~9 min on 2 CPU cores
-    .venv/bin/python -m benchmarks.run --quick         # smoke run, ~40 s
-    .venv/bin/python -m benchmarks.run --only overhead,decoders --json out.json
-    .venv/bin/python -m benchmarks.run --device cuda --amp
+    .venv/bin/python -m performance.run                 # everything, ~9 min on 2 CPU cores
+    .venv/bin/python -m performance.run --quick         # smoke run, ~40 s
+    .venv/bin/python -m performance.run --only overhead,decoders --json out.json
+    .venv/bin/python -m performance.run --device cuda --amp
 
 Every measurement interleaves its variants round-robin in this one process, repeats them and
 prints medians and ratios against the baseline measured in the same run.
@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-if __package__ in (None, ''):  # `python benchmarks/run.py`
+if __package__ in (None, ''):  # `python performance/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    __package__ = 'benchmarks'
+    __package__ = 'performance'
 
 MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'bf16_stability', 'scaling', 'decoders')
 
@@ -52,7 +52,7 @@ def main(argv=None) -> dict:
         type=float,
         default=None,
         help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
-        '(default: the H200 AMP fp16 rate measured by benchmarks/gpu.py)')
+        '(default: the H200 AMP fp16 rate measured by performance/gpu.py)')
     parser.add_argument(
         '--synthetic-root',
         default=None,
@@ -76,7 +76,7 @@ def main(argv=None) -> dict:
         import torch
         torch.set_num_threads(args.threads)
     report = dict(
-        command=' '.join(['python -m benchmarks.run'] + list(argv if argv is not None else sys.argv[1:])),
+        command=' '.join(['python -m performance.run'] + list(argv if argv is not None else sys.argv[1:])),
         quick=args.quick,
         environment=timing.environment(args.device),
         results={},

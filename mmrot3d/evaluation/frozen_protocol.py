@@ -15,7 +15,7 @@ from mmengine.config import Config
 from mmengine.evaluator import BaseMetric, Evaluator
 
 from ..datasets.video_list import read_video_list, write_video_list
-from ..evaluation.metrics.frozen_features import FrozenFeatureMetric
+from .metrics.frozen_features import FrozenFeatureMetric
 
 Split = Tuple[str, str, str]  # (name, train list, test list)
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from benchmarks.run import main
+from performance.run import main
 
 
 @pytest.mark.slow

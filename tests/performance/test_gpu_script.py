@@ -1,4 +1,4 @@
-"""benchmarks/gpu.py's CPU fallback (``--device cpu --smoke``): every section runs its real code path
+"""performance/gpu.py's CPU fallback (``--device cpu --smoke``): every section runs its real code path
 (MMEngine optim wrappers, paired ratios, the tools/train.py subprocess on generated videos, the decord
 pipeline) at tiny sizes and writes the report. Never asserts on speed, only on what was measured."""
 import json
@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from benchmarks.gpu import main
+from performance.gpu import main
 
 
 @pytest.mark.slow
@@ -67,10 +67,10 @@ def test_gpu_script_cpu_fallback_measures_every_section(tmp_path, capsys):
 
 def test_summary_keeps_what_a_failing_section_measured():
     # the GPU run happens once: a failed section or setting must not hide the numbers beside it
-    from benchmarks.gpu_report import markdown
+    from performance.gpu_report import markdown
     stats = dict(median=1.01, ci95=[0.99, 1.02], q1=1.0, q3=1.02, repeats=12)
     report = dict(
-        command='python -m benchmarks.gpu --out x',
+        command='python -m performance.gpu --out x',
         smoke=False,
         seconds={'ratio': 9.0},
         environment=dict(gpu='GPU', date='2026-01-01T00:00:00', torch='2', cores=16, cpu='cpu'),

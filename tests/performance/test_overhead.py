@@ -1,8 +1,8 @@
-"""benchmarks/overhead.py alone (``python -m benchmarks.overhead``): paired repeats of rotation vs
+"""performance/overhead.py alone (``python -m performance.overhead``): paired repeats of rotation vs
 supervised steps, reported as per-repeat ratios. Structure only; the timings are noise at this size."""
 import json
 
-from benchmarks.overhead import main
+from performance.overhead import main
 
 
 def test_overhead_reports_per_repeat_ratios(tmp_path):

@@ -1,7 +1,7 @@
-"""The per-repeat ratio statistics of benchmarks/paired.py (pure functions: fast, exact)."""
+"""The per-repeat ratio statistics of performance/paired.py (pure functions: fast, exact)."""
 import pytest
 
-from benchmarks import paired
+from performance import paired
 
 
 def test_median_ci_uses_binomial_order_statistics():

@@ -21,13 +21,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
-from ..models.backbone_io import (FORMAT, BackboneCheckpointError, check_backbone_state, export_backbone, misfit_hint,
-                                  read_backbone_file)
-from ..models.converters.layouts import LAYOUTS, misfits
-from ..models.converters.torchvision_video_resnet import MODELS as TORCHVISION_TWINS
-from ..models.converters.torchvision_video_resnet import twin_differences
-from ..utils.checkpoint import file_sha256, load_state_dict_file, save_checkpoint_file
-from ..utils.shipped_files import shipped_path
+from mmrot3d.models.backbone_io import (FORMAT, BackboneCheckpointError, check_backbone_state, export_backbone,
+                                        misfit_hint, read_backbone_file)
+from mmrot3d.models.converters.layouts import LAYOUTS, misfits
+from mmrot3d.models.converters.torchvision_video_resnet import MODELS as TORCHVISION_TWINS
+from mmrot3d.models.converters.torchvision_video_resnet import twin_differences
+from mmrot3d.utils.checkpoint import file_sha256, load_state_dict_file, save_checkpoint_file
+from mmrot3d.utils.shipped_files import shipped_path
 from .datasets import LabelledSet
 
 SCRATCH = 'scratch'

@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Benchmark pretrained backbones on UCF101 / HMDB51 (or the synthetic presets): fine-tune every backbone on
 every split and seed with the fine-tuning config's own recipe, test with its protocol (10 clips per video),
 judge the frozen features (retrieval R@1/5/10/20/50, linear probe), and write results.json, results.md (the
@@ -20,25 +19,15 @@ Run the same command again after an interruption: finished runs are skipped, an 
 resumes from its last checkpoint.
 """
 import argparse
-import os
 import sys
-import warnings
 from pathlib import Path
 
-# This process only starts jobs and leaves CUDA alone: torch's own switch makes every CUDA check in it (ours,
-# MMEngine's, mmcv's in the imports below) ask NVML instead. Jobs get the variable as it was
-# (mmrot3d.utils.devices.child_environment).
-os.environ.setdefault('MMROT3D_JOBS_NVML_CHECK', os.environ.get('PYTORCH_NVML_BASED_CUDA_CHECK', ''))
-os.environ['PYTORCH_NVML_BASED_CUDA_CHECK'] = '1'
-# MMEngine imports the deprecated pkg_resources; the warning would repeat for every config the checks read.
-warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
-
-import mmrot3d  # noqa: E402,F401  (fixes the pinned stack, registers our components)
-from mmrot3d.benchmark.backbones import parse_pairs  # noqa: E402
-from mmrot3d.benchmark.data_check import SKIP_BAD_LIMIT  # noqa: E402
-from mmrot3d.benchmark.run import REAL, SYNTHETIC_PRESETS, Options, run  # noqa: E402
-from mmrot3d.benchmark.scheduler import JobFailed  # noqa: E402
-from mmrot3d.models import BackboneCheckpointError  # noqa: E402
+import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
+from mmrot3d.models import BackboneCheckpointError
+from .backbones import parse_pairs
+from .data_check import SKIP_BAD_LIMIT
+from .run import REAL, SYNTHETIC_PRESETS, Options, run
+from .scheduler import JobFailed
 
 
 def parser() -> argparse.ArgumentParser:
@@ -180,7 +169,3 @@ def main(argv=None):
         return run(to_options(args))
     except (ValueError, FileNotFoundError, BackboneCheckpointError, JobFailed) as err:
         sys.exit(f'error: {err}')
-
-
-if __name__ == '__main__':
-    main()

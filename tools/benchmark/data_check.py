@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from ..datasets.checks import (CheckCache, bad_entry_line, missing_videos_hint, progress_printer, sampled_window,
-                               scan_entries)
-from ..datasets.video_list import read_video_list, write_lines
-from ..utils.cores import available_cores
+from mmrot3d.datasets.checks import (CheckCache, bad_entry_line, missing_videos_hint, progress_printer, sampled_window,
+                                     scan_entries)
+from mmrot3d.datasets.video_list import read_video_list, write_lines
+from mmrot3d.utils.cores import available_cores
 from .datasets import LabelledSet
 from .plan import merged_config
 

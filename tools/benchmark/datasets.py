@@ -1,7 +1,6 @@
 """Where a benchmark's data lies: the labelled sets (UCF101, HMDB51, the synthetic UCF-style set) with
 their three official splits and fine-tuning configs, and the synthetic pretraining set."""
 import contextlib
-import importlib.util
 import io
 import subprocess
 import sys
@@ -9,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from ..datasets.video_list import read_video_list
-from ..utils.shipped_files import shipped_path
+from mmrot3d.datasets.video_list import read_video_list
+from mmrot3d.utils.shipped_files import shipped_path
 
-BENCHMARK_CONFIG = 'configs/rotnet3d/benchmarks/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+FINETUNE_CONFIG = 'configs/rotnet3d/finetune/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
 # The backbones UCF101 and HMDB51 fine-tune (a config per split each): ours (the paper's R3D-18) first, then
 # torchvision's video ResNets, the architectures of most published video-SSL checkpoints.
 ARCHITECTURES = ('r3d18', 'r3d18-torchvision', 'mc3-18-torchvision', 'r2plus1d18-torchvision')
@@ -95,13 +94,13 @@ class LabelledSet:
 
 def ucf101(root: str = 'data/ucf101') -> LabelledSet:
     root = Path(root).resolve()
-    return LabelledSet('ucf101', 'UCF101', root, root / 'UCF-101', 101, BENCHMARK_CONFIG,
+    return LabelledSet('ucf101', 'UCF101', root, root / 'UCF-101', 101, FINETUNE_CONFIG,
                        'tools/data/ucf101/build_file_list.py')
 
 
 def hmdb51(root: str = 'data/hmdb51') -> LabelledSet:
     root = Path(root).resolve()
-    return LabelledSet('hmdb51', 'HMDB51', root, root / 'videos', 51, BENCHMARK_CONFIG,
+    return LabelledSet('hmdb51', 'HMDB51', root, root / 'videos', 51, FINETUNE_CONFIG,
                        'tools/data/hmdb51/build_file_list.py')
 
 
@@ -129,13 +128,14 @@ def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
         actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
 
 
-def _run_list_tool(tool: str, root: Path) -> None:
-    """``python TOOL --root ROOT`` (an official-layout list builder), in this process: it only reads and writes text."""
-    spec = importlib.util.spec_from_file_location(f'mmrot3d_{Path(tool).parent.name}_lists', shipped_path(tool))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _write_lists(kin: Path, ucf: Path) -> None:
+    """The lists ``tools/data/{kinetics400,ucf101}/build_file_list.py --root`` write from the generator's official
+    layouts (their summary lines left out of the benchmark's output)."""
+    from tools.data.preparation import (build_kinetics400_lists, build_ucf101_lists, write_kinetics400_lists,
+                                        write_split_lists)
     with contextlib.redirect_stdout(io.StringIO()):
-        module.main(['--root', str(root)])
+        write_kinetics400_lists(kin, *build_kinetics400_lists(kin / 'train.csv', kin / 'validate.csv', kin / 'videos'))
+        write_split_lists('ucf101', *build_ucf101_lists(ucf / 'ucfTrainTestlist'), ucf / 'UCF-101', ucf)
 
 
 def _controls_complete(root: Path, val_list: Path) -> bool:
@@ -153,9 +153,9 @@ def prepare_synthetic(data_root: str = 'data/synthetic',
                       workers: Optional[int] = None,
                       actor_free: bool = True) -> Dict:
     """Generate the synthetic set if missing (same parameters: reused) with its actor-free controls, and
-    build the lists with the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py``
+    build the lists as the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py`` do
     (all skipped when everything is there)."""
-    from ..datasets.synthetic.generator import Params, is_complete
+    from tools.data.synthetic.generator import Params, is_complete
     params = Params(
         seed=seed,
         pretrain_clips=pretrain_clips,
@@ -181,6 +181,5 @@ def prepare_synthetic(data_root: str = 'data/synthetic',
     # The generator in its own process: its worker pool must not be forked from a process holding torch
     # thread pools (that can deadlock).
     subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)], check=True)
-    _run_list_tool('tools/data/kinetics400/build_file_list.py', kin)
-    _run_list_tool('tools/data/ucf101/build_file_list.py', ucf)
+    _write_lists(kin, ucf)
     return dict(root=str(root), generated=generated, params=dict(params.__dict__))

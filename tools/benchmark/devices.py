@@ -5,13 +5,25 @@ it forks cannot use it, and it would hold GPU state it never needs. torch answer
 ``torch.cuda.is_available()`` through NVML when ``PYTORCH_NVML_BASED_CUDA_CHECK=1`` (torch's own switch,
 documented as never poisoning forks), and ``torch.cuda.device_count()`` does so whenever CUDA is not
 initialised; where NVML is missing torch falls back to the CUDA runtime. ``tools/benchmark.py`` sets
-the switch before its imports and keeps the value it found in ``MMROT3D_JOBS_NVML_CHECK`` for the jobs.
+the switch before its imports (:func:`check_gpus_through_nvml`) and keeps the value it found in
+``MMROT3D_JOBS_NVML_CHECK`` for the jobs.
 """
 import os
+import warnings
 from typing import Dict, List, Optional
 
 NVML_CHECK = 'PYTORCH_NVML_BASED_CUDA_CHECK'
 JOBS_NVML_CHECK = 'MMROT3D_JOBS_NVML_CHECK'
+
+
+def check_gpus_through_nvml() -> None:
+    """Make every CUDA check of this process (ours, MMEngine's and mmcv's at their import) ask NVML: call it
+    before importing torch in a process that only starts jobs. Jobs get the variable as it was
+    (:func:`child_environment`)."""
+    os.environ.setdefault(JOBS_NVML_CHECK, os.environ.get(NVML_CHECK, ''))
+    os.environ[NVML_CHECK] = '1'
+    # MMEngine imports the deprecated pkg_resources; the warning would repeat for every config the checks read.
+    warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
 
 
 def child_environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:

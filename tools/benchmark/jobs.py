@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
-from ..utils.atomic_io import write_text_atomic
+from mmrot3d.utils.atomic_io import write_text_atomic
 
 RESULT = 'result.json'
 Results = Dict[str, Dict]

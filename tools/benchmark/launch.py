@@ -2,7 +2,7 @@
 the benchmark, and its CPU seconds are recorded.
 
 A job is a plain process, started (fork + exec) by the benchmark, which never initialises CUDA
-(``mmrot3d.utils.devices``): every job begins with a fresh interpreter, as when a user types its
+(``tools.benchmark.devices``): every job begins with a fresh interpreter, as when a user types its
 command. When the benchmark ends, so do its jobs: the kernel sends a job's process a signal when its
 parent dies (``PR_SET_PDEATHSIG``): SIGKILL to a local job (its outputs are written atomically),
 SIGTERM to torchrun or srun, which stop their workers or job step. The CPU seconds of a finished job
@@ -18,8 +18,8 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence
 
-from ..utils.devices import child_environment
-from ..utils.shipped_files import shipped_path
+from mmrot3d.utils.shipped_files import shipped_path
+from .devices import child_environment
 
 _PR_SET_PDEATHSIG = 1
 try:  # loaded here: a child between fork and exec only calls it

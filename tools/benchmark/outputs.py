@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from ..models.backbone_io import resolve_checkpoint
+from mmrot3d.models.backbone_io import resolve_checkpoint
 
 
 def _launch_dirs(work_dir: Path) -> List[Path]:

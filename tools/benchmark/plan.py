@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 
-from ..datasets.video_list import read_video_list
+from mmrot3d.datasets.video_list import read_video_list
 from .backbones import Backbone, export_pretrained
 from .datasets import LabelledSet
 from .jobs import Deferred, Job

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from ..utils.cores import available_cores
-from ..utils.devices import visible_gpus
+from mmrot3d.utils.cores import available_cores
 from . import datasets, synthetic
 from .backbones import SCRATCH, Architectures, Backbone, preflight, resolve_config, scratch_baselines
 from .data_check import check_sets, pretraining_uses
+from .devices import visible_gpus
 from .jobs import Job
 from .launch import Launcher
 from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..datasets.video_list import Entry, read_video_list, write_video_list
+from mmrot3d.datasets.video_list import Entry, read_video_list, write_video_list
 
 
 def _check(entries: List[Entry], path: str) -> List[Entry]:

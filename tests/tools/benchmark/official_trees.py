@@ -124,7 +124,7 @@ def damaged_tree(name: str, dest: Path, damaged: dict) -> Path:
 
 
 def tiny_options(epochs: int = 1) -> list:
-    """``--cfg-options`` that shrink configs/rotnet3d/benchmarks/*: an R3D-18 with 8 base channels, 4-frame
+    """``--cfg-options`` that shrink configs/rotnet3d/finetune/*: an R3D-18 with 8 base channels, 4-frame
     clips of 28x28, batch 4, ``epochs`` epochs. Schedule shape, optimizer and the 10-clip test stay."""
     words = [
         'model.backbone.base_channels=8', 'model.cls_head.in_channels=64', f'train_cfg.max_epochs={epochs}',
@@ -140,4 +140,5 @@ def tiny_options(epochs: int = 1) -> list:
 
 def benchmark(argv):
     """``python tools/benchmark.py ARGV`` in this process (the script only calls this)."""
-    return load_tool('tools/benchmark.py').main([str(a) for a in argv])
+    from tools.benchmark.cli import main
+    return main([str(a) for a in argv])

@@ -3,8 +3,8 @@ the arms swapped, one check failing at a time. The tables are built by the same 
 runs on its jobs' results, so they have ``results.json``'s shape."""
 import pytest
 
-from mmrot3d.benchmark.aggregate import finetune_table, frozen_table, pretraining_table
-from mmrot3d.benchmark.synthetic import check_bar
+from tools.benchmark.aggregate import finetune_table, frozen_table, pretraining_table
+from tools.benchmark.synthetic import check_bar
 
 # The bar's numbers, written out rather than imported: a changed threshold must fail here.
 SCRATCH_TRAINED = 0.35  # fine-tuned top-1 of the scratch arm

@@ -9,8 +9,8 @@ import pytest
 from mmengine.config import Config
 from official_trees import benchmark, load_tool
 
-from mmrot3d.benchmark.synthetic import PAPER_VARIANTS
 from mmrot3d.utils.shipped_files import shipped_path
+from tools.benchmark.synthetic import PAPER_VARIANTS
 
 VARIANTS = ('supervised', )
 BACKBONES = ['scratch', 'rotnet3d', *VARIANTS]

@@ -1,11 +1,11 @@
-"""tools/benchmark.py on a GPU machine, as a user runs it (benchmarks/gpu_acceptance.py's
+"""tools/benchmark.py on a GPU machine, as a user runs it (performance/gpu_acceptance.py's
 ``benchmark_end_to_end``, also the GPU acceptance run's benchmark step): an official-layout HMDB51 tree, a
 backbone saved by another codebase (a DDP-style state dict: --prefix theirs=module.backbone.), the real
 fine-tuning configs made tiny by --cfg-options; with --launcher none (every job a ``python TOOL`` process on
 a GPU of its own) and with --launcher pytorch --gpus 1 (every job under torchrun: NCCL, the model in DDP)."""
 import pytest
 
-from benchmarks.gpu_acceptance import benchmark_end_to_end
+from performance.gpu_acceptance import benchmark_end_to_end
 
 pytestmark = pytest.mark.gpu
 

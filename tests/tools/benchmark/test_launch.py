@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from official_trees import official_tree
 
-from mmrot3d.benchmark.jobs import Job
-from mmrot3d.benchmark.launch import JobProcess, Launcher
-from mmrot3d.benchmark.progress import Progress
-from mmrot3d.benchmark.resources import plan_gpu_resources
-from mmrot3d.benchmark.scheduler import Scheduler
-from mmrot3d.utils.devices import child_environment, visible_gpus
 from mmrot3d.utils.shipped_files import shipped_path
+from tools.benchmark.devices import child_environment, visible_gpus
+from tools.benchmark.jobs import Job
+from tools.benchmark.launch import JobProcess, Launcher
+from tools.benchmark.progress import Progress
+from tools.benchmark.resources import plan_gpu_resources
+from tools.benchmark.scheduler import Scheduler
 
+CHECKOUT = Path(__file__).resolve().parents[3]  # the folder holding tools/
 BURN_IN_A_CHILD = '''
 import multiprocessing, time
 def burn():
@@ -51,7 +52,8 @@ def test_a_job_dies_with_the_benchmark_that_started_it(tmp_path):
     # a stand-in benchmark: starts a long job, reports its pid, is killed with SIGKILL
     parent = subprocess.Popen([
         sys.executable, '-c', 'import signal, sys, time\n'
-        'from mmrot3d.benchmark.launch import JobProcess\n'
+        f'sys.path.insert(0, {str(CHECKOUT)!r})\n'
+        'from tools.benchmark.launch import JobProcess\n'
         f'job = JobProcess([sys.executable, "-c", "import time; time.sleep(60)"], {str(tmp_path / "j.log")!r}, {{}}, '
         'signal.SIGKILL)\n'
         'print(job.pid, flush=True)\n'
@@ -149,7 +151,7 @@ def test_the_benchmark_process_never_initialises_cuda(tmp_path):
     from mmaction.registry import MODELS
     from mmengine.config import Config
     cfg = Config.fromfile(
-        shipped_path('configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'))
+        shipped_path('configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'))
     backbone = tmp_path / 'theirs.pth'  # a DDP-style state dict of an external codebase
     state = MODELS.build(cfg.model.backbone).state_dict()
     torch.save({f'module.backbone.{k}': v for k, v in state.items()}, backbone)

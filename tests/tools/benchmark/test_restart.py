@@ -70,7 +70,7 @@ def tables(work: Path) -> str:
 
 def test_sigkill_then_restart_equals_an_uninterrupted_run(tmp_path, monkeypatch):
     # Jobs on the CPU, also where there is a GPU: equal tables need bit-identical training, a CPU property
-    # (cuDNN's backward passes are not deterministic). tests/benchmark/test_gpu_benchmark.py runs it on GPUs.
+    # (cuDNN's backward passes are not deterministic). tests/tools/benchmark/test_gpu_benchmark.py runs it on GPUs.
     monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
     reference = benchmark(argv(tmp_path / 'uninterrupted'))
 

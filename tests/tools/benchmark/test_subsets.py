@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from mmrot3d.benchmark.subsets import carve_validation, label_subset, per_class_counts, subset_name
+from tools.benchmark.subsets import carve_validation, label_subset, per_class_counts, subset_name
 
 
 def write_list(path, lines):

@@ -13,7 +13,7 @@ from torchvision_video import video_resnet
 from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 
-FINETUNE = 'configs/rotnet3d/benchmarks/{}_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
+FINETUNE = 'configs/rotnet3d/finetune/{}_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
 
 
 def narrow_torchvision_file(path, base_channels=8, wrap=lambda state: state):

@@ -12,7 +12,7 @@ from official_trees import benchmark, official_tree, tiny_options
 
 from mmrot3d.utils.shipped_files import shipped_path
 
-CONFIG = shipped_path('configs/rotnet3d/benchmarks/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
+CONFIG = shipped_path('configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
 
 
 def backbone_file(path, base_channels=8, prefix='module.backbone.'):

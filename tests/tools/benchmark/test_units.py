@@ -3,12 +3,12 @@ import io
 
 import pytest
 
-from mmrot3d.benchmark.aggregate import finetune_table, mean_std
-from mmrot3d.benchmark.backbones import parse_pairs
-from mmrot3d.benchmark.jobs import Deferred, Job, read_result
-from mmrot3d.benchmark.progress import Progress, log_progress
-from mmrot3d.benchmark.resources import plan_resources
-from mmrot3d.benchmark.synthetic import DEMO, TINY, finetune_options, iteration_options
+from tools.benchmark.aggregate import finetune_table, mean_std
+from tools.benchmark.backbones import parse_pairs
+from tools.benchmark.jobs import Deferred, Job, read_result
+from tools.benchmark.progress import Progress, log_progress
+from tools.benchmark.resources import plan_resources
+from tools.benchmark.synthetic import DEMO, TINY, finetune_options, iteration_options
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_budget_options():
 
 
 def test_where_a_run_stopped_and_why():
-    from mmrot3d.benchmark.aggregate import stopping
+    from tools.benchmark.aggregate import stopping
     curve = [[100, 0.2], [200, 0.5], [300, 0.5], [400, 0.4], [500, 0.45]]
     assert stopping(dict(val_curve=curve, last_step=500, job=dict(units=3000))) == dict(
         val_curve=curve, best_step=200, best_val_top1=0.5, stopped_at=500, stop_reason='plateau')
@@ -100,8 +100,8 @@ def test_name_value_pairs():
 
 
 def test_results_md_is_laid_out_like_the_papers_table():
-    from mmrot3d.benchmark.aggregate import frozen_table
-    from mmrot3d.benchmark.report import markdown
+    from tools.benchmark.aggregate import frozen_table
+    from tools.benchmark.report import markdown
     results = {}
     for d in ('ucf101', 'hmdb51'):
         for b, base in (('scratch', 0.4), ('rotnet3d', 0.6)):
@@ -140,7 +140,7 @@ def test_results_md_is_laid_out_like_the_papers_table():
 
 
 def test_extra_evaluations_get_a_table():
-    from mmrot3d.benchmark.report import evaluation_lines
+    from tools.benchmark.report import evaluation_lines
     res = dict(
         evaluations={
             'actor_share': {
@@ -160,9 +160,9 @@ def test_extra_evaluations_get_a_table():
 
 
 def test_critical_path_goes_first(tmp_path):
-    from mmrot3d.benchmark.launch import Launcher
-    from mmrot3d.benchmark.resources import plan_resources
-    from mmrot3d.benchmark.scheduler import Scheduler
+    from tools.benchmark.launch import Launcher
+    from tools.benchmark.resources import plan_resources
+    from tools.benchmark.scheduler import Scheduler
     jobs = [
         Job('finetune/scratch', 'finetune', tmp_path / 'a', 'tools/train.py', units=300),
         Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'b', 'tools/train.py', units=800),
@@ -178,10 +178,10 @@ def test_critical_path_goes_first(tmp_path):
 
 
 def test_a_finished_job_with_other_arguments_is_refused_not_reused(tmp_path):
-    from mmrot3d.benchmark.jobs import write_json_atomic
-    from mmrot3d.benchmark.launch import Launcher
-    from mmrot3d.benchmark.resources import plan_resources
-    from mmrot3d.benchmark.scheduler import JobFailed, Scheduler
+    from tools.benchmark.jobs import write_json_atomic
+    from tools.benchmark.launch import Launcher
+    from tools.benchmark.resources import plan_resources
+    from tools.benchmark.scheduler import JobFailed, Scheduler
     done = Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'p', 'tools/train.py', ['a.py', '--cfg-options', 'x=1'])
     write_json_atomic(done.result_path, dict(val={}, job=dict(kind='pretrain', signature=done.signature(), seconds=1)))
     progress = Progress('t', priors={}, stream=io.StringIO())

@@ -4,8 +4,8 @@ import decord
 import numpy as np
 import pytest
 
-from mmrot3d.datasets.synthetic import ActorMasks, Params, make_jobs, render_clip, render_job, render_job_masks
-from mmrot3d.datasets.synthetic.generator import style_for
+from tools.data.synthetic import ActorMasks, Params, make_jobs, render_clip, render_job, render_job_masks
+from tools.data.synthetic.generator import style_for
 
 
 def test_masks_are_the_pixels_the_actor_changes():

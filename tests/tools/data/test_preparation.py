@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 from conftest import run_tool
 
-from mmrot3d.datasets.preparation import (AnnotationError, build_hmdb51_lists, build_kinetics400_lists,
-                                          build_ucf101_lists)
-from mmrot3d.datasets.preparation.common import find_missing
+from tools.data.preparation import (AnnotationError, build_hmdb51_lists, build_kinetics400_lists, build_ucf101_lists)
+from tools.data.preparation.common import find_missing
 from mmrot3d.utils.video_io import write_video
 
 UCF_CLI = 'tools/data/ucf101/build_file_list.py'

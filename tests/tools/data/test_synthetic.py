@@ -9,11 +9,11 @@ import decord
 import numpy as np
 import pytest
 
-from mmrot3d.datasets.synthetic import (CLASSES, Params, camel_case, generate, make_jobs, render_clip, render_job,
-                                        render_job_masks)
-from mmrot3d.datasets.synthetic.figure import J
-from mmrot3d.datasets.synthetic.generator import held_out_groups
-from mmrot3d.datasets.synthetic.render import sample_style
+from tools.data.synthetic import (CLASSES, Params, camel_case, generate, make_jobs, render_clip, render_job,
+                                  render_job_masks)
+from tools.data.synthetic.figure import J
+from tools.data.synthetic.generator import held_out_groups
+from tools.data.synthetic.render import sample_style
 
 SMALL = Params(seed=3, pretrain_clips=24, pretrain_val_clips=12, clips_per_class=6, groups=3, frames=8, size=32)
 UCF_NAME = re.compile(r'^([A-Za-z]+)/v_\1_g(\d{2})_c(\d{2})\.avi$')
@@ -182,7 +182,7 @@ def test_actor_free_controls_twin_the_val_clips(dataset):
     """Each control is its validation clip without the actor: on the actor's pixels (its mask, replayed from
     the clip's seeds) the two videos differ by far more than codec noise; away from the actor they are the
     same scene, frame by frame, up to codec noise."""
-    from mmrot3d.datasets.synthetic import generate_actor_free
+    from tools.data.synthetic import generate_actor_free
     root = generate_actor_free(dataset, SMALL, workers=1)
     videos = dataset / 'kinetics_style' / 'videos'
     val = sorted((videos / 'val').rglob('*.mp4'))

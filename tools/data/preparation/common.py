@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ..video_list import Entry, PathLike, write_lines, write_video_list
+from mmrot3d.datasets.video_list import Entry, PathLike, write_lines, write_video_list
 
 
 class AnnotationError(ValueError):

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from ..video_list import Entry, PathLike
+from mmrot3d.datasets.video_list import Entry, PathLike
 from .common import AnnotationError, read_text_lines, require_dir
 
 SPLITS = (1, 2, 3)

@@ -19,8 +19,8 @@ import math
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
-from ..video_list import Entry, PathLike
-from .common import AnnotationError, require_dir
+from mmrot3d.datasets.video_list import Entry, PathLike, write_lines
+from .common import AnnotationError, require_dir, write_outputs
 
 REQUIRED_COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end')
 EXPECTED_HEADER = 'label,youtube_id,time_start,time_end,split'
@@ -152,3 +152,17 @@ def build_kinetics400_lists(train_csv: PathLike,
         'train': resolve_clips(train_rows, class_names, video_dir, train_subdir),
         'val': resolve_clips(val_rows, class_names, video_dir, val_subdir),
     }
+
+
+def write_kinetics400_lists(out: PathLike, class_names: Sequence[str], lists: Dict[str, Tuple[List[Entry],
+                                                                                              List[Entry]]]) -> None:
+    """Write ``kinetics400_classes.txt`` and ``kinetics400_{train,val}_list_videos.txt`` (the missing clips, if
+    any, to ``kinetics400_{train,val}_missing.txt``) to ``out``, as :func:`build_kinetics400_lists` returns them."""
+    out = Path(out)
+    write_lines(out / 'kinetics400_classes.txt', class_names)
+    print(f'wrote {out / "kinetics400_classes.txt"}: {len(class_names)} classes')
+    for subset, (present, missing) in lists.items():
+        write_outputs(out / f'kinetics400_{subset}_list_videos.txt', present, missing,
+                      out / f'kinetics400_{subset}_missing.txt')
+        if not missing:
+            print(f'  all {len(present)} {subset} clips of the CSV found on disk')

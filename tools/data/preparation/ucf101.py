@@ -14,7 +14,7 @@ the folder is checked against ``classInd.txt``.
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from ..video_list import Entry, PathLike
+from mmrot3d.datasets.video_list import Entry, PathLike
 from .common import AnnotationError, read_text_lines
 
 CLASS_IND = 'classInd.txt'
