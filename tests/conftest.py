@@ -203,8 +203,8 @@ def quiet_default_logger():
 @pytest.fixture(scope='session')
 def synthetic_dataset(tmp_path_factory) -> Path:
     """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style) with the
-    MMAction2 lists its official-layout tools build, as ``mmrot3d.benchmark.datasets.prepare_synthetic`` leaves it."""
-    from mmrot3d.datasets.synthetic import Params, generate
+    MMAction2 lists its official-layout tools build, as ``tools.benchmark.datasets.prepare_synthetic`` leaves it."""
+    from tools.data.synthetic import Params, generate
     root = tmp_path_factory.mktemp('synthetic')
     generate(
         root,

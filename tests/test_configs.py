@@ -11,8 +11,8 @@ from mmrot3d.utils.shipped_files import shipped_path
 
 CONFIGS = shipped_path('configs')
 ALL = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
-FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('r3d18_*.py'))
-TORCHVISION_FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'benchmarks').glob('*-torchvision_*.py'))
+FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'finetune').glob('r3d18_*.py'))
+TORCHVISION_FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'finetune').glob('*-torchvision_*.py'))
 # MMAction2's convention:
 # [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
 NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-rgb$')
@@ -96,7 +96,7 @@ def test_finetune_backbone_is_the_pretraining_backbone():
     assert pretrain.to_dict() == finetune.to_dict()
     torchvision = Config.fromfile(CONFIGS / 'rotnet3d' /
                                   'rotnet3d_r3d18-torchvision_1xb32-16x2x1-50e_kinetics400-rgb.py')
-    finetune = Config.fromfile(CONFIGS / 'rotnet3d' / 'benchmarks' /
+    finetune = Config.fromfile(CONFIGS / 'rotnet3d' / 'finetune' /
                                'r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
     assert torchvision.model.backbone.to_dict() == finetune.model.backbone.to_dict()
     assert torchvision.model.data_preprocessor.to_dict() == finetune.model.data_preprocessor.to_dict()
@@ -106,7 +106,7 @@ def test_finetune_backbone_is_the_pretraining_backbone():
 def test_torchvision_architectures_finetune_with_the_same_protocol(path):
     arch, dataset, split = re.match(r'([\w-]+)-torchvision_scratch_1xb32-16x2x1-150e_(\w+)-split(\d)-rgb',
                                     path.stem).groups()
-    ours = Config.fromfile(CONFIGS / 'rotnet3d' / 'benchmarks' / path.name.replace(f'{arch}-torchvision_', 'r3d18_'))
+    ours = Config.fromfile(CONFIGS / 'rotnet3d' / 'finetune' / path.name.replace(f'{arch}-torchvision_', 'r3d18_'))
     cfg = Config.fromfile(path)
     assert len(statements(path)) <= 2
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader', 'optim_wrapper', 'param_scheduler',

@@ -92,7 +92,7 @@ def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
         check=True,
         capture_output=True)
     # The dependencies: this environment's packages, visible after the venv's own (its mmrot3d comes first),
-    # also those on PYTHONPATH (a bare GPU machine's wheels: benchmarks/gpu_device.sh), the checkout left out.
+    # also those on PYTHONPATH (a bare GPU machine's wheels: performance/gpu_device.sh), the checkout left out.
     site = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
                           check=True,
                           capture_output=True,

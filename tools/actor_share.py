@@ -25,6 +25,8 @@ import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the folder holding tools/ (checkout or install)
+
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -90,9 +92,9 @@ def main(argv=None) -> dict:
     videos = [os.path.join(a.data_root, e.path) for e in sample]
     import torch
 
-    from mmrot3d.datasets.synthetic import ActorMasks
     from mmrot3d.utils.distributed import gather_in_order, my_share, start_ranks
     from mmrot3d.visualization import compare_backbones, format_table
+    from tools.data.synthetic import ActorMasks  # the generator renders them again from the clips' seeds
     if a.threads:
         torch.set_num_threads(a.threads)
     rank, world = start_ranks(a.launcher)

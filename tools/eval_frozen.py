@@ -23,9 +23,9 @@ from mmengine.config import Config, DictAction
 from mmengine.dist import get_rank
 
 import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
-from mmrot3d.benchmark.frozen import evaluate_splits, extract_features, feature_config, union_list
 from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
+from mmrot3d.evaluation.frozen_protocol import evaluate_splits, extract_features, feature_config, union_list
 from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.atomic_io import write_text_atomic
 

@@ -15,7 +15,7 @@ import torch
 from PIL import Image
 
 from mmrot3d.apis import init_model
-from mmrot3d.benchmark.datasets import synthetic
+from tools.benchmark.datasets import synthetic
 
 TESTS = Path(__file__).resolve().parents[1]
 FINETUNE = str(TESTS / 'data/configs/r3d18_finetune_tiny.py')  # narrow R3D, 8-frame 32x32 test clips

@@ -9,9 +9,9 @@ from conftest import tiny_r3d
 from mmaction.registry import MODELS
 
 from mmrot3d.apis import init_model, load_config
-from mmrot3d.datasets.synthetic import ActorMasks
 from mmrot3d.visualization import compare_backbones, load_clip, load_clips_with_masks, measure_actor_share
 from mmrot3d.visualization.clips import single_clip_pipeline
+from tools.data.synthetic import ActorMasks
 
 REPO = Path(__file__).resolve().parents[2]
 # val_pipeline: 8 frames at stride 2, resized to 40, centre crop 32

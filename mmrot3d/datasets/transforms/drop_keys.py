@@ -11,7 +11,7 @@ class DropKeys(BaseTransform):
     Rotation pretraining never reads a video's class label, but ``PackActionInputs`` packs it as a
     one-element tensor, and a DataLoader worker hands every tensor to the training process in a
     shared-memory block of its own, with a file-descriptor round trip: for the one-element label that
-    costs about half of what handing over the 0.6 MB clip does (``benchmarks/decode_reuse.py``).
+    costs about half of what handing over the 0.6 MB clip does (``performance/decode_reuse.py``).
     Place it before ``PackActionInputs``.
 
     Args:

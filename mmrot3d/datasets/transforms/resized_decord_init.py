@@ -20,7 +20,7 @@ class ResizedDecordInit(DecordInit):
 
     FFmpeg then converts each decoded frame to RGB at the small size (swscale, bicubic) instead of
     converting it at full size and resizing it with OpenCV (bilinear) afterwards: the pipeline needs
-    no ``Resize`` step and decoding itself gets cheaper (``benchmarks/decode_reuse.py``). The size is
+    no ``Resize`` step and decoding itself gets cheaper (``performance/decode_reuse.py``). The size is
     ``Resize(scale, keep_ratio=True)``'s, computed from the file's first frame (decoded once at full size
     to learn it). Pixels differ from DecordInit + Resize by the interpolation (a few grey levels).
 

@@ -1,7 +1,7 @@
 # The UCF101 split-1 fine-tuning benchmark config (3DRotNet init), shrunk to run in seconds on CPU: the same
 # narrow R3D-18 as rotnet3d_tiny.py (so its exported backbone fits), 2 classes, 8-frame 32x32 clips.
 # The 10-clip test protocol is kept. Tests set the data paths and the backbone file.
-_base_ = ['../../../configs/rotnet3d/benchmarks/r3d18_rotnet3d-pretrained_1xb32-16x2x1-150e_ucf101-split1-rgb.py']
+_base_ = ['../../../configs/rotnet3d/finetune/r3d18_rotnet3d-pretrained_1xb32-16x2x1-150e_ucf101-split1-rgb.py']
 
 model = dict(backbone=dict(base_channels=8, conv1_kernel=(3, 7, 7)), cls_head=dict(num_classes=2, in_channels=64))
 

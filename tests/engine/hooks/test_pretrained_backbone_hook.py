@@ -13,7 +13,7 @@ from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 
-TORCHVISION_R3D = 'configs/rotnet3d/benchmarks/r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
+TORCHVISION_R3D = 'configs/rotnet3d/finetune/r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
 
 
 def runner(backbone_cfg: dict):

@@ -22,11 +22,12 @@ Clips listed in a CSV but missing on disk are left out, counted, and written to
 stderr, exit status 2.
 """
 import argparse
+import sys
 from pathlib import Path
 
-from mmrot3d.datasets.preparation.common import run_cli, write_outputs
-from mmrot3d.datasets.preparation.kinetics import build_kinetics400_lists
-from mmrot3d.datasets.video_list import write_lines
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
+from tools.data.preparation.common import run_cli  # noqa: E402
+from tools.data.preparation.kinetics import build_kinetics400_lists, write_kinetics400_lists  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -53,13 +54,7 @@ def main(argv=None):
     out = Path(args.out) if args.out else root
 
     class_names, lists = build_kinetics400_lists(train_csv, val_csv, video_dir, args.train_subdir, args.val_subdir)
-    write_lines(out / 'kinetics400_classes.txt', class_names)
-    print(f'wrote {out / "kinetics400_classes.txt"}: {len(class_names)} classes')
-    for subset, (present, missing) in lists.items():
-        write_outputs(out / f'kinetics400_{subset}_list_videos.txt', present, missing,
-                      out / f'kinetics400_{subset}_missing.txt')
-        if not missing:
-            print(f'  all {len(present)} {subset} clips of the CSV found on disk')
+    write_kinetics400_lists(out, class_names, lists)
 
 
 if __name__ == '__main__':

@@ -7,8 +7,11 @@ Example::
 Does nothing when ``--out`` already holds a complete dataset made with the same parameters.
 """
 import argparse
+import sys
+from pathlib import Path
 
-from mmrot3d.datasets.synthetic.generator import Params, generate, generate_actor_free
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
+from tools.data.synthetic.generator import Params, generate, generate_actor_free  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -1,1 +1,0 @@
-"""mmrot3d benchmark suite (issue 7): ``python -m benchmarks.run --help``."""
