@@ -66,7 +66,7 @@ def test_channels_last_hook_changes_the_layout_not_the_outputs():
         ref = reference.test_step(copy.deepcopy(data))
     assert seen == [True]
     for a, b in zip(out, ref):
-        torch.testing.assert_close(a.rotation_score, b.rotation_score, rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(a.pred_score, b.pred_score, rtol=1e-4, atol=1e-5)
 
 
 def test_channels_last_hook_for_gpus_leaves_a_cpu_model_alone():

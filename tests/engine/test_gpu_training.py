@@ -94,7 +94,7 @@ def test_channels_last_3d_on_the_gpu_same_values_and_an_amp_step(full_fp32):
     with torch.no_grad():
         out, ref = model.test_step(batch()), reference.test_step(batch())
     for a, b in zip(out, ref):
-        torch.testing.assert_close(a.rotation_score, b.rotation_score, rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(a.pred_score, b.pred_score, rtol=1e-4, atol=1e-5)
     model.train()
     wrapper = AmpOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.01), dtype='float16')
     losses = model.train_step(batch(), wrapper)

@@ -1,6 +1,7 @@
 import pytest
 import torch
 from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 
 import mmrot3d  # noqa: F401
 
@@ -37,13 +38,36 @@ def test_linear_and_paper_mlp_classifiers():
     assert [tuple(m.weight.shape) for m in mlp if isinstance(m, torch.nn.Linear)] == [(64, 512), (4, 64)]
 
 
+def samples(labels):
+    """One data sample per row of ``labels`` ``(N, R)``: ``R`` rotated copies of a clip."""
+    return [ActionDataSample().set_gt_label(row) for row in labels]
+
+
 def test_loss_and_accuracy():
     head = build_head(in_channels=8)
     feats, labels = torch.randn(12, 8, 1, 2, 2), torch.arange(4).repeat(3)
-    out = head.loss(feats, labels)
+    out = head.loss(feats, samples(labels.view(3, 4)))
     assert out['loss_rotation'].requires_grad and 0.0 <= out['rotation_acc'].item() <= 1.0
     logits = head(feats)
     assert out['rotation_acc'].item() == pytest.approx((logits.argmax(1) == labels).float().mean().item())
+
+
+def test_predict_scores_each_copy_with_its_views_averaged():
+    head = build_head(in_channels=8).eval()
+    feats = torch.randn(2 * 4 * 3, 8)  # 2 samples x 4 rotated copies x 3 views, copy-major
+    out = head.predict(feats, samples(torch.arange(4).repeat(2, 1)))
+    expected = head(feats).view(2, 4, 3, 4).softmax(dim=-1).mean(dim=2)
+    for sample, score in zip(out, expected):
+        torch.testing.assert_close(sample.pred_score, score)
+        assert sample.pred_label.tolist() == score.argmax(dim=-1).tolist() and sample.num_classes == 4
+    # one copy per sample: MMAction2's single-label shapes
+    (one, ) = head.predict(torch.randn(3, 8), samples(torch.tensor([[2]])))
+    assert one.pred_score.shape == (4, ) and one.pred_label.shape == (1, ) and one.gt_label.tolist() == [2]
+
+
+def test_labels_that_do_not_fit_the_scored_clips_are_rejected():
+    with pytest.raises(ValueError, match='5 scored clips cannot be split into 1 samples x 4 rotated copies'):
+        build_head(in_channels=8).loss(torch.randn(5, 8), samples(torch.tensor([[0, 1, 2, 3]])))
 
 
 def test_channel_mismatch_names_both_numbers():
@@ -57,7 +81,7 @@ def test_channel_mismatch_names_both_numbers():
 def test_label_beyond_num_classes_is_rejected():
     head = build_head(in_channels=8, num_classes=2)
     with pytest.raises(ValueError, match='num_classes=2.*rotation label 3'):
-        head.loss(torch.randn(4, 8), torch.tensor([0, 1, 2, 3]))
+        head.loss(torch.randn(4, 8), samples(torch.tensor([[0, 1, 2, 3]])))
 
 
 def test_unpoolable_output_is_rejected():

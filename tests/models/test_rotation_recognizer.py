@@ -93,9 +93,9 @@ def test_predict_scores_every_copy_and_keeps_labels(video_dir):
     with torch.no_grad():
         samples = model(data['inputs'], data['data_samples'], mode='predict')
     for sample in samples:
-        assert sample.rotation_score.shape == (4, 4)
-        torch.testing.assert_close(sample.rotation_score.sum(1), torch.ones(4))
-        assert sample.rotation_label.tolist() == [0, 1, 2, 3]
+        assert sample.pred_score.shape == (4, 4)
+        torch.testing.assert_close(sample.pred_score.sum(1), torch.ones(4))
+        assert sample.gt_label.tolist() == [0, 1, 2, 3] and sample.rotation_angles == (0, 90, 180, 270)
 
 
 def seeded_batch(video_dir, pipeline, indices):
@@ -209,4 +209,4 @@ def test_backbones_train_forward_and_backward(name, rotate_in_model):
     model.eval()
     with torch.no_grad():
         predicted = model(inputs, samples, mode='predict')
-    assert predicted[0].rotation_score.shape == (4, 4)
+    assert predicted[0].pred_score.shape == (4, 4)

@@ -2,7 +2,7 @@
 frames does a clip span? Used before step 1 (RobustVideoDataset, RotationConfigCheckHook)."""
 from typing import Callable, Optional, Sequence, Tuple
 
-from ..transforms.functional import angles_to_turns
+from ...structures.rotation import angles_to_turns
 
 
 class ConfigError(ValueError):

@@ -4,7 +4,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from .functional import DEFAULT_ANGLES, angles_to_turns, check_square, rot90_array, rot90_frames
+from ...structures.rotation import DEFAULT_ANGLES, angles_to_turns, check_square, rot90_array, rot90_frames
 
 
 @TRANSFORMS.register_module()

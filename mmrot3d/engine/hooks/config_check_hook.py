@@ -1,4 +1,4 @@
-"""Config inconsistencies that need the built model and the data pipeline together, before step 1."""
+"""Config inconsistencies that need the built model, the data pipelines and the metrics together, before step 1."""
 import logging
 from typing import Optional, Sequence, Tuple
 
@@ -8,10 +8,13 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 
+from mmaction.evaluation import AccMetric
+
 from ...datasets.checks import ConfigError, check_rotation_crop, frame_size_after
-from ...datasets.transforms.functional import DEFAULT_ANGLES
+from ...evaluation.metrics import RotationAccuracy
 from ...models.heads.rotation_head import global_pool
 from ...models.recognizers.rotation_recognizer import RotationRecognizer
+from ...structures.rotation import DEFAULT_ANGLES
 
 
 def find_pipeline(dataset_cfg, field: str) -> Tuple[Optional[Sequence], str]:
@@ -31,20 +34,30 @@ def _is_rotation(step) -> bool:
     return isinstance(step, dict) and step.get('type') in ('VideoRotation', 'mmaction.VideoRotation')
 
 
-def check_rotation_config(model: RotationRecognizer, pipeline: Sequence, field: str) -> Optional[str]:
-    """Rotation source, head classes and crop shape; raises ConfigError, returns a warning or None."""
+def pipeline_rotation(model: RotationRecognizer, pipeline: Sequence, field: str) -> Optional[dict]:
+    """The pipeline's VideoRotation config, checked against the model's rotation set; None if it has none."""
     rotation = next((step for step in pipeline if _is_rotation(step)), None)
     if model.rotate_in_model and rotation is not None:
         raise ConfigError(f'model.rotate_in_model=True and {field} has VideoRotation: every clip would be '
                           'rotated twice; remove one of them')
-    if not model.rotate_in_model and rotation is None:
-        raise ConfigError(f'model.rotate_in_model=False but {field} has no VideoRotation: nothing makes the '
-                          'rotation labels; add VideoRotation or set model.rotate_in_model=True')
     if rotation is not None:
         angles = tuple(rotation.get('angles', DEFAULT_ANGLES))
         if len(angles) != model.cls_head.num_classes:
             raise ConfigError(f'model.cls_head.num_classes={model.cls_head.num_classes} but {field} VideoRotation '
                               f'has {len(angles)} angles {angles}; they must be equal')
+        if angles != model.angles:
+            raise ConfigError(f'{field} VideoRotation(angles={angles}) but model.angles={model.angles}: label i '
+                              'must mean the same angle in both; give them the same angles')
+    return rotation
+
+
+def check_rotation_config(model: RotationRecognizer, pipeline: Sequence, field: str) -> Optional[str]:
+    """Rotation source, head classes, angle sets and crop shape; raises ConfigError, returns a warning or None."""
+    rotation = pipeline_rotation(model, pipeline, field)
+    if not model.rotate_in_model and rotation is None:
+        raise ConfigError(f'model.rotate_in_model=False but {field} has no VideoRotation: nothing makes the '
+                          'rotation labels; add VideoRotation or set model.rotate_in_model=True')
+    if rotation is not None:
         return check_rotation_crop(pipeline, field)  # (also checked by the dataset when it is built)
     if getattr(model.data_preprocessor, 'crop_size', None):  # CropFlipDataPreprocessor: square crops
         return None
@@ -94,6 +107,26 @@ def check_head_fits_backbone(model: RotationRecognizer, clip: torch.Tensor) -> N
                           f'channels; set model.cls_head.in_channels={pooled.shape[1]}')
 
 
+def check_evaluation(model: RotationRecognizer, evaluator, dataloader_cfg, split: str) -> None:
+    """The ``val``/``test`` pipeline's rotations and the metrics that score them agree with the model."""
+    pipeline, field = find_pipeline((dataloader_cfg or {}).get('dataset'), f'{split}_dataloader.dataset')
+    rotation = pipeline_rotation(model, pipeline, field) if pipeline else None
+    copies, made_by = 1, ''
+    if model.rotate_in_model:
+        copies, made_by = len(model.angles), 'model.rotate_in_model=True'
+    elif rotation is not None and rotation.get('mode', 'random') == 'all':
+        copies, made_by = len(model.angles), f"{field} VideoRotation(mode='all')"
+    metrics = list(getattr(evaluator, 'metrics', []))
+    for i, metric in enumerate(metrics):
+        where = f'{split}_evaluator' + (f'[{i}]' if len(metrics) > 1 else '')
+        if isinstance(metric, RotationAccuracy) and metric.angles not in (None, model.angles):
+            raise ConfigError(f'{where}.angles={metric.angles} but model.angles={model.angles}; remove '
+                              f"{where}.angles (the model's angles name the results)")
+        if isinstance(metric, AccMetric) and copies > 1:
+            raise ConfigError(f'{where} is AccMetric, which scores one label per sample, but {made_by} gives each '
+                              f'sample {copies} rotated copies; use RotationAccuracy, which scores every copy')
+
+
 @HOOKS.register_module()
 class RotationConfigCheckHook(Hook):
     """Fail in ``before_train`` -- after everything is built, before the first step -- with one line
@@ -103,6 +136,11 @@ class RotationConfigCheckHook(Hook):
     ``model.rotate_in_model``), ``model.cls_head.num_classes`` equals the number of angles, frames are
     square where 90/270-degree rotations happen, and the head can pool the backbone output with its
     ``in_channels`` (one forward pass of a single zero clip in eval mode, weights untouched).
+
+    ``model.angles`` is the one definition of the rotation set: a ``VideoRotation`` of the train, val or
+    test pipeline and a ``RotationAccuracy(angles=...)`` must list the same angles, and an ``AccMetric``
+    may only score samples that hold one rotated clip each. The val side is checked in ``before_train``,
+    the test side in ``before_test`` (``tools/test.py``).
     """
 
     priority = 'VERY_HIGH'
@@ -121,5 +159,14 @@ class RotationConfigCheckHook(Hook):
         warning = check_rotation_config(model, pipeline, field)
         if warning:
             print_log(warning, logger='current', level=logging.WARNING)
+        if runner.val_loop is not None:
+            check_evaluation(model, getattr(runner.val_loop, 'evaluator', None), runner.cfg.get('val_dataloader'),
+                             'val')
         if self.dry_run:
             check_head_fits_backbone(model, dummy_clip(model, pipeline))
+
+    def before_test(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        if isinstance(model, RotationRecognizer):
+            check_evaluation(model, getattr(runner.test_loop, 'evaluator', None), runner.cfg.get('test_dataloader'),
+                             'test')

@@ -3,9 +3,10 @@ from typing import Dict, Optional, Sequence, Tuple
 import torch
 from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmaction.utils import SampleList
 
-from ...datasets.transforms.functional import DEFAULT_ANGLES, all_rotations, angles_to_turns, check_square
+from ...structures.rotation import DEFAULT_ANGLES, all_rotations, angles_to_turns, check_square
 
 
 @MODELS.register_module()
@@ -24,12 +25,18 @@ class RotationRecognizer(BaseRecognizer):
       :meth:`loss`/:meth:`predict` build all of ``angles`` here with ``torch.rot90`` -- the same
       inputs and labels ``VideoRotation(mode='all')`` would give, at a quarter of the decoding.
 
+    Either way the head gets MMAction2 data samples whose ``gt_label`` holds the rotation labels, and
+    :meth:`predict` returns them with ``pred_score`` over the angles (see :class:`RotationHead`).
+
     Args:
         backbone: any MMAction2 (or mmpretrain/timm/torchvision) backbone config.
         cls_head: a :class:`RotationHead` config; its ``num_classes`` must equal ``len(angles)``.
         neck: optional neck config.
         rotate_in_model: build the rotations in the model instead of the pipeline.
-        angles: the rotation set for ``rotate_in_model`` (degrees; label ``i`` = ``angles[i]``).
+        angles: the rotation set (degrees; label ``i`` = ``angles[i]``): the one place it is defined.
+            The head's ``num_classes`` and a pipeline ``VideoRotation``'s ``angles`` must agree with it
+            (``RotationConfigCheckHook`` refuses a config where they do not, before step 1), and
+            ``RotationAccuracy`` names its per-angle results from it.
     """
 
     def __init__(self,
@@ -101,32 +108,33 @@ class RotationRecognizer(BaseRecognizer):
         inputs, labels = self.rotated_batch(inputs, data_samples)
         num_segs = self.num_segments(inputs, labels.shape[1])
         feats, _ = self.extract_feat(inputs, num_segs=num_segs)
-        return self.cls_head.loss(feats, self._per_view(labels, feats, num_segs), num_segs)
+        rotations = [ActionDataSample().set_gt_label(label) for label in labels]
+        return self.cls_head.loss(feats, rotations, num_segs=num_segs)
 
     def predict(self, inputs: torch.Tensor, data_samples: SampleList, **kwargs) -> SampleList:
-        """Sets ``rotation_score`` ``(R, num_classes)`` (softmax averaged over each copy's views)
-        and ``rotation_label`` ``(R,)`` on every data sample."""
-        has_labels = self.rotate_in_model or (data_samples and 'rotation_label' in data_samples[0])
-        if has_labels:
-            inputs, labels = self.rotated_batch(inputs, data_samples)
-        else:  # un-rotated clips: "which way is up?"
-            labels = torch.zeros(inputs.shape[0], 1, dtype=torch.long, device=inputs.device)
-        num_segs = self.num_segments(inputs, labels.shape[1])
-        logits, _ = self.extract_feat(inputs, stage='head', num_segs=num_segs)
-        num, copies = labels.shape
-        scores = logits.softmax(dim=1).view(num, copies, -1, logits.shape[1]).mean(dim=2)
-        for sample, score, label in zip(data_samples, scores, labels):
-            sample.rotation_score = score
-            if has_labels:
-                sample.rotation_label = label
-        return data_samples
+        """Scores the rotations of every clip, as MMAction2's recognizers score classes.
 
-    @staticmethod
-    def _per_view(labels: torch.Tensor, feats, num_segs: int) -> torch.Tensor:
-        """Expand labels ``(N, R)`` to one per clip the head scores (copies' views are contiguous)."""
-        rows = (feats[0] if isinstance(feats, (tuple, list)) else feats).shape[0] // num_segs
-        num, copies = labels.shape
-        if rows % (num * copies):
-            raise ValueError(f'RotationRecognizer: {rows} clips in the batch cannot be split into {num} samples '
-                             f'x {copies} rotated copies; check the rotation_label of the data samples')
-        return labels.repeat_interleave(rows // (num * copies), dim=1).reshape(-1)
+        Sets on every data sample ``gt_label`` -- its copies' rotation labels ``(R,)`` (it replaces an
+        action label the sample carried: the rotation is what is predicted here) --, ``pred_score``
+        ``(R, num_classes)`` and ``pred_label`` ``(R,)`` (``(num_classes,)`` and ``(1,)`` for one copy,
+        as MMAction2's single-label samples), and the metainfo ``rotation_angles`` (label ``i`` means
+        ``rotation_angles[i]`` degrees). Clips that neither the model nor the pipeline rotated are scored
+        as they are, and taken as upright.
+        """
+        if self.rotate_in_model or (data_samples and 'rotation_label' in data_samples[0]):
+            inputs, labels = self.rotated_batch(inputs, data_samples)
+        else:
+            labels = torch.full((inputs.shape[0], 1), self.upright_label(), dtype=torch.long, device=inputs.device)
+        for sample, label in zip(data_samples, labels):
+            sample.set_gt_label(label)
+            sample.set_metainfo(dict(rotation_angles=self.angles))
+        num_segs = self.num_segments(inputs, labels.shape[1])
+        feats, _ = self.extract_feat(inputs, num_segs=num_segs)
+        return self.cls_head.predict(feats, data_samples, num_segs=num_segs)
+
+    def upright_label(self) -> int:
+        """The label of 0 degrees: what a clip nobody rotated is."""
+        if 0 not in self.angles:
+            raise ValueError(f'RotationRecognizer: angles={self.angles} has no 0, so clips without a rotation_label '
+                             'have no label; rotate them (rotate_in_model=True or VideoRotation in the pipeline)')
+        return self.angles.index(0)
