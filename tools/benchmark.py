@@ -33,12 +33,14 @@ os.environ['PYTORCH_NVML_BASED_CUDA_CHECK'] = '1'
 # MMEngine imports the deprecated pkg_resources; the warning would repeat for every config the checks read.
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
 
-import mmrot3d  # noqa: E402,F401  (fixes the pinned stack, registers our components)
 from mmrot3d.benchmark.backbones import parse_pairs  # noqa: E402
 from mmrot3d.benchmark.data_check import SKIP_BAD_LIMIT  # noqa: E402
 from mmrot3d.benchmark.run import REAL, SYNTHETIC_PRESETS, Options, run  # noqa: E402
 from mmrot3d.benchmark.scheduler import JobFailed  # noqa: E402
 from mmrot3d.models import BackboneCheckpointError  # noqa: E402
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes  # noqa: E402
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parser() -> argparse.ArgumentParser:
