@@ -43,6 +43,7 @@ FUNCTION = _child(mmaction.FUNCTION)
 def register_config_scope() -> None:
     """Make ``mmrot3d::`` config paths resolve (call before parsing such a config; ``import mmrot3d`` does):
     MMEngine resolves ``<scope>::`` only for the packages in its ``MODULE2PACKAGE`` table. (For an
-    editable install MMEngine also needs ``upstream_fixes.find_editable_mmrot3d``.)"""
+    editable install MMEngine also needs ``upstream_fixes.find_editable_mmrot3d``, which our tools apply:
+    ``upstream_fixes.apply_tool_fixes``.)"""
     from mmengine.config import utils
     utils.MODULE2PACKAGE.setdefault(SCOPE, 'mmrot3d')

@@ -183,10 +183,11 @@ def run_tool(relpath: str, *args) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope='session', autouse=True)
 def mmaction_scope():
-    """Resolve config types in MMAction2's registries, as its tools do."""
+    """Resolve config types in MMAction2's registries, as its tools do; upstream fixes as our tools start."""
     from mmaction.utils import register_all_modules
 
-    import mmrot3d  # noqa: F401  (the fixes must come before mmaction.models)
+    from mmrot3d.utils.upstream_fixes import apply_tool_fixes  # (import mmrot3d's come before mmaction.models)
+    apply_tool_fixes()
     register_all_modules(init_default_scope=True)
 
 

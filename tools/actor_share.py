@@ -21,9 +21,11 @@ from pathlib import Path
 
 from mmengine.config import Config, DictAction
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the folder holding tools/ (checkout or install)
 

@@ -22,12 +22,14 @@ from pathlib import Path
 from mmengine.config import Config, DictAction
 from mmengine.dist import get_rank
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
 from mmrot3d.evaluation.frozen_protocol import evaluate_splits, extract_features, feature_config, union_list
 from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.atomic_io import write_text_atomic
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parse_args(argv=None):

@@ -12,11 +12,13 @@
 import argparse
 import sys
 
-import mmrot3d  # noqa: F401  (loading a full checkpoint needs the pinned stack's fixes)
 from mmrot3d.models.backbone_io import BackboneCheckpointError, describe_export, export_backbone
 from mmrot3d.models.converters.export import export_torchvision
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.distributed import launcher_rank
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parse_args(argv=None):

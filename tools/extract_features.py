@@ -20,10 +20,12 @@ import argparse
 import os
 import sys
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack: e.g. gloo for torchrun on CPU)
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parse_args(argv=None):

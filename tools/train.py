@@ -16,11 +16,13 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components and the mmrot3d:: scope)
 from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
 from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 CFG_OPTIONS_HELP = ('override some settings in the used config, the key-value pair in xxx=yyy format will be '
                     'merged into config file. If the value to be overwritten is a list, it should be like '

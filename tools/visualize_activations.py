@@ -16,9 +16,11 @@ import os
 import sys
 import time
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.models.backbone_io import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parse_args(argv=None):

@@ -1,25 +1,34 @@
-"""Fixes for breakages of MMAction2 1.2.0 / MMEngine 0.10.7 on the pinned stack (torch 2.13, mmcv-lite).
+"""Fixes for breakages of MMAction2 1.2.0 / MMEngine 0.10.7 on the supported stacks (Python 3.11 with CPU torch
+2.13; Python 3.12 with CUDA torch 2.11, transformers 5 and packages installed with ``pip install --target``).
 
-``import mmrot3d`` (which a config's ``custom_imports`` does before ``mmaction.models`` is imported:
-MMAction2's ``tools/train.py`` imports only ``mmaction.registry`` first) applies each fix whose breakage
-it finds in the installed packages, and no other; a run's log says once which were applied. Each fix is a
-check and a patch; ``tests/utils/test_upstream_fixes.py`` shows each breakage, its fix, and that nothing
-is patched where the breakage is absent.
+Each fix is a check and a patch: the patch is applied only where the check finds the breakage, in the installed
+versions or in how they behave, and at most once per process. Three sets, each applied by an explicit step:
 
-Changes of behaviour that are not fixes (atomic, trusted checkpoint saving; resuming past a torn
-``last_checkpoint``) are not here: a config turns them on with ``runner_type = 'SafeCheckpointRunner'``.
+* ``ON_IMPORT``: without these MMAction2 1.2.0 cannot import or run on a supported stack. ``import mmrot3d``
+  applies them, which a config's ``custom_imports`` does before ``mmaction.models`` is imported (MMAction2's
+  ``tools/train.py`` imports only ``mmaction.registry`` first).
+* ``FOR_RUNS``: what our runs add to MMAction2's (full checkpoints our own runs wrote load; torchrun without
+  CUDA). ``runner_type = 'SafeCheckpointRunner'``, which our configs set, applies them as the runner is built,
+  so that MMAction2's own tools get them from the config.
+* ``FOR_TOOLS``: ``FOR_RUNS`` and what our tools need before they read a config (the ``mmrot3d::`` configs of
+  an editable install; a log without MMEngine's repeated ``pkg_resources`` warning). :func:`apply_tool_fixes` is
+  our tools' first call.
+
+``tests/utils/test_upstream_fixes.py`` shows each breakage, its fix, and that nothing is patched where the
+breakage is absent or before its step.
 """
+import importlib
+import importlib.machinery
 import importlib.metadata
 import importlib.util
-import inspect
-import io
 import os.path as osp
 import pickle
 import sys
+import tempfile
 import types
 import warnings
 from dataclasses import dataclass
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Sequence
 
 import torch
 
@@ -34,16 +43,22 @@ class UpstreamFix:
     apply: Callable[[], None]
 
 
+def version_of(module: str) -> tuple:
+    """``module.__version__``, comparable as MMEngine compares versions."""
+    from mmengine.utils import digit_version
+    return digit_version(importlib.import_module(module).__version__)
+
+
 def drn_module_missing() -> bool:
-    """The mmaction2 1.2.0 wheel lacks ``models/localizers/drn/`` (upstream forgot its ``__init__.py``)
-    while ``localizers/__init__.py`` imports it, so ``import mmaction.models`` fails."""
-    if 'mmaction.models.localizers.drn' in sys.modules:
+    """From 1.2.0, which added DRN, mmaction2's ``localizers/__init__.py`` imports ``.drn.drn``, but the 1.2.0
+    wheel lacks ``models/localizers/drn/`` (upstream forgot its ``__init__.py``), so ``import mmaction.models``
+    fails. The import system is asked for that module without importing ``mmaction.models`` (a source
+    checkout has the folder, which imports as a namespace package)."""
+    from mmengine.utils import digit_version
+    if 'mmaction.models.localizers.drn' in sys.modules or version_of('mmaction') < digit_version('1.2.0'):
         return False
-    package_dir = importlib.util.find_spec('mmaction').submodule_search_locations[0]
-    localizers = osp.join(package_dir, 'models', 'localizers')
-    with open(osp.join(localizers, '__init__.py')) as f:
-        imports_drn = 'drn' in f.read()
-    return imports_drn and not osp.isfile(osp.join(localizers, 'drn', 'drn.py'))
+    localizers = [osp.join(folder, 'models', 'localizers') for folder in importlib.import_module('mmaction').__path__]
+    return importlib.machinery.PathFinder.find_spec('drn', localizers) is None
 
 
 def provide_missing_drn_module() -> None:
@@ -64,21 +79,20 @@ def provide_missing_drn_module() -> None:
 
 
 def full_checkpoints_refused() -> bool:
-    """torch >= 2.6 loads with ``weights_only=True`` by default, which refuses the pickled objects of a
-    full MMEngine checkpoint (history buffers, numpy scalars), and MMEngine's local loader passes no flag."""
+    """torch >= 2.6 loads with ``weights_only=True`` by default, which refuses the pickled objects of a full
+    MMEngine checkpoint (history buffers, numpy scalars), and MMEngine 0.10.7's local loader passes no flag:
+    does MMEngine's own loader refuse a file holding what its checkpoints hold?"""
     from mmengine.logging import HistoryBuffer
     from mmengine.runner import checkpoint as mm_checkpoint
-    if 'weights_only' in inspect.getsource(mm_checkpoint.load_from_local):
-        return False
-    buffer = io.BytesIO()
-    torch.save({'history': HistoryBuffer()}, buffer)
-    buffer.seek(0)
-    try:
-        with warnings.catch_warnings():  # torch warns when an environment variable sets the default
-            warnings.simplefilter('ignore')
-            torch.load(buffer, map_location='cpu')
-    except pickle.UnpicklingError:
-        return True
+    with tempfile.TemporaryDirectory() as folder:
+        path = osp.join(folder, 'epoch_1.pth')
+        torch.save({'message_hub': HistoryBuffer()}, path)
+        try:
+            with warnings.catch_warnings():  # torch warns when an environment variable sets the default
+                warnings.simplefilter('ignore')
+                mm_checkpoint.load_from_local(path, map_location='cpu')
+        except pickle.UnpicklingError:
+            return True
     return False
 
 
@@ -96,12 +110,10 @@ def load_local_checkpoints_through_trust_check() -> None:
 
 
 def cpu_torch_breaks_distributed_launch() -> bool:
-    """Without CUDA, MMEngine's torchrun path fails: ``_init_dist_pytorch`` always calls
-    ``torch.cuda.set_device``, and the model wrapper passes ``device_ids=[local_rank]``."""
-    if torch.cuda.is_available():
-        return False
-    import mmengine.dist.utils as dist_utils
-    return 'torch.cuda.set_device' in inspect.getsource(inspect.unwrap(dist_utils._init_dist_pytorch))
+    """Without CUDA, MMEngine's torchrun path fails: every release up to 0.10.7 (the latest) calls
+    ``torch.cuda.set_device`` in ``_init_dist_pytorch``, and its model wrapper passes ``device_ids=[local_rank]``."""
+    from mmengine.utils import digit_version
+    return not torch.cuda.is_available() and version_of('mmengine') <= digit_version('0.10.7')
 
 
 def launch_distributed_on_cpu() -> None:
@@ -112,7 +124,6 @@ def launch_distributed_on_cpu() -> None:
     def init_dist_pytorch(backend, init_backend='torch', **kwargs):
         torch.distributed.init_process_group(backend='gloo', **kwargs)
 
-    init_dist_pytorch.__wrapped__ = dist_utils._init_dist_pytorch  # what it replaces, for the check above
     dist_utils._init_dist_pytorch = init_dist_pytorch
     ddp_init = MMDistributedDataParallel.__init__
 
@@ -182,16 +193,6 @@ def find_editable_mmrot3d() -> None:
     config.get_installed_path = get_installed_path
 
 
-def mmcv_without_compiled_ops() -> bool:
-    """mmcv-lite ships no compiled ops by design, and warns about it on every import."""
-    return importlib.util.find_spec('mmcv._ext') is None
-
-
-def silence_mmcv_lite_ops_warning() -> None:
-    # None of the models here use the deformable attention it warns about.
-    warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-
 def setuptools_deprecates_pkg_resources() -> bool:
     """MMEngine imports ``pkg_resources`` to resolve ``mmaction::`` config paths; setuptools >= 67.5
     warns about that import on every run."""
@@ -207,39 +208,51 @@ def silence_pkg_resources_warning() -> None:
     warnings.filterwarnings('ignore', message='pkg_resources is deprecated as an API')
 
 
-FIXES = (
+ON_IMPORT = (
     UpstreamFix('distutils from setuptools (Python >= 3.12 without its .pth finder)', distutils_missing,
                 provide_distutils),
     UpstreamFix('drn stand-in (the mmaction2 wheel lacks localizers/drn)', drn_module_missing,
                 provide_missing_drn_module),
     UpstreamFix('multimodal models skipped (transformers >= 5 breaks their import)', transformers_5_breaks_multimodal,
                 skip_multimodal_models),
+)
+FOR_RUNS = (
     UpstreamFix('trusted full checkpoints load (torch refuses them weights-only)', full_checkpoints_refused,
                 load_local_checkpoints_through_trust_check),
     UpstreamFix('torchrun on CPU: gloo, DDP without device_ids (no CUDA)', cpu_torch_breaks_distributed_launch,
                 launch_distributed_on_cpu),
+)
+FOR_TOOLS = FOR_RUNS + (
     UpstreamFix('mmrot3d:: configs of an editable install found', editable_install_hides_configs,
                 find_editable_mmrot3d),
-    UpstreamFix("mmcv-lite's missing-ops warning silenced", mmcv_without_compiled_ops, silence_mmcv_lite_ops_warning),
     UpstreamFix("setuptools' pkg_resources warning silenced", setuptools_deprecates_pkg_resources,
                 silence_pkg_resources_warning),
 )
-_applied: Optional[List[str]] = None
+_checked: Dict[str, bool] = {}  # name -> whether applied, for each fix checked in this process
 
 
-def apply_upstream_fixes() -> List[str]:
-    """Apply each fix whose breakage is present (once per process) and log which; returns their names."""
-    global _applied
-    if _applied is None:
-        _applied = []
-        for fix in FIXES:
-            if fix.present():
+def apply_fixes(fixes: Sequence[UpstreamFix]) -> List[str]:
+    """Check each of ``fixes`` not checked yet in this process and apply it where its breakage is present;
+    returns the names of all the fixes applied so far in this process."""
+    for fix in fixes:
+        if fix.name not in _checked:
+            present = fix.present()
+            if present:
                 fix.apply()
-                _applied.append(fix.name)
-    return _applied
+            _checked[fix.name] = present
+    return applied_fixes()
+
+
+def apply_tool_fixes() -> List[str]:
+    """Our tools' first call: ``FOR_TOOLS`` (``import mmrot3d``, which it needs, applied ``ON_IMPORT``)."""
+    return apply_fixes(FOR_TOOLS)
+
+
+def applied_fixes() -> List[str]:
+    return [name for name, applied in _checked.items() if applied]
 
 
 def applied_fixes_message() -> str:
-    """The line a run logs (SafeCheckpointRunner); nothing is logged at import, which must not create
+    """The line a run logs (SafeCheckpointRunner); nothing is logged when a fix is applied, which must not create
     MMEngine's logger or write to stdout, where tools print their results."""
-    return f'mmrot3d: upstream fixes applied: {"; ".join(_applied or []) or "none needed"}'
+    return f'mmrot3d: upstream fixes applied: {"; ".join(applied_fixes()) or "none needed"}'

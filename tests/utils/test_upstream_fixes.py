@@ -1,18 +1,20 @@
-"""Each upstream breakage ``mmrot3d/utils/upstream_fixes.py`` fixes: its check finds it exactly where it is,
-``import mmrot3d`` fixes it where it is present, and leaves MMEngine and MMAction2 alone where it is absent.
+"""Each upstream breakage ``mmrot3d/utils/upstream_fixes.py`` fixes: its check finds it exactly where it is, the
+step that owns the fix fixes it where it is present, and MMEngine and MMAction2 are left alone where it is absent
+and before that step: ``import mmrot3d`` applies only ``ON_IMPORT``, building a ``SafeCheckpointRunner`` (what
+our configs' ``runner_type`` does) adds ``FOR_RUNS``, our tools' first call adds ``FOR_TOOLS``.
 
 Nothing here assumes which breakages this machine has. Fresh interpreters observe them as they are
 (``probe``), and produce them where a controlled environment can: CUDA hidden, a stand-in transformers 5,
-``distutils`` hidden, mmrot3d's install record away from the package (``launched``, where ``import mmrot3d``
-then has to fix all of them), and absent where it can: torch's switch back to unpickling by default, a
-regular install (``unbroken``). A breakage that can neither be observed nor produced here is skipped with
-the reason.
+``distutils`` hidden, mmrot3d's install record away from the package (``launched``, where the three steps then
+have to fix all of them), and absent where it can: torch's switch back to unpickling by default, a regular
+install (``unbroken``). A breakage that can neither be observed nor produced here is skipped with the reason.
 """
 import importlib.machinery
 import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,7 +31,8 @@ from mmrot3d.utils.checkpoint import UntrustedCheckpointError, save_checkpoint_f
 from mmrot3d.utils.shipped_files import shipped_path
 
 REPO = Path(__file__).resolve().parents[2]
-FIX = {fix.present.__name__: fix.name for fix in upstream_fixes.FIXES}  # check function -> the name a log shows
+ALL_FIXES = upstream_fixes.ON_IMPORT + upstream_fixes.FOR_TOOLS
+FIX = {fix.present.__name__: fix.name for fix in ALL_FIXES}  # check function -> the name a log shows
 
 
 def run_python(code, env=None, flags=()):
@@ -74,7 +77,7 @@ def search_path(*first):
     return os.pathsep.join([str(p) for p in first] + [p for p in sys.path if p and os.path.isdir(p)])
 
 
-# The fixes module alone (importing the ``mmrot3d`` package would apply every fix).
+# The fixes module alone (importing the ``mmrot3d`` package would apply the import-time fixes).
 STANDALONE = f'''
 import importlib.util, json, os, sys, warnings
 _spec = importlib.util.spec_from_file_location('upstream_fixes', {str(Path(upstream_fixes.__file__))!r})
@@ -117,13 +120,6 @@ try:
 except ImportError as err:
     found['distutils'] = dict(check=check, broken=True, why=repr(err))
     fixes.provide_distutils()  # MMEngine's Runner module, imported below, needs it
-
-check = fixes.mmcv_without_compiled_ops()
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter('always')
-    import mmcv.cnn.bricks.transformer  # noqa: F401
-warned = any('Fail to import ``MultiScaleDeformableAttention``' in str(w.message) for w in caught)
-found['mmcv_ops'] = dict(check=check, broken=warned, why='')
 
 import pickle, tempfile
 import torch
@@ -185,13 +181,12 @@ class NoDistutils(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(f'No module named {name!r}', name=name)
 sys.meta_path.insert(0, NoDistutils())
 '''
-HIDE_MMCV_OPS = '''
-sys.modules['mmcv._ext'] = None  # as mmcv-lite, which ships no compiled ops
-'''
 
-# ``import mmrot3d`` first, as our tools do; then what each breakage broke.
+# The three steps in order: ``import mmrot3d`` (a config's custom_imports), a SafeCheckpointRunner built for a
+# torchrun rank (our configs' runner_type), our tools' first call; after each, which parts are patched. Then
+# what each breakage broke.
 LAUNCH = '''
-import json, os, warnings
+import json, os, tempfile, warnings
 caught = []
 warnings.simplefilter('always')
 warnings.showwarning = lambda message, *args, **kwargs: caught.append(str(message))
@@ -202,41 +197,50 @@ from mmengine.config import Config
 from mmengine.config import config as mm_config
 from mmengine.model import MMDistributedDataParallel
 from mmengine.runner import checkpoint, runner
-found = dict(
-    applied=mmrot3d.utils.upstream_fixes.apply_upstream_fixes(),
-    loader=checkpoint.CheckpointLoader._schemes[''].__module__,
-    save=runner.save_checkpoint is checkpoint.save_checkpoint,
-    find_latest=runner.find_latest_checkpoint.__module__,
-    init_dist=dist_utils._init_dist_pytorch.__module__,
-    ddp=MMDistributedDataParallel.__init__.__module__,
-    lookup=mm_config.get_installed_path.__module__)
+from mmrot3d.utils import upstream_fixes
+
+
+def patched():
+    """Where each part a fix may change comes from now."""
+    return dict(
+        loader=checkpoint.CheckpointLoader._schemes[''].__module__,
+        init_dist=dist_utils._init_dist_pytorch.__module__,
+        ddp=MMDistributedDataParallel.__init__.__module__,
+        lookup=mm_config.get_installed_path.__module__,
+        quiet=[f[1].pattern for f in warnings.filters if f[0] == 'ignore' and f[1] and 'pkg_resources' in f[1].pattern],
+        save=runner.save_checkpoint is checkpoint.save_checkpoint,
+        find_latest=runner.find_latest_checkpoint.__module__)
+
+
+found = dict(on_import=upstream_fixes.applied_fixes(), after_import=patched())
+import torch
+from mmengine.dist import get_backend
+from mmrot3d.engine.runner import SafeCheckpointRunner
+cuda = torch.cuda.is_available()
+built = SafeCheckpointRunner(  # what MMAction2's default env_cfg asks for: NCCL
+    model=torch.nn.Linear(2, 2), work_dir=tempfile.mkdtemp(), launcher='pytorch',
+    env_cfg=dict(dist_cfg=dict(backend='nccl')))
+found.update(on_runner=upstream_fixes.applied_fixes(), after_runner=patched())
+built.model(torch.ones(1, 2, device='cuda' if cuda else 'cpu')).sum().backward()
+found.update(backend=get_backend(), cuda=cuda, wrapper=type(built.model).__name__)
+found.update(on_tools=upstream_fixes.apply_tool_fixes(), after_tools=patched())
 from distutils import errors
 found['distutils'] = errors.__name__
-import mmaction.models  # noqa: F401
 from mmaction.registry import MODELS
 found['recognizer3d'] = MODELS.get('Recognizer3D').__name__
 try:
     MODELS.build(dict(type='VindLUVQA'))
 except Exception as err:
     found['vindlu'] = f'{type(err).__name__}: {err}'
-import mmcv.cnn.bricks.transformer  # noqa: F401
+caught.clear()
 found['config'] = Config.fromfile(os.environ['MMROT3D_TEST_CONFIG']).runner_type
+found['config_warnings'] = list(caught)
 mm_config.get_installed_path = mmengine.utils.get_installed_path  # MMEngine's own package lookup
 try:
     Config.fromfile(os.environ['MMROT3D_TEST_CONFIG'])
     found['config_by_mmengine'] = 'loaded'
 except Exception as err:
     found['config_by_mmengine'] = f'{type(err).__name__}: {err}'
-import torch
-from mmengine.dist import get_backend, init_dist
-init_dist('pytorch', backend='nccl')  # what MMAction2's default env_cfg asks for
-cuda = torch.cuda.is_available()
-model = MMDistributedDataParallel(module=torch.nn.Linear(2, 2).to('cuda' if cuda else 'cpu'), device_ids=[0])
-model(torch.ones(1, 2, device='cuda' if cuda else 'cpu')).sum().backward()
-found['backend'] = get_backend()
-found['cuda'] = cuda
-warnings.warn('the last warning')  # shows that warnings are recorded
-found['warnings'] = caught
 print(json.dumps(found))
 '''
 
@@ -348,22 +352,21 @@ def broken(transformers_5):
 
 @pytest.fixture(scope='module')
 def launched(tmp_path_factory, transformers_5, config_file):
-    """``import mmrot3d`` in an interpreter started as torchrun starts the only rank of a job, with every
-    breakage that can be produced: CUDA hidden, transformers 5, no ``distutils`` (Python >= 3.12 without
-    setuptools' ``.pth`` finder: ``-S`` and a finder that refuses it), mmcv without compiled ops, and an
-    install record of mmrot3d that is not beside the imported package (an editable install's). Torch's
-    checkpoint defaults stay as installed."""
+    """The three steps in an interpreter started as torchrun starts the only rank of a job, with every breakage
+    that can be produced: CUDA hidden, transformers 5, no ``distutils`` (Python >= 3.12 without setuptools'
+    ``.pth`` finder: ``-S`` and a finder that refuses it), and an install record of mmrot3d that is not beside
+    the imported package (an editable install's). Torch's checkpoint defaults stay as installed."""
     record = write_record(tmp_path_factory.mktemp('record'), 'mmrot3d', '0.1.0')
     env = rank_zero(
         CUDA_VISIBLE_DEVICES='',
         MMROT3D_TEST_CONFIG=str(config_file),
         PYTHONPATH=search_path(record, transformers_5, REPO))
-    return run_python(HIDE_DISTUTILS + HIDE_MMCV_OPS + LAUNCH, env, flags=('-S', ))
+    return run_python(HIDE_DISTUTILS + LAUNCH, env, flags=('-S', ))
 
 
 @pytest.fixture(scope='module')
 def unbroken(tmp_path_factory, config_file):
-    """``import mmrot3d`` where the breakages that can be removed are: torch switched back to unpickling by
+    """The three steps where the breakages that can be removed are: torch switched back to unpickling by
     default, mmrot3d installed as a regular package (its record beside it); CUDA as this machine has it."""
     site = write_record(tmp_path_factory.mktemp('site'), 'mmrot3d', '0.1.0')
     (site / 'mmrot3d').symlink_to(upstream_fixes.MMROT3D_DIR, target_is_directory=True)
@@ -379,7 +382,6 @@ def unbroken(tmp_path_factory, config_file):
 CHECKS = {
     'pkg_resources': upstream_fixes.setuptools_deprecates_pkg_resources,
     'distutils': upstream_fixes.distutils_missing,
-    'mmcv_ops': upstream_fixes.mmcv_without_compiled_ops,
     'checkpoints': upstream_fixes.full_checkpoints_refused,
     'editable': upstream_fixes.editable_install_hides_configs,
     'distributed': upstream_fixes.cpu_torch_breaks_distributed_launch,
@@ -395,15 +397,74 @@ def test_each_check_finds_its_breakage_exactly_where_it_is(probe, breakage):
     assert observed['check'] is observed['broken'], observed
 
 
-# ---- each breakage, and import mmrot3d fixing it -------------------------------------------------------
+# ---- which step applies which fixes --------------------------------------------------------------------
+
+MMENGINE_PARTS = dict(
+    loader='mmengine.runner.checkpoint',
+    init_dist='mmengine.dist.utils',
+    ddp='mmengine.model.wrappers.distributed',
+    lookup='mmengine.utils.package_utils',
+    quiet=[],
+    save=True,
+    find_latest='mmengine.runner.checkpoint')
+
+
+def names(fixes):
+    return {fix.name for fix in fixes}
+
+
+def test_each_fix_belongs_to_one_step():
+    steps = [
+        names(upstream_fixes.ON_IMPORT),
+        names(upstream_fixes.FOR_RUNS),
+        names(upstream_fixes.FOR_TOOLS) - names(upstream_fixes.FOR_RUNS)
+    ]
+    assert sum(map(len, steps)) == len(names(ALL_FIXES)) == len(ALL_FIXES)
+    assert names(upstream_fixes.FOR_RUNS) <= names(upstream_fixes.FOR_TOOLS)  # our tools run what runs need
+
+
+@pytest.mark.parametrize('where', ['launched', 'unbroken'])
+def test_import_mmrot3d_applies_only_the_import_time_fixes_and_leaves_mmengine_alone(where, request):
+    found = request.getfixturevalue(where)
+    assert set(found['on_import']) <= names(upstream_fixes.ON_IMPORT), found['on_import']
+    assert found['after_import'] == MMENGINE_PARTS
+
+
+@pytest.mark.parametrize('where', ['launched', 'unbroken'])
+def test_a_safe_checkpoint_runner_adds_only_the_fixes_runs_need(where, request):
+    found = request.getfixturevalue(where)
+    added = set(found['on_runner']) - set(found['on_import'])
+    assert added <= names(upstream_fixes.FOR_RUNS), added
+    runs = found['after_runner']
+    assert (runs['loader'] == 'mmrot3d.utils.upstream_fixes') == (FIX['full_checkpoints_refused'] in added)
+    on_cpu = FIX['cpu_torch_breaks_distributed_launch'] in added
+    assert (runs['init_dist'] == 'mmrot3d.utils.upstream_fixes') == on_cpu
+    assert (runs['ddp'] == 'mmrot3d.utils.upstream_fixes') == on_cpu
+    # what only our tools need stays MMEngine's
+    assert (runs['lookup'], runs['quiet']) == (MMENGINE_PARTS['lookup'], MMENGINE_PARTS['quiet'])
+
+
+@pytest.mark.parametrize('where', ['launched', 'unbroken'])
+def test_our_tools_first_call_adds_the_rest_and_never_saving_or_resuming(where, request):
+    found = request.getfixturevalue(where)
+    added = set(found['on_tools']) - set(found['on_runner'])
+    assert added <= names(upstream_fixes.FOR_TOOLS) - names(upstream_fixes.FOR_RUNS), added
+    tools = found['after_tools']
+    assert (tools['lookup'] == 'mmrot3d.utils.upstream_fixes') == (FIX['editable_install_hides_configs'] in added)
+    assert bool(tools['quiet']) == (FIX['setuptools_deprecates_pkg_resources'] in added)
+    # SafeCheckpointRunner saves and resumes on its own; no fix patches MMEngine's
+    assert tools['save'] and tools['find_latest'] == 'mmengine.runner.checkpoint'
+
+
+# ---- each breakage, and its step fixing it ---------------------------------------------------------------
 
 
 def test_mmaction_models_imports_with_the_drn_stand_in(probe, launched):
     if not probe['drn']['broken']:
         pytest.skip('this mmaction2 ships models/localizers/drn: nothing to stand in for (the check for such a '
-                    'wheel: test_the_drn_check_is_false_for_a_wheel_that_ships_drn)')
+                    'wheel: test_the_drn_check_is_false_where_the_module_is_found)')
     assert 'mmaction.models.localizers.drn' in probe['drn']['why']
-    assert FIX['drn_module_missing'] in launched['applied'] and launched['recognizer3d'] == 'Recognizer3D'
+    assert FIX['drn_module_missing'] in launched['on_import'] and launched['recognizer3d'] == 'Recognizer3D'
 
 
 def test_transformers_5_breaks_mmaction_models_and_only_vindlu_is_skipped(broken, launched):
@@ -411,24 +472,10 @@ def test_transformers_5_breaks_mmaction_models_and_only_vindlu_is_skipped(broken
     assert 'mmaction/models/multimodal/vindlu' in broken['import'], broken['import']  # VindLU's import fails
     if all(importlib.util.find_spec(m) for m in ('einops', 'timm')):  # VindLU's own imports resolve here
         assert "cannot import name 'apply_chunking_to_forward'" in broken['import'], broken['import']
-    assert FIX['transformers_5_breaks_multimodal'] in launched['applied']
+    assert FIX['transformers_5_breaks_multimodal'] in launched['on_import']
     assert launched['recognizer3d'] == 'Recognizer3D'  # every other model imports
     # MMAction2's placeholder (its message names the last placeholder registered, whichever is built)
     assert launched['vindlu'].startswith('ImportError: VindLU') and 'requires extra multi-modal' in launched['vindlu']
-
-
-def test_torchrun_without_cuda_trains_with_gloo(broken, launched):
-    assert broken['distributed']['broken'] and broken['distributed']['check'], broken['distributed']
-    assert FIX['cpu_torch_breaks_distributed_launch'] in launched['applied']
-    assert launched['cuda'] is False and launched['backend'] == 'gloo'
-    assert launched['init_dist'] == launched['ddp'] == 'mmrot3d.utils.upstream_fixes'
-
-
-@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA: MMEngine NCCL path with a GPU')
-def test_with_cuda_torchrun_is_mmengine_nccl_path(unbroken):
-    assert FIX['cpu_torch_breaks_distributed_launch'] not in unbroken['applied']
-    assert unbroken['init_dist'] == 'mmengine.dist.utils' and unbroken['ddp'] == 'mmengine.model.wrappers.distributed'
-    assert unbroken['cuda'] is True and unbroken['backend'] == 'nccl'
 
 
 def test_distutils_is_importable_where_python_has_none(launched):
@@ -438,46 +485,52 @@ def test_distutils_is_importable_where_python_has_none(launched):
                             timeout=120,
                             env=environment(PYTHONPATH=search_path()))
     assert hidden.returncode != 0 and "No module named 'distutils'" in hidden.stderr
-    assert FIX['distutils_missing'] in launched['applied'] and launched['distutils'] == 'distutils.errors'
+    assert FIX['distutils_missing'] in launched['on_import'] and launched['distutils'] == 'distutils.errors'
+
+
+def test_torchrun_without_cuda_trains_with_gloo(broken, launched):
+    assert broken['distributed']['broken'] and broken['distributed']['check'], broken['distributed']
+    assert FIX['cpu_torch_breaks_distributed_launch'] in set(launched['on_runner']) - set(launched['on_import'])
+    assert launched['cuda'] is False and launched['backend'] == 'gloo'
+    assert launched['wrapper'] == 'MMDistributedDataParallel'
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA: MMEngine NCCL path with a GPU')
+def test_with_cuda_torchrun_is_mmengine_nccl_path(unbroken):
+    assert FIX['cpu_torch_breaks_distributed_launch'] not in unbroken['on_tools']
+    assert unbroken['after_tools']['init_dist'] == 'mmengine.dist.utils'
+    assert unbroken['after_tools']['ddp'] == 'mmengine.model.wrappers.distributed'
+    assert unbroken['cuda'] is True and unbroken['backend'] == 'nccl'
 
 
 def test_configs_of_an_install_whose_record_is_elsewhere_are_found(launched, unbroken):
-    assert FIX['editable_install_hides_configs'] in launched['applied']
+    assert FIX['editable_install_hides_configs'] in set(launched['on_tools']) - set(launched['on_runner'])
     assert launched['config'] == 'SafeCheckpointRunner'  # our default_runtime.py, through mmrot3d::
     assert launched['config_by_mmengine'] != 'loaded'  # MMEngine's own lookup misses them
     # a regular install: MMEngine's lookup finds them, and is left alone
-    assert FIX['editable_install_hides_configs'] not in unbroken['applied']
-    assert unbroken['lookup'] == 'mmengine.utils.package_utils' and unbroken['config'] == 'SafeCheckpointRunner'
+    assert FIX['editable_install_hides_configs'] not in unbroken['on_tools']
+    assert unbroken['after_tools']['lookup'] == 'mmengine.utils.package_utils'
+    assert unbroken['config'] == 'SafeCheckpointRunner'
 
 
-def test_mmcv_lite_warning_is_silenced(probe, launched):
-    if probe['mmcv_ops']['broken']:  # mmcv-lite here: the warning, as every import shows it
-        assert probe['mmcv_ops']['check']
-    assert FIX['mmcv_without_compiled_ops'] in launched['applied']
-    assert 'the last warning' in launched['warnings']
-    assert not [w for w in launched['warnings'] if 'MultiScaleDeformableAttention' in w], launched['warnings']
-
-
-def test_pkg_resources_warning_is_silenced(probe, launched):
+def test_pkg_resources_warning_is_silenced_by_our_tools(probe, launched):
     observed = probe['pkg_resources']
     if not observed['broken']:
         pytest.skip(f'importing pkg_resources does not warn here (setuptools before 67.5, or without '
                     f'pkg_resources) {observed["why"]}')
-    assert FIX['setuptools_deprecates_pkg_resources'] in launched['applied']
-    assert 'the last warning' in launched['warnings']
-    assert not [w for w in launched['warnings'] if 'pkg_resources is deprecated' in w], launched['warnings']
+    assert FIX['setuptools_deprecates_pkg_resources'] in set(launched['on_tools']) - set(launched['on_runner'])
+    # reading a config that inherits mmaction:: imports pkg_resources (MMEngine reloads it for every base)
+    assert not [w for w in launched['config_warnings'] if 'pkg_resources is deprecated' in w]
 
 
-def test_import_patches_only_the_broken_parts_and_never_saving_or_resuming(launched):
-    patched = launched['loader'] == 'mmrot3d.utils.upstream_fixes'
-    assert patched == (FIX['full_checkpoints_refused'] in launched['applied'])
-    assert launched['save'] and launched['find_latest'] == 'mmengine.runner.checkpoint'  # SafeCheckpointRunner's
-
-
-def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_by_default(unbroken):
-    assert FIX['full_checkpoints_refused'] not in unbroken['applied']
-    assert unbroken['loader'] == 'mmengine.runner.checkpoint'
-    assert unbroken['save'] and unbroken['find_latest'] == 'mmengine.runner.checkpoint'
+def test_full_checkpoints_load_through_the_trust_check_once_a_runner_is_built(probe, launched, unbroken):
+    if not probe['checkpoints']['broken']:
+        pytest.skip('torch here unpickles full checkpoints by default: nothing to fix')
+    assert FIX['full_checkpoints_refused'] in set(launched['on_runner']) - set(launched['on_import'])
+    assert launched['after_runner']['loader'] == 'mmrot3d.utils.upstream_fixes'
+    # where torch unpickles by default, MMEngine's loader is left alone
+    assert FIX['full_checkpoints_refused'] not in unbroken['on_tools']
+    assert unbroken['after_tools']['loader'] == 'mmengine.runner.checkpoint'
 
 
 # ---- full checkpoints: ours load, others are refused (where torch refuses them by default) --------------
@@ -485,9 +538,9 @@ def test_import_leaves_mmengine_checkpoint_loading_alone_where_torch_unpickles_b
 
 @pytest.fixture
 def checkpoint_fix():
-    if FIX['full_checkpoints_refused'] not in upstream_fixes.apply_upstream_fixes():
+    if FIX['full_checkpoints_refused'] not in upstream_fixes.apply_fixes(upstream_fixes.FOR_RUNS):
         pytest.skip('torch here unpickles full checkpoints by default: MMEngine loads them as it always did, '
-                    'nothing to fix (see test_import_leaves_mmengine_checkpoint_loading_alone_...)')
+                    'nothing to fix (see test_full_checkpoints_load_through_the_trust_check_...)')
 
 
 def test_plain_state_dicts_load_weights_only(tmp_path):
@@ -559,19 +612,33 @@ def test_the_transformers_check_is_true_only_for_transformers_5(monkeypatch):
     assert not upstream_fixes.transformers_5_breaks_multimodal()  # too late: the models are imported
 
 
-def test_the_drn_check_is_false_for_a_wheel_that_ships_drn(tmp_path, monkeypatch):
+def test_the_drn_check_is_false_where_the_module_is_found(tmp_path, monkeypatch):
+    import mmaction
     fake = tmp_path / 'mmaction'
-    (fake / 'models' / 'localizers' / 'drn').mkdir(parents=True)
-    (fake / 'models' / 'localizers' / '__init__.py').write_text('from .drn.drn import DRN\n')
-    (fake / 'models' / 'localizers' / 'drn' / 'drn.py').write_text('class DRN: ...\n')
-    spec, find_spec = importlib.machinery.ModuleSpec('mmaction', None, is_package=True), importlib.util.find_spec
-    spec.submodule_search_locations.append(str(fake))
-    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *a: spec
-                        if name == 'mmaction' else find_spec(name, *a))
+    drn = fake / 'models' / 'localizers' / 'drn'
+    drn.mkdir(parents=True)
+    monkeypatch.setattr(mmaction, '__path__', [str(fake)])
     monkeypatch.delitem(sys.modules, 'mmaction.models.localizers.drn', raising=False)
-    assert not upstream_fixes.drn_module_missing()
-    (fake / 'models' / 'localizers' / 'drn' / 'drn.py').unlink()
-    assert upstream_fixes.drn_module_missing()
+    for version, files, missing in (
+        ('1.2.0', {}, False),  # a source checkout: drn/ without __init__.py imports as a namespace package
+        ('1.2.0', {
+            '__init__.py': '',
+            'drn.py': 'class DRN: ...'
+        }, False),  # a wheel that ships it
+        ('1.2.0', None, True),  # the 1.2.0 wheel
+        ('1.3.0', None, True),
+        ('1.1.0', None, False),  # before DRN: nothing imports it
+    ):
+        if files is None:
+            shutil.rmtree(drn, ignore_errors=True)
+        else:
+            drn.mkdir(exist_ok=True)
+            for name, text in files.items():
+                (drn / name).write_text(text)
+        monkeypatch.setattr(mmaction, '__version__', version)
+        assert upstream_fixes.drn_module_missing() is missing, (version, files)
+    monkeypatch.setitem(sys.modules, 'mmaction.models.localizers.drn', types.ModuleType('drn'))
+    assert not upstream_fixes.drn_module_missing()  # the stand-in, or the real module, is imported
 
 
 def test_the_checkpoint_check_follows_torchs_default(monkeypatch):
@@ -582,11 +649,13 @@ def test_the_checkpoint_check_follows_torchs_default(monkeypatch):
     assert not upstream_fixes.full_checkpoints_refused()  # torch < 2.6's default
 
 
-def test_the_distributed_check_is_true_only_without_cuda(monkeypatch):
-    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    assert upstream_fixes.cpu_torch_breaks_distributed_launch()  # MMEngine 0.10.7 calls torch.cuda.set_device
-    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
-    assert not upstream_fixes.cpu_torch_breaks_distributed_launch()
+def test_the_distributed_check_is_true_only_without_cuda_on_mmengine_releases_so_far(monkeypatch):
+    import mmengine
+    for cuda, version, broken in ((False, '0.10.7', True), (False, '0.8.4', True), (True, '0.10.7', False),
+                                  (False, '0.11.0', False)):  # a later release: MMEngine's own path, untouched
+        monkeypatch.setattr(torch.cuda, 'is_available', lambda c=cuda: c)
+        monkeypatch.setattr(mmengine, '__version__', version)
+        assert upstream_fixes.cpu_torch_breaks_distributed_launch() is broken, (cuda, version)
 
 
 def test_the_distutils_check_looks_for_setuptools_finder_then_the_module(monkeypatch):
@@ -634,14 +703,6 @@ def test_the_editable_install_check_compares_the_record_with_the_package(tmp_pat
         assert upstream_fixes.editable_install_hides_configs() is hidden, folder
 
 
-def test_the_mmcv_check_is_true_only_without_compiled_ops(monkeypatch):
-    find_spec = importlib.util.find_spec
-    for ext, missing in ((None, True), (importlib.machinery.ModuleSpec('mmcv._ext', None), False)):
-        monkeypatch.setattr(
-            importlib.util, 'find_spec', lambda name, *a, e=ext: e if name == 'mmcv._ext' else find_spec(name, *a))
-        assert upstream_fixes.mmcv_without_compiled_ops() is missing
-
-
 def test_the_setuptools_check_is_true_from_67_5(monkeypatch):
     version = importlib.metadata.version
     for installed, warns in (('67.4.0', False), ('67.5.0', True), ('80.10.2', True), ('not.a.version', False)):
@@ -650,14 +711,15 @@ def test_the_setuptools_check_is_true_from_67_5(monkeypatch):
         assert upstream_fixes.setuptools_deprecates_pkg_resources() is warns, installed
 
 
-def test_only_the_fixes_whose_breakage_is_present_are_applied(monkeypatch):
-    applied = []
-    fixes = [
-        upstream_fixes.UpstreamFix(name, lambda present=present: present, lambda name=name: applied.append(name))
-        for name, present in (('a', True), ('b', False), ('c', True))
-    ]
-    monkeypatch.setattr(upstream_fixes, 'FIXES', fixes)
-    monkeypatch.setattr(upstream_fixes, '_applied', None)
-    assert upstream_fixes.apply_upstream_fixes() == applied == ['a', 'c']
-    assert upstream_fixes.apply_upstream_fixes() == ['a', 'c'] and applied == ['a', 'c']  # once per process
+def test_only_the_fixes_whose_breakage_is_present_are_applied_each_once(monkeypatch):
+    applied, checked = [], []
+
+    def fix(name, present):
+        return upstream_fixes.UpstreamFix(name, lambda: checked.append(name) or present, lambda: applied.append(name))
+
+    first, second = [fix('a', True), fix('b', False)], [fix('a', True), fix('c', True)]
+    monkeypatch.setattr(upstream_fixes, '_checked', {})
+    assert upstream_fixes.apply_fixes(first) == applied == ['a']
+    assert upstream_fixes.apply_fixes(second) == applied == ['a', 'c'] and checked == ['a', 'b', 'c']  # a: once
+    assert upstream_fixes.apply_fixes(first + second) == ['a', 'c'] and checked == ['a', 'b', 'c']
     assert upstream_fixes.applied_fixes_message() == 'mmrot3d: upstream fixes applied: a; c'

@@ -22,12 +22,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import mmrot3d  # noqa: F401  (fixes the pinned stack, registers our components)
 from mmrot3d.models import BackboneCheckpointError
+from mmrot3d.utils.upstream_fixes import apply_tool_fixes
 from .backbones import parse_pairs
 from .data_check import SKIP_BAD_LIMIT
 from .run import REAL, SYNTHETIC_PRESETS, Options, run
 from .scheduler import JobFailed
+
+apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
 
 def parser() -> argparse.ArgumentParser:

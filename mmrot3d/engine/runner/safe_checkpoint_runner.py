@@ -1,4 +1,5 @@
-"""MMEngine's Runner with checkpoints that survive a kill at any instant and that its own resume trusts."""
+"""MMEngine's Runner with checkpoints that survive a kill at any instant and that its own resume trusts; building
+it applies the upstream fixes our runs need (``upstream_fixes.FOR_RUNS``)."""
 from typing import Optional
 
 from mmaction.registry import RUNNERS
@@ -7,7 +8,7 @@ from mmengine.runner import Runner
 
 from ...utils.atomic_io import find_latest_checkpoint, write_bytes_atomic
 from ...utils.checkpoint import trust_checkpoint
-from ...utils.upstream_fixes import applied_fixes_message
+from ...utils.upstream_fixes import FOR_RUNS, applied_fixes_message, apply_fixes
 
 BACKEND = 'mmrot3d_checkpoint'
 
@@ -37,10 +38,14 @@ class SafeCheckpointRunner(Runner):
       missing, torn or stale, the newest complete ``epoch_N.pth`` / ``iter_N.pth``
       (:func:`~mmrot3d.utils.atomic_io.find_latest_checkpoint`) where MMEngine would fail or start over.
 
-    Its log also names the upstream fixes ``import mmrot3d`` applied (:mod:`mmrot3d.utils.upstream_fixes`).
+    Before MMEngine's Runner starts (the launcher, the model wrapper), it applies the upstream fixes a run needs
+    where their breakage is present (:mod:`mmrot3d.utils.upstream_fixes`, ``FOR_RUNS``): where torch refuses
+    full checkpoints, MMEngine's local loader loads weights-only, and fully the checkpoints in the trust store;
+    without CUDA, torchrun uses gloo. Its log names every upstream fix applied in the process.
     """
 
     def __init__(self, *args, **kwargs) -> None:
+        apply_fixes(FOR_RUNS)
         super().__init__(*args, **kwargs)
         self.logger.info(applied_fixes_message())
 
