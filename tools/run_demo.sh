@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README command 1: the whole main job on a fresh machine (tools/benchmark.py synthetic).
+# The main job on a fresh machine: sets up .venv/, then generates data, pretrains, fine-tunes both arms and
+# reports (tools/benchmark.py synthetic, through tools/demo.py).
 #   bash tools/run_demo.sh [tools/demo.py options]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 2: set up .venv/ and run the whole test suite.
+# The test suite as CI runs it: sets up .venv/, then runs every test.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"

@@ -1,4 +1,4 @@
-"""The benchmark tool (``tools/benchmark.py``) and the main job (``tools/demo.py``): backbones in, tables out.
+"""The benchmark (``tools/benchmark.py``) and the main job (``tools/demo.py``): backbones in, tables out.
 ``cli`` is their command line.
 
 Every run is a standard tool (``tools/train.py``, ``tools/test.py``, ``tools/eval_frozen.py``) in its own

@@ -207,5 +207,5 @@ def _stop_if_hopeless(checked, report: Path, skip_bad: Optional[float]) -> None:
         if use.max_bad is None and skip_bad is not None and len(bad) > skip_bad * len(results):
             raise BadDataError(f'{use.list}: {len(bad)} of {len(results)} entries are bad, more than --skip-bad '
                                f'leaves out ({skip_bad:.0%}); they are listed in {report}. That many left out '
-                               'is no longer the benchmark\'s protocol: repair the data, or give a higher limit '
+                               'departs from the benchmark\'s protocol: repair the data, or give a higher limit '
                                '(e.g. --skip-bad 0.5)')
