@@ -100,9 +100,8 @@ def test_import_mmrot3d_loads_no_tool_orchestration_or_generator():
     loaded = json.loads(run.stdout.strip().splitlines()[-1])
     outside = {
         name: file
-        for name, file in loaded.items()
-        if name.split('.')[0] in ('tools', 'performance') or file and Path(file).resolve().is_relative_to(CHECKOUT)
-        and not Path(file).resolve().is_relative_to(LIBRARY)
+        for name, file in loaded.items() if name.split('.')[0] in ('tools', 'performance')
+        or file and Path(file).resolve().is_relative_to(CHECKOUT) and not Path(file).resolve().is_relative_to(LIBRARY)
     }
     assert not outside, outside
     ours = {name.split('.')[1] for name in loaded if name.startswith('mmrot3d.')}

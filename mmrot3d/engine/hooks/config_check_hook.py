@@ -3,12 +3,11 @@ import logging
 from typing import Optional, Sequence, Tuple
 
 import torch
+from mmaction.evaluation import AccMetric
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
-
-from mmaction.evaluation import AccMetric
 
 from ...datasets.checks import ConfigError, check_rotation_crop, frame_size_after
 from ...evaluation.metrics import RotationAccuracy
