@@ -62,15 +62,17 @@ def test_accmetric_gives_rotation_accuracys_top1_for_one_rotated_clip_per_sample
     scores = torch.stack([s.pred_score for s in samples])
     expected = (scores.argmax(dim=1) == torch.tensor(rotation_labels).view(-1)).float().mean().item()
 
-    results = evaluate([AccMetric(metric_list=('top_k_accuracy', ), metric_options=dict(top_k_accuracy=dict(topk=(1, )))), RotationAccuracy()], samples)
+    results = evaluate([
+        AccMetric(metric_list=('top_k_accuracy', ), metric_options=dict(top_k_accuracy=dict(topk=(1, )))),
+        RotationAccuracy()
+    ], samples)
     assert results['acc/top1'] == pytest.approx(expected) == results['rotation/top1']
     per_angle = {f'rotation/acc_{(0, 90, 180, 270)[label]}deg' for (label, ) in rotation_labels}
     assert results.keys() == {'acc/top1', 'rotation/top1'} | per_angle
 
 
 def test_rotation_accuracy_scores_every_rotated_copy_and_names_results_by_the_models_angles(video_dir):
-    samples, _ = predictions(recognizer(2, rotate_in_model=True, angles=(0, 180)),
-                             video_dir)
+    samples, _ = predictions(recognizer(2, rotate_in_model=True, angles=(0, 180)), video_dir)
     assert all(s.pred_score.shape == (2, 2) and s.gt_label.tolist() == [0, 1] for s in samples)
     results = evaluate(RotationAccuracy(), samples)
     hits = [(s.pred_score.argmax(dim=1) == s.gt_label).float() for s in samples]
@@ -84,7 +86,9 @@ def test_rotation_accuracy_refuses_angles_other_than_the_models(video_dir):
     angles=(0, 180) must not name a 4-angle model's results acc_0deg/acc_90deg."""
     samples, _ = predictions(recognizer(rotate_in_model=True), video_dir)
     metric = RotationAccuracy(angles=(0, 180))
-    with pytest.raises(ValueError, match=r'^RotationAccuracy\(angles=\(0, 180\)\) scores predictions of a model '
-                       r'with angles=\(0, 90, 180, 270\); leave angles unset'):
+    with pytest.raises(
+            ValueError,
+            match=r'^RotationAccuracy\(angles=\(0, 180\)\) scores predictions of a model '
+            r'with angles=\(0, 90, 180, 270\); leave angles unset'):
         metric.process({}, [s.to_dict() for s in samples])
     assert not metric.results
