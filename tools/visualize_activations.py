@@ -40,7 +40,7 @@ def parse_args(argv=None):
         '--index',
         type=int,
         default=None,
-        help='Grad-CAM: which logit (default: rotation 0 deg, i.e. the clip as given, or the '
+        help='Grad-CAM: which logit (default: the label of 0 deg, i.e. the clip as given, or the '
         'predicted class)')
     p.add_argument('--reduce', choices=['sum', 'max'], default='sum', help='activation: channel sum or max')
     p.add_argument('--columns', type=int, default=8, help='frames per row of the contact sheet')

@@ -52,7 +52,7 @@ def gradcam_maps(model: nn.Module,
         model: a RotationRecognizer (``target='rotation'``) or a Recognizer3D/2D (``target='class'``),
             in eval mode (batch-norm statistics fixed).
         inputs: ``(N, V, C, T, H, W)`` or ``(N, F, C, H, W)`` as the data preprocessor gives.
-        index: the logit to explain; default: rotation label 0 (the clip as given, i.e. upright) for
+        index: the logit to explain; default: the label of 0 degrees (the clip as given, i.e. upright) for
             ``'rotation'``, the predicted class for ``'class'``.
     """
     if target not in TARGETS:
@@ -62,7 +62,9 @@ def gradcam_maps(model: nn.Module,
         logits = _logits(model, inputs, target)
         num_classes = logits.shape[1]
         if index is None:
-            chosen = torch.zeros(len(logits), dtype=torch.long) if target == 'rotation' else logits.argmax(dim=1)
+            chosen = (
+                torch.full((len(logits), ), model.upright_label(), dtype=torch.long)
+                if target == 'rotation' else logits.argmax(dim=1))
         elif not 0 <= index < num_classes:
             raise ValueError(f'index={index} is not a logit of this model (0..{num_classes - 1})')
         else:

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from conftest import tiny_r3d, tiny_slowfast
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
+from mmaction.utils import GradCAM
 from mmengine.dataset import pseudo_collate
 
 PREPROCESSOR_3D = dict(
@@ -210,3 +211,20 @@ def test_backbones_train_forward_and_backward(name, rotate_in_model):
     with torch.no_grad():
         predicted = model(inputs, samples, mode='predict')
     assert predicted[0].pred_score.shape == (4, 4)
+
+
+def test_mmaction_gradcam_explains_the_rotation_scores_unchanged(video_dir):
+    """MMAction2's own Grad-CAM on clips rotated by the pipeline, explaining each clip's rotation label (the
+    gt_label of the model's predictions)."""
+    model = build_recognizer().eval()  # as GradCAM sets it
+    data = load_batch(video_dir, video_pipeline(dict(type='VideoRotation', mode='random')))
+    with torch.no_grad():
+        inputs = model.data_preprocessor(data)['inputs']
+        logits, _ = model.extract_feat(inputs, stage='head')
+
+    blended, preds = GradCAM(model, 'backbone/layer4/1/relu')(data, use_labels=True)
+    assert blended.shape == (4, 8, 32, 32, 3)  # (clips, T, H, W, RGB) at the input size
+    assert 0 <= blended.min() and blended.max() <= 1
+    torch.testing.assert_close(preds.detach(), logits)  # the rotation logits ('score'), one row per clip
+    heat = blended - 0.5 * torch.stack(data['inputs']).permute(0, 1, 3, 4, 5, 2).flatten(0, 1).float() / 255
+    assert heat.flatten(1).std(dim=1).min() > 0  # a map that varies over each clip, not a constant colour

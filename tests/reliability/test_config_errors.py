@@ -40,6 +40,20 @@ def with_pipeline(pipeline, **model):
     return {'train_dataloader.dataset.pipeline': pipeline, 'model.rotate_in_model': False, **model}
 
 
+def rotating(**rotation):
+    """ROTATING_PIPELINE with VideoRotation's arguments changed."""
+    return [dict(s, **rotation) if s['type'] == 'VideoRotation' else dict(s) for s in ROTATING_PIPELINE]
+
+
+def acc_metric_on(val_pipeline):
+    """Pipeline rotations for training and validation, validated by MMAction2's AccMetric."""
+    return with_pipeline(
+        ROTATING_PIPELINE, **{
+            'val_dataloader.dataset.pipeline': val_pipeline,
+            'val_evaluator': dict(type='AccMetric', _delete_=True)
+        })
+
+
 def crop(step):
     pipeline = [dict(s) for s in ROTATING_PIPELINE]
     pipeline[4] = step
@@ -67,6 +81,25 @@ CASES = {  # what is wrong -> (cfg options, error type, the one line it gives)
             dict(type='PackActionInputs')]}, ValueError,
         r'^train_dataloader.dataset.pipeline: Resize\(scale=\(40, 32\), keep_ratio=False\) makes 40x32 \(WxH\) '
         r'frames but the model \(rotate_in_model=True\) rotates'),
+    'pipeline angles vs model angles': (
+        with_pipeline(rotating(angles=(90, 0, 180, 270))), ValueError,
+        r'^train_dataloader.dataset.pipeline VideoRotation\(angles=\(90, 0, 180, 270\)\) but '
+        r'model.angles=\(0, 90, 180, 270\): label i must mean the same angle in both'),
+    'val pipeline angles vs model angles': (
+        with_pipeline(ROTATING_PIPELINE, **{'val_dataloader.dataset.pipeline': rotating(angles=(0, 270, 180, 90))}),
+        ValueError, r'^val_dataloader.dataset.pipeline VideoRotation\(angles=\(0, 270, 180, 90\)\) but '
+        r'model.angles=\(0, 90, 180, 270\)'),
+    'metric angles vs model angles': (  # not acc_0deg/acc_90deg results for the 0 and 90 degree labels
+        {'val_evaluator.angles': (0, 180)}, ValueError,
+        r'^val_evaluator.angles=\(0, 180\) but model.angles=\(0, 90, 180, 270\); remove val_evaluator.angles'),
+    'AccMetric on in-model rotations': (
+        {'val_evaluator': dict(type='AccMetric', _delete_=True)}, ValueError,
+        r'^val_evaluator is AccMetric, which scores one label per sample, but model.rotate_in_model=True gives '
+        r'each sample 4 rotated copies; use RotationAccuracy'),
+    "AccMetric on VideoRotation(mode='all')": (
+        acc_metric_on(rotating(mode='all')), ValueError,
+        r"^val_evaluator is AccMetric, which scores one label per sample, but val_dataloader.dataset.pipeline "
+        r"VideoRotation\(mode='all'\) gives each sample 4 rotated copies"),
     'rotations made twice': ({'train_dataloader.dataset.pipeline': ROTATING_PIPELINE}, ValueError,
                              r'^model.rotate_in_model=True and train_dataloader.dataset.pipeline has VideoRotation'),
     'no rotations at all': ({'model.rotate_in_model': False}, ValueError,
@@ -105,6 +138,38 @@ def test_config_error_stops_before_the_first_step_with_one_line(case, video_dir,
         runner.train()
     assert '\n' not in str(info.value) and not steps
     assert not list(tmp_path.glob('*.pth'))
+
+
+@pytest.mark.parametrize('evaluator, message', [
+    (dict(type='RotationAccuracy', angles=(0, 180)),
+     r'^test_evaluator.angles=\(0, 180\) but model.angles=\(0, 90, 180, 270\); remove test_evaluator.angles'),
+    (dict(type='AccMetric'), r'^test_evaluator is AccMetric, which scores one label per sample, but '
+     r'model.rotate_in_model=True gives each sample 4 rotated copies'),
+])
+def test_test_evaluator_that_disagrees_with_the_model_stops_before_the_first_batch(evaluator, message, video_dir,
+                                                                                   tmp_path):
+    """tools/test.py's side (Runner.test): checked before the first test batch is loaded."""
+    runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path, {'test_evaluator': evaluator}))
+    batches = []
+    runner.model.test_step = lambda *args, **kwargs: batches.append(1)  # must never be reached
+    with pytest.raises(ValueError, match=message) as info:
+        runner.test()
+    assert '\n' not in str(info.value) and not batches
+
+
+def test_one_angle_set_written_everywhere_passes_the_checks(video_dir, tmp_path):
+    """Pipeline rotations that agree with model.angles, one rotated clip per validation sample scored by
+    MMAction2's AccMetric beside a RotationAccuracy that writes the model's angles out again: no refusal,
+    and both metrics score the validation."""
+    options = acc_metric_on(rotating(mode='random'))
+    options['val_evaluator'] = [dict(type='AccMetric'), dict(type='RotationAccuracy', angles=(0, 90, 180, 270))]
+    cfg = tiny_cfg(video_dir, tmp_path, options)
+    cfg.train_cfg.update(max_epochs=1, val_interval=1)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    metrics = runner.message_hub.log_scalars  # the validation's results, as RuntimeInfoHook records them
+    assert 'val/acc/top1' in metrics and 'val/rotation/acc_270deg' in metrics
+    assert metrics['val/acc/top1'].current() == metrics['val/rotation/top1'].current()
 
 
 def test_a_consistent_pipeline_rotation_config_passes_the_checks(video_dir, tmp_path):

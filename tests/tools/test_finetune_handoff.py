@@ -4,6 +4,7 @@ The classic failure of this workflow is fine-tuning that silently starts from ra
 the export must fit the backbone tensor for tensor, or training stops before its first step.
 """
 import pickle
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -46,7 +47,11 @@ def pretrained(video_dir, tmp_path_factory):
         # tools/export_backbone.py WORK_DIR --out FILE, in-process (the script only calls this)
         load_tool('tools/export_backbone.py').main([str(root / 'work'), '--out', str(root / 'backbone.pth')])
         checkpoint = torch.load(root / 'work' / 'epoch_1.pth', map_location='cpu', weights_only=False)
-    return SimpleNamespace(backbone=root / 'backbone.pth', checkpoint=checkpoint, trust_store=root / 'trusted.txt')
+    return SimpleNamespace(
+        backbone=root / 'backbone.pth',
+        checkpoint=checkpoint,
+        checkpoint_file=root / 'work' / 'epoch_1.pth',
+        trust_store=root / 'trusted.txt')
 
 
 def test_export_is_a_plain_tensor_file_with_its_origin(pretrained, capsys, monkeypatch):
@@ -89,6 +94,27 @@ def test_finetuning_starts_from_the_export_and_tests_with_10_clips(pretrained, v
         assert key in test.stdout + test.stderr
     with open(dump, 'rb') as f:
         assert len(pickle.load(f)) == 8  # one video-level prediction per video
+
+
+def test_test_tool_dumps_the_rotation_predictions_as_mmaction2_does(pretrained, video_dir, tmp_path, monkeypatch):
+    """tools/test.py --dump on the pretraining config: one entry per video with MMAction2's pred_score /
+    pred_label / gt_label, here over the 4 in-model rotations of its clip; the reported top-1 is theirs."""
+    monkeypatch.setenv('MMROT3D_TRUST_STORE', str(pretrained.trust_store))  # the run that wrote it
+    dump = tmp_path / 'rotations.pkl'
+    test = tool('test.py', PRETRAIN, pretrained.checkpoint_file, '--work-dir', tmp_path, '--dump', dump,
+                '--cfg-options', *data_options(video_dir, ('test', )))
+    assert test.returncode == 0, test.stderr[-3000:]
+    with open(dump, 'rb') as f:
+        entries = pickle.load(f)
+    assert len(entries) == 8
+    for entry in entries:
+        assert entry['gt_label'].tolist() == [0, 1, 2, 3] and entry['rotation_angles'] == (0, 90, 180, 270)
+        assert entry['pred_score'].shape == (4, 4)
+        torch.testing.assert_close(entry['pred_score'].sum(dim=1), torch.ones(4))  # mean softmax of each copy
+        assert torch.equal(entry['pred_label'], entry['pred_score'].argmax(dim=1))
+    hits = torch.cat([entry['pred_label'] == entry['gt_label'] for entry in entries]).float()
+    (top1, ) = re.findall(r'rotation/top1: ([0-9.]+)', test.stdout + test.stderr)
+    assert float(top1) == pytest.approx(hits.mean().item(), abs=1e-4)
 
 
 def test_the_test_protocol_feeds_10_clips_per_video(video_dir):

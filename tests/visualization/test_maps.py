@@ -117,6 +117,17 @@ def test_gradcam_gradients_are_non_zero(kind):
     assert other.index.tolist() == [1, 1] and not torch.allclose(other.gradients, cam.gradients)
 
 
+def test_gradcam_explains_the_upright_label_of_the_models_angles_by_default():
+    model = MODELS.build(
+        dict(
+            type='RotationRecognizer',
+            backbone=tiny_r3d(),
+            cls_head=dict(type='RotationHead', num_classes=2, in_channels=64),
+            angles=(180, 0),
+            data_preprocessor=PREPROCESSOR)).eval()
+    assert gradcam_maps(model, _clips(), 'layer2').index.tolist() == [1, 1]  # label 1 means 0 degrees here
+
+
 def test_gradcam_refuses_a_target_the_model_has_not():
     with pytest.raises(ValueError, match='use target "class"'):
         gradcam_maps(_recognizer('class'), _clips(), target='rotation')

@@ -1,7 +1,7 @@
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
-from mmaction.models.recognizers import BaseRecognizer
+from mmaction.models.recognizers import Recognizer3D
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import SampleList
@@ -10,7 +10,7 @@ from ...structures.rotation import DEFAULT_ANGLES, all_rotations, angles_to_turn
 
 
 @MODELS.register_module()
-class RotationRecognizer(BaseRecognizer):
+class RotationRecognizer(Recognizer3D):
     """Self-supervised recognizer: any MMAction2 backbone (+ neck) learns to predict clip rotation.
 
     Inputs are what ``ActionDataPreprocessor`` stacks: ``(N, V, C, T, H, W)`` for 3D backbones
@@ -27,6 +27,12 @@ class RotationRecognizer(BaseRecognizer):
 
     Either way the head gets MMAction2 data samples whose ``gt_label`` holds the rotation labels, and
     :meth:`predict` returns them with ``pred_score`` over the angles (see :class:`RotationHead`).
+
+    It is a ``Recognizer3D`` because the paper's models are 3D CNNs, and MMAction2's ``GradCAM`` reads the
+    inputs of a ``Recognizer3D`` as ``(N, V, C, T, H, W)``: ``mmaction.utils.GradCAM`` explains its rotation
+    scores unchanged (clips scored as given: one per sample, no ``rotate_in_model``). Its own
+    :meth:`extract_feat` also takes 2D backbones' ``(N, F, C, H, W)``, which that ``GradCAM`` cannot read;
+    :func:`mmrot3d.visualization.gradcam_maps` explains both.
 
     Args:
         backbone: any MMAction2 (or mmpretrain/timm/torchvision) backbone config.
