@@ -1,1 +1,1 @@
-"""mmrot3d benchmark suite (issue 7): ``python -m performance.run --help``."""
+"""mmrot3d's performance suite: ``python -m performance.run --help``, ``python -m performance.gpu --help``."""

@@ -1,5 +1,5 @@
-"""Shared pieces: registries, model configs (rotation and supervised twins), benchmark videos,
-the paper's pipeline, and one training step."""
+"""Shared pieces of the measurements: registries, the rotation recognizer and its supervised twin, benchmark
+videos, the paper's pipeline, and one training step. The backbones are in ``backbones.py``."""
 import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -9,11 +9,9 @@ import torch
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
-from mmengine.config import Config
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 import mmrot3d  # noqa: F401  (upstream fixes before mmaction.models)
-from mmrot3d.utils.shipped_files import shipped_path
 
 register_all_modules(init_default_scope=True)
 # init_weights logs one INFO line per parameter; the suite's output is its tables.
@@ -28,83 +26,6 @@ MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
 def preprocessor(format_shape: str = 'NCTHW') -> Dict:
     return dict(type='ActionDataPreprocessor', mean=MEAN, std=STD, format_shape=format_shape)
-
-
-def _backbone(config: str, **overrides) -> Dict:
-    return dict(Config.fromfile(shipped_path(f'configs/_base_/models/{config}')).model.backbone.to_dict(), **overrides)
-
-
-def r3d18() -> Dict:
-    """R3D-18 as the pretraining configs define it (configs/_base_/models/r3d18.py)."""
-    return _backbone('r3d18.py')
-
-
-def narrow_r3d(base_channels: int = 8) -> Dict:
-    """The narrow R3D-18 of the demo (configs/_base_/models/r3d18_narrow.py), here with ``base_channels``."""
-    return _backbone('r3d18_narrow.py', base_channels=base_channels)
-
-
-# name: backbone cfg, pooled channels, supervised head cfg (MMAction2's own head for it), input
-# (T, H, W) or for 2D (segments, H, W), preprocessor format. R3D-18 is full size; the other
-# backbones of the core issue are the narrowed configs of tests/models/test_rotation_recognizer.py.
-def backbones() -> Dict[str, Tuple]:
-    return {
-        'R3D-18': (r3d18(), 512, dict(type='I3DHead'), (16, 112, 112), 'NCTHW'),
-        'R3D-18-narrow': (narrow_r3d(), 64, dict(type='I3DHead'), (16, 64, 64), 'NCTHW'),
-        'C3D': (dict(type='C3D', out_dim=4608, pretrained=None), 4096, dict(type='I3DHead',
-                                                                            spatial_type=None), (16, 64, 64), 'NCTHW'),
-        'R(2+1)D': (dict(
-            narrow_r3d(),
-            type='ResNet2Plus1d',
-            conv_cfg=dict(type='Conv2plus1d'),
-            norm_cfg=dict(type='BN3d'),
-            zero_init_residual=False), 64, dict(type='I3DHead'), (8, 32, 32), 'NCTHW'),
-        'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, dict(type='X3DHead'), (8, 32, 32), 'NCTHW'),
-        'SlowFast': (dict(
-            type='ResNet3dSlowFast',
-            resample_rate=4,
-            speed_ratio=4,
-            channel_ratio=8,
-            slow_pathway=dict(
-                type='resnet3d',
-                depth=50,
-                pretrained=None,
-                lateral=True,
-                base_channels=8,
-                conv1_kernel=(1, 7, 7),
-                conv1_stride_t=1,
-                pool1_stride_t=1,
-                inflate=(0, 0, 1, 1),
-                norm_eval=False),
-            fast_pathway=dict(
-                type='resnet3d',
-                depth=50,
-                pretrained=None,
-                lateral=False,
-                base_channels=1,
-                conv1_kernel=(5, 7, 7),
-                conv1_stride_t=1,
-                pool1_stride_t=1,
-                norm_eval=False)), 288, dict(type='SlowFastHead'), (8, 32, 32), 'NCTHW'),
-        'TimeSformer': (dict(
-            type='TimeSformer',
-            num_frames=8,
-            img_size=32,
-            patch_size=16,
-            embed_dims=64,
-            num_heads=4,
-            num_transformer_layers=2,
-            attention_type='divided_space_time',
-            pretrained=None), 64, dict(type='TimeSformerHead'), (8, 32, 32), 'NCTHW'),
-        'TSM': (dict(
-            type='ResNetTSM',
-            depth=18,
-            num_segments=4,
-            shift_div=4,
-            pretrained=None,
-            pretrained2d=False,
-            norm_eval=False), 512, dict(type='TSMHead', num_segments=4), (4, 32, 32), 'NCHW'),
-    }
 
 
 def build_rotation(backbone: Dict, channels: int, format_shape: str = 'NCTHW', rotate_in_model=True, device='cpu'):
@@ -201,46 +122,31 @@ def make_videos(root: Path, sizes=((340, 256), (170, 128)), count: int = 4, fram
 _VIDEO_CACHE: Dict = {}
 
 
-def get_videos(args, size: Tuple[int, int], count: int = 4) -> Tuple[Path, Path]:
-    """``(folder, list_file)`` of ``count`` benchmark videos of ``size`` (W, H), written once per
-    run under ``--videos`` (or a temp dir)."""
-    key = (size, count)
-    if key not in _VIDEO_CACHE:
+def get_videos(args, size: Tuple[int, int]) -> Tuple[Path, Path]:
+    """``(folder, list_file)`` of 4 benchmark videos of ``size`` (W, H), written once per run under
+    ``--videos`` (or a temp dir)."""
+    if size not in _VIDEO_CACHE:
         root = Path(args.videos) if getattr(args, 'videos', None) else Path(
             _VIDEO_CACHE.setdefault('root', tempfile.mkdtemp(prefix='mmrot3d_bench_')))
-        _VIDEO_CACHE[key] = make_videos(root / f'n{count}', sizes=(size, ), count=count)[f'{size[0]}x{size[1]}']
-    return _VIDEO_CACHE[key]
+        _VIDEO_CACHE[size] = make_videos(root, sizes=(size, ))[f'{size[0]}x{size[1]}']
+    return _VIDEO_CACHE[size]
 
 
 def recipe_pipeline(clip_len=16,
                     frame_interval=2,
                     crop=112,
                     short_side=128,
-                    decoder='decord',
-                    decord_threads=1,
-                    rotation: Optional[Dict] = None,
-                    num_clips=1,
-                    test_mode=False) -> List[Dict]:
+                    rotation: Optional[Dict] = None) -> List[Dict]:
     """configs/_base_/datasets/kinetics400_rotation.py's train pipeline (optionally a rotation step
     after the crop, as ``VideoRotation`` is placed in the in-pipeline recipe)."""
-    init, decode = {
-        'decord': (dict(type='DecordInit', num_threads=decord_threads), dict(type='DecordDecode')),
-        'pyav': (dict(type='PyAVInit'), dict(type='PyAVDecode')),
-        'opencv': (dict(type='OpenCVInit'), dict(type='OpenCVDecode'))
-    }[decoder]
-    crop_step = (dict(type='CenterCrop', crop_size=crop) if test_mode else dict(type='RandomCrop', size=crop))
     steps = [
-        init,
-        dict(
-            type='SampleFrames',
-            clip_len=clip_len,
-            frame_interval=frame_interval,
-            num_clips=num_clips,
-            test_mode=test_mode), decode,
-        dict(type='Resize', scale=(-1, short_side)), crop_step
+        dict(type='DecordInit', num_threads=1),
+        dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval, num_clips=1),
+        dict(type='DecordDecode'),
+        dict(type='Resize', scale=(-1, short_side)),
+        dict(type='RandomCrop', size=crop),
+        dict(type='Flip', flip_ratio=0.5)
     ]
-    if not test_mode:
-        steps.append(dict(type='Flip', flip_ratio=0.5))
     if rotation:
         steps.append(rotation)
     steps += [

@@ -42,6 +42,7 @@ from torch.utils.data import DataLoader
 
 from mmrot3d.datasets import clip_batch_collate
 from . import common
+from .backbones import narrow_r3d
 from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random
@@ -113,7 +114,7 @@ class _ThreadProbe(torch.utils.data.Dataset):
 
 
 def build_preprocessors(device: str) -> dict:
-    model = common.build_rotation(common.narrow_r3d(), 64, rotate_in_model=True, device=device)
+    model = common.build_rotation(narrow_r3d(), 64, rotate_in_model=True, device=device)
     crop_flip = MODELS.build(dict(common.preprocessor(), type='CropFlipDataPreprocessor', crop_size=112)).to(device)
     return dict(model=model, plain=model.data_preprocessor, crop_flip=crop_flip)
 

@@ -47,6 +47,7 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mmrot3d.engine.hooks.channels_last_hook import to_channels_last_3d
 from . import common, timing
+from .backbones import narrow_r3d, r3d18
 from .paired import paired_repeats
 
 BAR = 0.97
@@ -87,7 +88,7 @@ _TINY_MODEL = [
     'model.cls_head.in_channels=32'
 ]
 GPU = Plan(
-    backbone=common.r3d18(),
+    backbone=r3d18(),
     channels=512,
     shape=(16, 112, 112),
     clips=32,
@@ -109,7 +110,7 @@ GPU = Plan(
     budgets=dict(throughput=60, ratio=60, memory=45, train=100, train_device_aug=100, loader_cpu=15),
     time_limit_s=420)
 SMOKE = Plan(
-    backbone=common.narrow_r3d(4),
+    backbone=narrow_r3d(4),
     channels=32,
     shape=(4, 32, 32),
     clips=1,

@@ -1,12 +1,18 @@
-"""One command for the whole benchmark suite (issue 7).
+"""One command for the CPU measurements of the performance suite (docs/performance.md):
 
-    .venv/bin/python -m performance.run                 # everything, ~9 min on 2 CPU cores
-    .venv/bin/python -m performance.run --quick         # smoke run, ~40 s
-    .venv/bin/python -m performance.run --only overhead,decoders --json out.json
+* ``overhead``: a rotation pretraining step against MMAction2's supervised step on the same backbone;
+* ``decode_reuse``: the data loader's CPU per rotated training sample against decoding alone, and the
+  cores per GPU it takes;
+* ``decoders``: decord, decord2, PyAV and torchcodec on the containers and codecs of a scraped dataset.
+
+    .venv/bin/python -m performance.run --json perf.json   # everything
+    .venv/bin/python -m performance.run --quick            # smoke run
+    .venv/bin/python -m performance.run --only overhead,decoders
     .venv/bin/python -m performance.run --device cuda --amp
 
-Every measurement interleaves its variants round-robin in this one process, repeats them and
-prints medians and ratios against the baseline measured in the same run.
+Every measurement times its variants in this one process, repeats them and prints medians and ratios
+against the baseline measured in the same run. The GPU figures have their own command,
+``python -m performance.gpu``.
 """
 import argparse
 import json
@@ -18,7 +24,7 @@ if __package__ in (None, ''):  # `python performance/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = 'performance'
 
-MEASUREMENTS = ('overhead', 'decode_reuse', 'stalls', 'cpu_levers', 'bf16_stability', 'scaling', 'decoders')
+MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders')
 
 
 def main(argv=None) -> dict:
@@ -36,8 +42,7 @@ def main(argv=None) -> dict:
         default=1,
         help='torch intra-op threads on CPU (default 1; 0 = torch\'s choice). On a 2-core machine '
         'shared with other jobs, 2 OpenMP threads make steps randomly ~20x slower (a thread '
-        'waits for its descheduled peer), which drowns every ratio; 1 thread is stable. '
-        'cpu_levers measures the other setting against it.')
+        'waits for its descheduled peer), which drowns every ratio; 1 thread is stable.')
     parser.add_argument('--videos', default=None, help='folder for benchmark videos (default: a temp dir)')
     parser.add_argument(
         '--decoder-site',
@@ -53,11 +58,6 @@ def main(argv=None) -> dict:
         default=None,
         help='decode_reuse: R3D-18 16x112x112 rotated clips/s of one GPU for the cores-per-GPU table '
         '(default: the H200 AMP fp16 rate measured by performance/gpu.py)')
-    parser.add_argument(
-        '--synthetic-root',
-        default=None,
-        help='bf16_stability: an existing synthetic set (e.g. data/synthetic from the main job) '
-        'instead of generating a small one')
     args = parser.parse_args(argv)
     only = [m.strip() for m in args.only.split(',') if m.strip()]
     unknown = set(only) - set(MEASUREMENTS)

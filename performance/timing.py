@@ -5,7 +5,6 @@ Absolute times on shared CPU machines are noisy; a ratio of two variants timed a
 the same process is what stays meaningful.
 """
 import os
-import statistics
 import time
 from typing import Callable, Dict, List, Optional
 
@@ -28,9 +27,6 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-CPU_TIMES: Dict[str, Dict[str, List[float]]] = {}
-
-
 def interleave(variants: Dict[str, Callable[[], Optional[float]]],
                repeats: int,
                warmup: int = 1,
@@ -39,10 +35,6 @@ def interleave(variants: Dict[str, Callable[[], Optional[float]]],
 
     A variant returns ``None`` (its wall time is measured here) or its own measured seconds
     (when it must exclude set-up from the time). Returns the list of seconds per variant.
-
-    The CPU time of this process (all its threads) per call is kept in ``CPU_TIMES[label]``: on a
-    machine shared with other jobs it is far less disturbed than wall time by being descheduled,
-    so :func:`summarize` reports a CPU-time ratio beside the wall-time ratio.
     """
     for name, fn in variants.items():
         for _ in range(warmup):
@@ -50,48 +42,17 @@ def interleave(variants: Dict[str, Callable[[], Optional[float]]],
             sync()
         log(f'  [{label}] warmed up {name}')
     times = {name: [] for name in variants}
-    cpu = CPU_TIMES[label] = {name: [] for name in variants}
     for r in range(repeats):
         # rotate the order each round so no variant always follows the same neighbour
         names = list(variants)
         names = names[r % len(names):] + names[:r % len(names)]
         for name in names:
             sync()
-            start, start_cpu = time.perf_counter(), time.process_time()
+            start = time.perf_counter()
             own = variants[name]()
             sync()
             times[name].append(float(own) if isinstance(own, (int, float)) else time.perf_counter() - start)
-            cpu[name].append(time.process_time() - start_cpu)
     return times
-
-
-def summarize(times: Dict[str, List[float]],
-              baseline: str,
-              work: Dict[str, float],
-              unit: str = 'items/s',
-              label: Optional[str] = None) -> Dict[str, Dict]:
-    """Median seconds and throughput (``work[name]`` items per call) and ratio of throughput
-    against ``baseline`` (> 1: faster than the baseline); with ``label`` (the one given to
-    :func:`interleave`) also the same ratio computed from this process's CPU time."""
-    out = {}
-    base_rate = work[baseline] / statistics.median(times[baseline])
-    cpu = CPU_TIMES.get(label) if label else None
-    for name, ts in times.items():
-        med = statistics.median(ts)
-        rate = work[name] / med
-        out[name] = dict(
-            median_s=med,
-            min_s=min(ts),
-            max_s=max(ts),
-            repeats=len(ts),
-            throughput=rate,
-            unit=unit,
-            ratio=rate / base_rate)
-        if cpu:
-            out[name]['median_cpu_s'] = statistics.median(cpu[name])
-            out[name]['ratio_cpu'] = (statistics.median(cpu[baseline]) / work[baseline]) / (
-                statistics.median(cpu[name]) / work[name])
-    return out
 
 
 def print_table(title: str, rows: List[Dict], columns: List[str]) -> None:

@@ -1,5 +1,6 @@
-"""Shared fixtures: tiny real video files, written once per test session and decoded by decord; the
-narrow R3D-18; the shipped tools as modules, or run as their command line does, in this process."""
+"""Shared fixtures: tiny real video files, written once per test session and decoded by decord; the shipped
+tools as modules, or run as their command line does, in this process. The test-sized backbones are in
+``performance/backbones.py``, shared with the performance suite."""
 import importlib.util
 import io
 import os
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mmengine.config import Config
 
 from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
@@ -87,23 +87,6 @@ def private_trust_store(tmp_path, monkeypatch):
     store = tmp_path / 'trusted_checkpoints.txt'
     monkeypatch.setenv('MMROT3D_TRUST_STORE', str(store))
     return store
-
-
-def tiny_r3d(base_channels: int = 8) -> dict:
-    """The demo's narrow R3D-18 (configs/_base_/models/r3d18_narrow.py) with ``base_channels`` for CPU
-    tests; output ``8 * base_channels`` channels."""
-    cfg = Config.fromfile(shipped_path('configs/_base_/models/r3d18_narrow.py'))
-    return dict(cfg.model.backbone.to_dict(), base_channels=base_channels)
-
-
-def tiny_slowfast() -> dict:
-    """The SlowFast-R50 of configs/rotnet3d/ with 8 slow and 1 fast base channels for CPU tests; output
-    288 channels (256 slow + 32 fast)."""
-    cfg = Config.fromfile(shipped_path('configs/rotnet3d/rotnet3d_slowfast-r50_1xb32-16x2x1-50e_kinetics400-rgb.py'))
-    backbone = cfg.model.backbone.to_dict()
-    backbone['slow_pathway']['base_channels'] = 8
-    backbone['fast_pathway']['base_channels'] = 1
-    return backbone
 
 
 def load_tool(relpath: str):

@@ -5,11 +5,12 @@ import types
 
 import pytest
 import torch
-from conftest import load_tool, tiny_r3d
+from conftest import load_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
 from mmrot3d.engine.hooks import ChannelsLast3dHook
+from performance.backbones import narrow_r3d
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75] * 3, std=[57.375] * 3)
 
@@ -18,7 +19,7 @@ def rotation_model():
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             rotate_in_model=True,
             cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
             data_preprocessor=PREPROCESSOR))

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import load_tool, run_tool, tiny_r3d
+from conftest import load_tool, run_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.optim import AmpOptimWrapper
 
 from mmrot3d.engine.hooks import ChannelsLast3dHook
 from mmrot3d.utils.shipped_files import shipped_path
+from performance.backbones import narrow_r3d
 
 pytestmark = pytest.mark.gpu
 CONFIGS = Path(__file__).resolve().parents[1] / 'data' / 'configs'
@@ -68,7 +69,7 @@ def rotation_model():
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             rotate_in_model=True,
             cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
             data_preprocessor=dict(

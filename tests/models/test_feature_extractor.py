@@ -8,11 +8,11 @@ from mmrot3d.models.backbone_io import BackboneCheckpointError
 
 
 def test_feature_extractor_averages_views(tmp_path):
-    from conftest import tiny_r3d
     from mmaction.registry import MODELS
 
     from mmrot3d.models import export_backbone
-    m = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(4)))
+    from performance.backbones import narrow_r3d
+    m = MODELS.build(dict(type='FeatureExtractor', backbone=narrow_r3d(4)))
     m.init_weights()
     m.eval()
     x = torch.randn(2, 3, 3, 4, 32, 32)
@@ -24,11 +24,11 @@ def test_feature_extractor_averages_views(tmp_path):
     # A strict reload reproduces the features; a mismatched backbone is refused.
     path = tmp_path / 'bb.pth'
     export_backbone(m, path)
-    m2 = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(4), checkpoint=str(path)))
+    m2 = MODELS.build(dict(type='FeatureExtractor', backbone=narrow_r3d(4), checkpoint=str(path)))
     m2.init_weights()
     m2.eval()
     assert torch.allclose(m2.extract(x), f, atol=1e-5)
-    bad = MODELS.build(dict(type='FeatureExtractor', backbone=tiny_r3d(8), checkpoint=str(path)))
+    bad = MODELS.build(dict(type='FeatureExtractor', backbone=narrow_r3d(8), checkpoint=str(path)))
     with pytest.raises(
             BackboneCheckpointError,
             match=rf'^{re.escape(str(path))} does not fit model\.backbone \(ResNet3d\): 100 shape mismatches '

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import tiny_r3d, tiny_slowfast
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import GradCAM
 from mmengine.dataset import pseudo_collate
+
+from performance.backbones import narrow_r3d, small_backbones
 
 PREPROCESSOR_3D = dict(
     type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75, 114.75, 114.75], std=[57.375, 57.375, 57.375])
@@ -18,7 +19,7 @@ def build_recognizer(backbone=None, in_channels=64, format_shape='NCTHW', **kwar
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=backbone or tiny_r3d(),
+            backbone=backbone or narrow_r3d(),
             cls_head=dict(type='RotationHead', in_channels=in_channels, hidden_channels=16),
             data_preprocessor=dict(PREPROCESSOR_3D, format_shape=format_shape),
             **kwargs))
@@ -161,39 +162,12 @@ def test_tensor_mode_and_extract_feat_return_backbone_features():
     assert logits.shape == (6, 4)
 
 
-BACKBONES = {
-    # name: (backbone config, pooled channels, input (N, V, ...) shape, preprocessor format)
-    'R3D-18': (tiny_r3d(), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    # C3D needs 16 frames (5 temporal poolings); at 32x32 its pool5 output is 512 x 1 x 2 x 2 = 2048
-    'C3D': (dict(type='C3D', out_dim=2048, pretrained=None), 4096, (1, 1, 3, 16, 32, 32), 'NCTHW'),
-    'R(2+1)D': (dict(
-        tiny_r3d(),
-        type='ResNet2Plus1d',
-        conv_cfg=dict(type='Conv2plus1d'),
-        norm_cfg=dict(type='BN3d'),
-        zero_init_residual=False), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 432, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'SlowFast': (tiny_slowfast(), 288, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'TimeSformer': (dict(
-        type='TimeSformer',
-        num_frames=8,
-        img_size=32,
-        patch_size=16,
-        embed_dims=64,
-        num_heads=4,
-        num_transformer_layers=2,
-        attention_type='divided_space_time',
-        pretrained=None), 64, (2, 1, 3, 8, 32, 32), 'NCTHW'),
-    'TSM': (dict(
-        type='ResNetTSM', depth=18, num_segments=4, shift_div=4, pretrained=None, pretrained2d=False,
-        norm_eval=False), 512, (2, 4, 3, 32, 32), 'NCHW'),
-}
-
-
 @pytest.mark.parametrize('rotate_in_model', [True, False], ids=['in-model', 'in-pipeline'])
-@pytest.mark.parametrize('name', list(BACKBONES))
+@pytest.mark.parametrize('name', list(small_backbones()))
 def test_backbones_train_forward_and_backward(name, rotate_in_model):
-    backbone, channels, shape, format_shape = BACKBONES[name]
+    backbone, channels, clip, format_shape = small_backbones()[name]
+    # (N, V, C, T, H, W), one clip for C3D (full width); a 2D backbone's segments are its views: (N, segments, C, H, W)
+    shape = (1 if name == 'C3D' else 2, 1, 3, *clip) if format_shape == 'NCTHW' else (2, clip[0], 3, *clip[1:])
     torch.manual_seed(0)
     model = build_recognizer(backbone, channels, format_shape, rotate_in_model=rotate_in_model)
     inputs = torch.randn(shape)

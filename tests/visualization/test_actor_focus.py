@@ -5,12 +5,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import tiny_r3d
 from mmaction.registry import MODELS
 
 from mmrot3d.apis import init_model, load_config
 from mmrot3d.visualization import compare_backbones, load_clip, load_clips_with_masks, measure_actor_share
 from mmrot3d.visualization.clips import single_clip_pipeline
+from performance.backbones import narrow_r3d
 from tools.data.synthetic import ActorMasks
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_measurement_smoke(videos):
                                           ActorMasks.of_video(videos[0]))
     assert inputs.shape == (len(videos), 1, 3, 8, 32, 32) and masks.shape == (len(videos), 8, 32, 32)
     torch.manual_seed(0)
-    backbone = MODELS.build(tiny_r3d())
+    backbone = MODELS.build(narrow_r3d())
     result = measure_actor_share(backbone, inputs, masks, stages=('layer1', 'layer3'))
     assert set(result) == {'layer1', 'layer3'}
     for stage in result.values():

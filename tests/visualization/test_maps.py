@@ -2,19 +2,19 @@
 import pytest
 import torch
 import torch.nn as nn
-from conftest import tiny_r3d, tiny_slowfast
 from mmaction.registry import MODELS
 
 from mmrot3d.visualization import activation_maps, gradcam_maps, normalize_per_frame, resolve_stage
+from performance.backbones import narrow_r3d, narrow_slowfast
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW')
 BACKBONES = {
     # name: (backbone, default-stage check)
     'R3D-18':
-    tiny_r3d(),
+    narrow_r3d(),
     'R(2+1)D':
     dict(
-        tiny_r3d(),
+        narrow_r3d(),
         type='ResNet2Plus1d',
         conv_cfg=dict(type='Conv2plus1d'),
         norm_cfg=dict(type='BN3d'),
@@ -22,7 +22,7 @@ BACKBONES = {
     'X3D':
     dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1),
     'SlowFast':
-    tiny_slowfast(),
+    narrow_slowfast(),
 }
 
 
@@ -65,7 +65,7 @@ def test_a_2d_backbone_maps_every_frame_and_a_transformer_is_refused_in_one_line
 
 
 def test_unknown_stages_are_named_with_the_choices():
-    backbone = MODELS.build(tiny_r3d())
+    backbone = MODELS.build(narrow_r3d())
     with pytest.raises(ValueError, match="stage 'layer9' is not a module of ResNet3d; its stages: conv1, maxpool"):
         resolve_stage(backbone, 'layer9')
     recognizer = nn.Module()
@@ -94,7 +94,7 @@ def _recognizer(kind):
     model = MODELS.build(
         dict(
             type='RotationRecognizer' if kind == 'rotation' else 'Recognizer3D',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             cls_head=head,
             data_preprocessor=PREPROCESSOR))
     model.init_weights()

@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 import torch
-from conftest import tiny_r3d
 from mmaction.registry import DATASETS, MODELS, TRANSFORMS
 from mmengine.dataset import pseudo_collate
+
+from performance.backbones import narrow_r3d
 
 NORM = dict(mean=[114.75, 110.0, 100.5], std=[57.375, 50.0, 60.25], format_shape='NCTHW')
 CROP = 32
@@ -88,7 +89,7 @@ def test_rotation_recognizer_rotates_the_device_crops(video_dir):
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             rotate_in_model=True,
             cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
             data_preprocessor=dict(type='CropFlipDataPreprocessor', crop_size=CROP, **NORM)))
@@ -125,7 +126,7 @@ def test_device_aug_config_moves_exactly_the_crop_and_flip_of_its_base():
                                                          moved[1]['flip_ratio'])
     assert (pre.mean, pre.std) == (base.model.data_preprocessor.mean, base.model.data_preprocessor.std)
     # the config check knows the preprocessor makes square clips: no warning, the right dummy clip
-    model = MODELS.build(dict(cfg.model, backbone=tiny_r3d(), cls_head=dict(cfg.model.cls_head, in_channels=64)))
+    model = MODELS.build(dict(cfg.model, backbone=narrow_r3d(), cls_head=dict(cfg.model.cls_head, in_channels=64)))
     assert check_rotation_config(model, cfg.train_dataloader.dataset.pipeline, 'train_dataloader') is None
     assert dummy_clip(model, cfg.train_dataloader.dataset.pipeline).shape == (1, 1, 3, 16, 112, 112)
 

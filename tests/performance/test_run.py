@@ -1,5 +1,5 @@
-"""Smoke test of the benchmark suite: `--quick` on a subset runs and writes well-formed JSON (bf16_stability on
-the session's tiny synthetic set: it only has to run its code path).
+"""Smoke test of the performance suite's one command: `--quick` runs and writes well-formed JSON (`overhead` is
+tested alone, in test_overhead.py).
 
 Never asserts on timings (the machines are shared and noisy); only on the report's structure.
 """
@@ -11,22 +11,19 @@ from performance.run import main
 
 
 @pytest.mark.slow
-def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys):
-    out = tmp_path / 'bench.json'
+def test_quick_run_writes_json(tmp_path, capsys):
+    out = tmp_path / 'perf.json'
     # in this process (the decoders still run in their child process); --threads 0 leaves torch's thread count alone
     main([
-        '--quick', '--repeats', '1', '--threads', '0', '--only', 'decoders,decode_reuse,scaling,bf16_stability',
-        '--json',
+        '--quick', '--repeats', '1', '--threads', '0', '--only', 'decoders,decode_reuse', '--json',
         str(out), '--videos',
-        str(tmp_path / 'videos'), '--synthetic-root',
-        str(synthetic_dataset)
+        str(tmp_path / 'videos')
     ])
     stdout = capsys.readouterr().out
     assert '=== decoders ===' in stdout and 'frames_per_cpu_s' in stdout
 
     report = json.loads(out.read_text())
-    assert report['quick'] is True and set(
-        report['results']) == {'decoders', 'decode_reuse', 'scaling', 'bf16_stability'}
+    assert report['quick'] is True and set(report['results']) == {'decoders', 'decode_reuse'}
     assert report['environment']['device'] == 'cpu'
 
     decoders = report['results']['decoders']
@@ -71,15 +68,3 @@ def test_quick_benchmark_subset_writes_json(synthetic_dataset, tmp_path, capsys)
     # sample than one decode per sample (the margin measured is ~4x)
     per_sample = reuse['one_process_loader_ms_per_decoded_clip']
     assert per_sample['in_model'] / 4 < per_sample['in_pipeline_random']
-
-    scaling = report['results']['scaling']
-    assert len(scaling['rows']) >= 3 and scaling['rows'][0]['relative_cost_per_clip'] == 1.0
-    assert scaling['test_protocol']['clips_per_video'] == 10
-    assert scaling['test_protocol']['total_s_per_video'] > 0
-
-    # bf16's failures are sporadic (that is the finding), so only fp32, the control, is asserted:
-    # it never produces a non-finite gradient and identical trials end on an identical loss.
-    stability = {r['variant']: r for r in report['results']['bf16_stability']['rows']}
-    assert set(stability) == {'fp32', 'bf16'}
-    assert stability['fp32']['trials_with_nonfinite_grad'] == 0
-    assert stability['fp32']['distinct_final_losses'] == 1
