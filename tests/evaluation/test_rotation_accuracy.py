@@ -1,20 +1,20 @@
 """RotationAccuracy against MMAction2's AccMetric on a rotation recognizer's predictions of real decoded videos."""
 import pytest
 import torch
-from conftest import tiny_r3d
 from mmaction.evaluation import AccMetric
 from mmaction.registry import DATASETS, MODELS
 from mmengine.dataset import pseudo_collate
 from mmengine.evaluator import Evaluator
 
 from mmrot3d.evaluation import RotationAccuracy
+from performance.backbones import narrow_r3d
 
 
 def recognizer(num_classes=4, **kwargs):
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             cls_head=dict(type='RotationHead', num_classes=num_classes, in_channels=64, hidden_channels=16),
             data_preprocessor=dict(
                 type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75] * 3, std=[57.375] * 3),

@@ -121,7 +121,7 @@ def test_gradcam_explains_the_upright_label_of_the_models_angles_by_default():
     model = MODELS.build(
         dict(
             type='RotationRecognizer',
-            backbone=tiny_r3d(),
+            backbone=narrow_r3d(),
             cls_head=dict(type='RotationHead', num_classes=2, in_channels=64),
             angles=(180, 0),
             data_preprocessor=PREPROCESSOR)).eval()
