@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The main job: generate the synthetic data if missing, pretrain by rotation prediction, fine-tune from the
-pretrained backbone and from scratch on 3 splits until each run's validation accuracy plateaus, test (10 clips
-per video), judge the frozen features, print the table, and write ``work_dirs/demo/results.{json,md,png}``.
+pretrained backbone and from scratch on 3 splits until each run's validation accuracy plateaus, test (one
+clip per video: it spans the whole synthetic video), judge the frozen features, print the table, and write
+``work_dirs/demo/results.{json,md,png}``.
 It is ``tools/benchmark.py synthetic``; every option of that tool works here too (see
 ``python tools/benchmark.py --help``).
 
