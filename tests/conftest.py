@@ -81,6 +81,34 @@ def video_dir(tmp_path_factory) -> Path:
     return root
 
 
+def video_pipeline(rotation=None, clip_len=8, crop=32, train=False):
+    """decord decode -> resize -> crop [-> VideoRotation] -> FormatShape -> pack."""
+    crop_step = (dict(type='RandomResizedCrop'), dict(type='Resize', scale=(crop, crop), keep_ratio=False),
+                 dict(type='Flip', flip_ratio=0.5)) if train else (dict(type='CenterCrop', crop_size=crop), )
+    return [
+        dict(type='DecordInit'),
+        dict(type='SampleFrames', clip_len=clip_len, frame_interval=2, num_clips=1, test_mode=not train),
+        dict(type='DecordDecode'),
+        dict(type='Resize', scale=(-1, crop + 8)), *crop_step, *([rotation] if rotation else []),
+        dict(type='FormatShape', input_format='NCTHW'),
+        dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
+    ]
+
+
+def load_batch(video_dir, pipeline, indices=range(4)):
+    """The packed samples ``indices`` of ``video_dir``'s videos through ``pipeline``."""
+    from mmaction.registry import DATASETS
+    from mmengine.dataset import pseudo_collate
+    dataset = DATASETS.build(
+        dict(
+            type='VideoDataset',
+            ann_file=str(video_dir / 'list.txt'),
+            data_prefix=dict(video=str(video_dir)),
+            pipeline=pipeline,
+            test_mode=True))
+    return pseudo_collate([dataset[i] for i in indices])
+
+
 @pytest.fixture(autouse=True)
 def private_trust_store(tmp_path, monkeypatch):
     """Keep tests from reading or writing the user's record of trusted checkpoints."""

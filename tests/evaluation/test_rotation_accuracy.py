@@ -1,9 +1,9 @@
 """RotationAccuracy against MMAction2's AccMetric on a rotation recognizer's predictions of real decoded videos."""
 import pytest
 import torch
+from conftest import load_batch, video_pipeline
 from mmaction.evaluation import AccMetric
-from mmaction.registry import DATASETS, MODELS
-from mmengine.dataset import pseudo_collate
+from mmaction.registry import MODELS
 from mmengine.evaluator import Evaluator
 
 from mmrot3d.evaluation import RotationAccuracy
@@ -25,23 +25,7 @@ def recognizer(num_classes=4, **kwargs):
 
 def predictions(model, video_dir, rotation=None):
     """The model's predictions of the 8 test videos (center crops), rotated by ``rotation`` in the pipeline."""
-    pipeline = [
-        dict(type='DecordInit'),
-        dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1, test_mode=True),
-        dict(type='DecordDecode'),
-        dict(type='Resize', scale=(-1, 40)),
-        dict(type='CenterCrop', crop_size=32), *([rotation] if rotation else []),
-        dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
-    ]
-    dataset = DATASETS.build(
-        dict(
-            type='VideoDataset',
-            ann_file=str(video_dir / 'list.txt'),
-            data_prefix=dict(video=str(video_dir)),
-            pipeline=pipeline,
-            test_mode=True))
-    batch = pseudo_collate([dataset[i] for i in range(len(dataset))])
+    batch = load_batch(video_dir, video_pipeline(rotation), range(8))
     labels = [s.rotation_label.tolist() if rotation else None for s in batch['data_samples']]
     with torch.no_grad():
         return model.test_step(batch), labels

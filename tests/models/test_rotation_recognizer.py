@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import load_batch, video_pipeline
 from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import GradCAM
@@ -25,31 +26,6 @@ def build_recognizer(backbone=None, in_channels=64, format_shape='NCTHW', **kwar
             **kwargs))
     model.init_weights()
     return model
-
-
-def video_pipeline(rotation=None, clip_len=8, crop=32, train=False):
-    """decord decode -> resize -> crop [-> VideoRotation] -> FormatShape -> pack."""
-    crop_step = (dict(type='RandomResizedCrop'), dict(type='Resize', scale=(crop, crop), keep_ratio=False),
-                 dict(type='Flip', flip_ratio=0.5)) if train else (dict(type='CenterCrop', crop_size=crop), )
-    return [
-        dict(type='DecordInit'),
-        dict(type='SampleFrames', clip_len=clip_len, frame_interval=2, num_clips=1, test_mode=not train),
-        dict(type='DecordDecode'),
-        dict(type='Resize', scale=(-1, crop + 8)), *crop_step, *([rotation] if rotation else []),
-        dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs', algorithm_keys=('rotation_label', ))
-    ]
-
-
-def load_batch(video_dir, pipeline, indices=range(4)):
-    dataset = DATASETS.build(
-        dict(
-            type='VideoDataset',
-            ann_file=str(video_dir / 'list.txt'),
-            data_prefix=dict(video=str(video_dir)),
-            pipeline=pipeline,
-            test_mode=True))
-    return pseudo_collate([dataset[i] for i in indices])
 
 
 def test_in_pipeline_and_in_model_rotation_give_identical_inputs_and_labels(video_dir):
