@@ -21,9 +21,8 @@ from pathlib import Path
 
 from mmengine.config import Config, DictAction
 
-from mmrot3d.models.backbone_io import BackboneCheckpointError
-from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -107,14 +106,12 @@ def main(argv=None) -> dict:
         return torch.stack(gather_in_order(list(part), len(videos)))
 
     t0 = time.monotonic()
-    try:
+    with exit_on_user_error(ValueError):
         masks = ActorMasks.of_video(videos[0])
         config = Config.fromfile(a.config)
         config.merge_from_dict(a.cfg_options)
         results = compare_backbones(config, backbones, my_share(videos, rank, world), masks, a.stages, a.reduce, a.seed,
                                     gather if world > 1 else None)
-    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
-        sys.exit(f'error: {err}')
     if rank != 0:
         return results
     clips = results[next(iter(results))]['clips']

@@ -22,12 +22,10 @@ from pathlib import Path
 from mmengine.config import Config, DictAction
 from mmengine.dist import get_rank
 
-from mmrot3d.datasets.checks import ConfigError
-from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
 from mmrot3d.evaluation.frozen_protocol import evaluate_splits, extract_features, feature_config, union_list
-from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.atomic_io import write_text_atomic
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -71,16 +69,10 @@ def main(argv=None):
         if not Path(path).is_file():
             sys.exit(f'error: {path}: video list not found')
     splits = [(f'split{i}', train, test) for i, (train, test) in enumerate(pairs, 1)]
-    try:
+    with exit_on_user_error(ValueError):  # a malformed line, named LIST:LINE
         videos = union_list(splits, Path(a.work_dir) / 'videos.txt')
-    except ValueError as err:  # a malformed line, named LIST:LINE
-        sys.exit(f'error: {err}')
-    try:
+    with exit_on_user_error():  # every video counts: the first bad one stops, named
         features = extract_features(feature_config(cfg, str(videos), root, a.num_clips, a.checkpoint, a.prefix))
-    except (BackboneCheckpointError, FileNotFoundError) as err:
-        sys.exit(f'error: {err}')
-    except (ConfigError, TooManyBadVideosError) as err:  # every video counts: the first bad one stops, named
-        sys.exit(f'error: {data_error_line(err)}')
     if get_rank() != 0:
         return None
     metrics = evaluate_splits(features, splits, root)

@@ -10,13 +10,12 @@
 ``r3d_18().load_state_dict(torch.load(PATH), strict=True)`` takes; its ``fc`` is zeros.
 """
 import argparse
-import sys
 
-from mmrot3d.models.backbone_io import BackboneCheckpointError, describe_export, export_backbone
+from mmrot3d.models.backbone_io import describe_export, export_backbone
 from mmrot3d.models.converters.export import export_torchvision
-from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.distributed import launcher_rank
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -46,11 +45,9 @@ def main(argv=None):
     args = parse_args(argv)
     if launcher_rank(args.launcher) != 0:  # one file, written once
         return
-    try:
+    with exit_on_user_error():
         export = export_torchvision if args.format == 'torchvision' else export_backbone
         meta = export(args.source, args.out, prefix=args.prefix)
-    except (BackboneCheckpointError, UntrustedCheckpointError, FileNotFoundError) as err:
-        sys.exit(f'error: {err}')
     what = f"torchvision's {meta['torchvision_model']} state dict, " if args.format == 'torchvision' else ''
     head = ' + fc (zeros)' if args.format == 'torchvision' else ''
     print(f'wrote {args.out}: {what}{meta["num_tensors"]} tensors{head}, {meta["num_parameters"]:,} parameters '

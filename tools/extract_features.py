@@ -20,10 +20,8 @@ import argparse
 import os
 import sys
 
-from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
-from mmrot3d.models.backbone_io import BackboneCheckpointError
-from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -75,11 +73,8 @@ def main(argv=None) -> dict:
         start_ranks(a.launcher)  # NCCL with one GPU per rank where CUDA is available, else gloo
     settings = ExtractionSettings(
         mode=a.mode, num_clips=a.num_clips, window=a.window, stride=a.stride, fmt=a.fmt, batch_size=a.batch_size)
-    try:
+    with exit_on_user_error(ValueError):
         result = extract_features(a.config, a.list, a.out, a.backbone, a.data_root, settings, a.workers, a.seed)
-    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError,
-            TooManyBadVideosError) as err:
-        sys.exit(f'error: {err}')
     print(
         f'\n{a.out}: wrote {result["written"]}, kept {result["reused"]} already there, skipped '
         f'{len(result["skipped"])} bad videos' + (f'; index {result["index"]}' if 'index' in result else ''),

@@ -16,11 +16,8 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmrot3d.datasets.checks import ConfigError
-from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError, data_error_line
-from mmrot3d.models import BackboneCheckpointError
-from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -105,17 +102,13 @@ def merge_args(cfg: Config, args) -> Config:
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
-    try:
+    with exit_on_user_error():
         if 'runner_type' not in cfg:
             runner = Runner.from_cfg(cfg)
         else:
             from mmaction.registry import RUNNERS
             runner = RUNNERS.build(cfg)
         runner.train()
-    except (BackboneCheckpointError, UntrustedCheckpointError, FileNotFoundError) as err:
-        sys.exit(f'error: {err}')
-    except (ConfigError, TooManyBadVideosError) as err:  # bad videos or lists, named with LIST:LINE
-        sys.exit(f'error: {data_error_line(err)}')
 
 
 if __name__ == '__main__':

@@ -16,9 +16,8 @@ import os
 import sys
 import time
 
-from mmrot3d.models.backbone_io import BackboneCheckpointError
-from mmrot3d.utils.checkpoint import UntrustedCheckpointError
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
+from mmrot3d.utils.user_errors import exit_on_user_error
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -77,7 +76,7 @@ def main(argv=None) -> None:
     if a.threads:
         torch.set_num_threads(a.threads)
     rank, world = start_ranks(a.launcher)
-    try:
+    with exit_on_user_error(ValueError):
         cfg = load_config(a.config)
         pipeline = single_clip_pipeline(cfg)
         model, loaded = init_model(cfg, None if a.checkpoint == 'none' else a.checkpoint)
@@ -99,8 +98,6 @@ def main(argv=None) -> None:
         sheets = gather_in_order(sheets, len(a.videos))
         if a.combined and rank == 0:
             print(f'wrote {stack_pngs(sheets, a.combined)}')
-    except (ValueError, FileNotFoundError, BackboneCheckpointError, UntrustedCheckpointError) as err:
-        sys.exit(f'error: {err}')
 
 
 if __name__ == '__main__':

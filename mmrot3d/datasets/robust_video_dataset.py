@@ -32,17 +32,6 @@ def _first_line(err: BaseException) -> str:
     return (text.splitlines()[0][:160] if text else type(err).__name__)
 
 
-def data_error_line(err: BaseException) -> str:
-    """The one line of a data error, also when a DataLoader worker raised it (torch raises it again in the
-    main process with the worker's traceback as its message, the original line last)."""
-    text = str(err).strip()
-    if 'Original Traceback' in text:
-        last = text.splitlines()[-1]
-        name = type(err).__name__
-        text = last.split(f'{name}: ', 1)[1] if f'{name}: ' in last else last
-    return text
-
-
 @DATASETS.register_module()
 class RobustVideoDataset(VideoDataset):
     """``VideoDataset`` that skips unreadable videos instead of stopping a days-long run.
