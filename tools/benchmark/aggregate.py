@@ -1,5 +1,6 @@
 """From the jobs' results to the numbers a comparison needs: per backbone x dataset x label setting, the
-runs (split x seed) with top-1, top-5 and mean class accuracy and their mean +- std; per backbone x
+runs (split x seed) with top-1, top-5 and mean class accuracy and their mean +- std, and each pretrained
+backbone's gain over its random-init baseline, paired run by run; per backbone x
 dataset the frozen retrieval R@k and linear probe per split and their mean +- std; the job timings."""
 from collections import defaultdict
 from typing import Dict, Iterable, List, Optional
@@ -71,6 +72,41 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
                                  for r in rs})
             })
     return {d: dict(v) for d, v in table.items()}
+
+
+def paired_gains(finetune: Dict, backbones: Dict[str, Dict]) -> Dict:
+    """``{dataset: {backbone: {label: gain}}}``: each pretrained backbone's fine-tuned top-1 minus that of the
+    random-init baseline of its architecture, run by run where both ran the same split and seed (the same
+    lists and data order, so a split's difficulty cancels): the pairs' mean and std, a 95 % t-interval of the
+    mean (the runs taken as independent), and in how many pairs the backbone is ahead. An interval that holds
+    0 means these runs cannot tell the gain from the spread between runs."""
+    baselines = {
+        b.get('architecture'): name
+        for name, b in backbones.items() if b.get('path') is None and b.get('pretrain_config') is None
+    }
+    out: Dict = defaultdict(dict)
+    for dataset, table in finetune.items():
+        for name, labels in table.items():
+            base = baselines.get(backbones.get(name, {}).get('architecture'))
+            if base in (None, name) or base not in table:
+                continue
+            for label, entry in labels.items():
+                ref = {(r['split'], r['seed']): r['top1'] for r in table[base].get(label, {}).get('runs', [])}
+                diffs = [
+                    r['top1'] - ref[(r['split'], r['seed'])] for r in entry['runs']
+                    if r.get('top1') is not None and ref.get((r['split'], r['seed'])) is not None
+                ]
+                if diffs:
+                    out[dataset].setdefault(name, {})[label] = dict(baseline=base, **_interval(diffs))
+    return dict(out)
+
+
+def _interval(values: List[float]) -> Dict:
+    from scipy.stats import t
+    stat = mean_std(values)
+    half = float(t.ppf(0.975, stat['n'] - 1)) * stat['std'] / np.sqrt(stat['n']) if stat['n'] > 1 else None
+    ci95 = [stat['mean'] - half, stat['mean'] + half] if half is not None else None  # one pair: no interval
+    return dict(**stat, ci95=ci95, ahead=sum(v > 0 for v in values))
 
 
 def frozen_table(results: Dict[str, Dict]) -> Dict:

@@ -61,6 +61,38 @@ def finetune_lines(res: Dict) -> List[str]:
     return lines
 
 
+def gain_lines(res: Dict) -> List[str]:
+    """Each pretrained backbone's fine-tuned gain over its random-init baseline, paired by split and seed."""
+    gains, titles = res.get('finetune_gain') or {}, res['dataset_titles']
+    datasets = [d for d in titles if d in gains]
+    full = {d: {b: labels['full'] for b, labels in gains[d].items() if 'full' in labels} for d in datasets}
+    names = [b for b in res['backbone_order'] if any(b in full[d] for d in datasets)]
+    if not names:
+        return []
+
+    def cell(gain: Dict) -> str:
+        if not gain:
+            return '–'
+        interval = f"; 95 % CI {gain['ci95'][0] * 100:+.1f} to {gain['ci95'][1] * 100:+.1f}" if gain['ci95'] else ''
+        return f"{_signed(gain)}{interval}; ahead in {gain['ahead']}/{gain['n']}"
+
+    lines = [
+        '## Fine-tuned gain over the random init (top-1 points)', '',
+        "each run minus the baseline's run on the same split and seed (same lists, same data order); mean ± std "
+        'over the pairs; an interval that holds 0 is within the spread between runs', ''
+    ]
+    rows = []
+    for b in names:
+        baseline = next(full[d][b]['baseline'] for d in datasets if b in full[d])
+        rows.append([b, baseline] + [cell(full[d].get(b)) for d in datasets])
+    return lines + _table(['backbone', 'baseline'] + [titles[d] for d in datasets], rows)
+
+
+def _signed(stat: Dict) -> str:
+    text = f"{stat['mean'] * 100:+.1f}"
+    return f"{text} ± {stat['std'] * 100:.1f}" if stat['n'] > 1 else text
+
+
 def frozen_lines(res: Dict) -> List[str]:
     fz, titles = res['frozen'], res['dataset_titles']
     if not fz:
@@ -225,7 +257,7 @@ def backbone_lines(res: Dict) -> List[str]:
 
 def markdown(res: Dict) -> str:
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (data_lines, finetune_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines,
+    for part in (data_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines,
                  backbone_lines):
         lines += part(res)
     lines.append(timing_line(res))

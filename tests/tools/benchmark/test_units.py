@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from tools.benchmark.aggregate import finetune_table, mean_std
+from tools.benchmark.aggregate import finetune_table, mean_std, paired_gains
 from tools.benchmark.backbones import parse_pairs
 from tools.benchmark.jobs import Deferred, Job, read_result
 from tools.benchmark.progress import Progress, log_progress
@@ -89,6 +89,40 @@ def test_aggregation_over_splits_and_seeds():
     assert table['summary']['top1']['n'] == 6 and table['summary']['top1']['mean'] == pytest.approx(0.205)
     assert table['per_split']['2']['mean'] == pytest.approx(0.205)
     assert mean_std([0.5, 0.7])['std'] == pytest.approx(0.1414, abs=1e-4) and mean_std([0.3])['std'] == 0.0
+
+
+def test_gains_over_the_random_init_are_paired_by_split_and_seed():
+    from tools.benchmark.report import gain_lines
+    top1 = {  # split 2 is hard for everyone: pairing takes it out of the gain's spread
+        'scratch': {(1, 0): .50, (2, 0): .20, (3, 0): .55, (1, 1): .52},
+        'mine': {(1, 0): .60, (2, 0): .30, (3, 0): .60, (1, 1): .60, (2, 1): .35},  # (2, 1): scratch has no run
+        'scratch-x3d': {(1, 0): .40},
+        'theirs': {(1, 0): .38},
+    }
+    results = {
+        f'test/ucf101/{b}/full/split{s}/seed{k}': {
+            'acc/top1': v
+        }
+        for b, runs in top1.items()
+        for (s, k), v in runs.items()
+    }
+    backbones = dict(
+        scratch=dict(architecture='r3d18'),
+        mine=dict(architecture='r3d18', path='m.pth'),
+        theirs=dict(architecture='x3d', path='t.pth'),
+        **{'scratch-x3d': dict(architecture='x3d')})
+    gains = paired_gains(finetune_table(results), backbones)['ucf101']
+    assert set(gains) == {'mine', 'theirs'}
+    mine = gains['mine']['full']
+    assert mine['baseline'] == 'scratch' and mine['n'] == 4 and mine['ahead'] == 4
+    assert mine['mean'] == pytest.approx(0.0825) and mine['std'] == pytest.approx(0.0236, abs=1e-4)
+    assert mine['ci95'] == pytest.approx([0.0825 - 3.1824 * 0.0236 / 2, 0.0825 + 3.1824 * 0.0236 / 2], abs=1e-3)
+    theirs = gains['theirs']['full']
+    assert theirs['baseline'] == 'scratch-x3d' and theirs['n'] == 1 and theirs['ahead'] == 0 and theirs['ci95'] is None
+    res = dict(dataset_titles={'ucf101': 'UCF101'}, backbone_order=list(top1), finetune_gain=dict(ucf101=gains))
+    lines = gain_lines(res)
+    assert '| mine | scratch | +8.2 ± 2.4; 95 % CI +4.5 to +12.0; ahead in 4/4 |' in lines
+    assert '| theirs | scratch-x3d | -2.0; ahead in 0/1 |' in lines
 
 
 def test_name_value_pairs():
