@@ -1,0 +1,33 @@
+"""PlateauStopHook: MMEngine's patience rule, but never before ``min_iters``."""
+from types import SimpleNamespace
+
+from mmrot3d.engine.hooks import PlateauStopHook
+
+
+def validate(hook, curve):
+    """Feed ``[(iter, top1), ...]`` to the hook as the validations of one run; the iteration it stops at."""
+    runner = SimpleNamespace(train_loop=SimpleNamespace(stop_training=False), logger=SimpleNamespace(info=print))
+    for it, top1 in curve:
+        runner.iter = it
+        hook.after_val_epoch(runner, {'acc/top1': top1})
+        if runner.train_loop.stop_training:
+            return it
+    return None
+
+
+def new_hook(min_iters=0):
+    return PlateauStopHook(monitor='acc/top1', rule='greater', patience=3, min_delta=0.01, min_iters=min_iters)
+
+
+def test_a_slow_start_is_not_a_plateau():
+    # a run from scratch near chance (8.3 %) for its first validations, then learning
+    start = [(100, .146), (200, .062), (300, .073), (400, .115), (500, .30), (600, .45)]
+    assert validate(new_hook(), start) == 400  # MMEngine's rule alone stops it at chance
+    assert validate(new_hook(min_iters=800), start) is None
+
+
+def test_from_min_iters_on_the_count_kept_before_it_stops_the_run():
+    flat = [(100, .5), (200, .5), (300, .5), (400, .5), (500, .5), (600, .5), (700, .5), (800, .5), (900, .5)]
+    assert validate(new_hook(min_iters=800), flat) == 800
+    rising = [(i * 100, .1 * i) for i in range(1, 8)] + [(800, .7), (900, .7), (1000, .7), (1100, .7)]
+    assert validate(new_hook(min_iters=800), rising) == 1000  # a plateau after 800 stops as before
