@@ -3,9 +3,11 @@ runs (split x seed) with top-1, top-5 and mean class accuracy and their mean +- 
 backbone's gain over its random-init baseline, paired run by run; per backbone x
 dataset the frozen retrieval R@k and linear probe per split and their mean +- std; the job timings."""
 from collections import defaultdict
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
+
+from .backbones import Backbone
 
 FINETUNE_METRICS = {'top1': 'acc/top1', 'top5': 'acc/top5', 'mean_class_acc': 'acc/mean1'}
 FROZEN_METRICS = ('linear_probe_top1', 'retrieval_R_at_1', 'retrieval_R_at_5', 'retrieval_R_at_10', 'retrieval_R_at_20',
@@ -74,20 +76,18 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
     return {d: dict(v) for d, v in table.items()}
 
 
-def paired_gains(finetune: Dict, backbones: Dict[str, Dict]) -> Dict:
+def paired_gains(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
     """``{dataset: {backbone: {label: gain}}}``: each pretrained backbone's fine-tuned top-1 minus that of the
     random-init baseline of its architecture, run by run where both ran the same split and seed (the same
     lists and data order, so a split's difficulty cancels): the pairs' mean and std, a 95 % t-interval of the
     mean (the runs taken as independent), and in how many pairs the backbone is ahead. An interval that holds
     0 means these runs cannot tell the gain from the spread between runs."""
-    baselines = {
-        b.get('architecture'): name
-        for name, b in backbones.items() if b.get('path') is None and b.get('pretrain_config') is None
-    }
+    baselines = {b.architecture: b.name for b in backbones if b.is_scratch}
+    architecture = {b.name: b.architecture for b in backbones}
     out: Dict = defaultdict(dict)
     for dataset, table in finetune.items():
         for name, labels in table.items():
-            base = baselines.get(backbones.get(name, {}).get('architecture'))
+            base = baselines.get(architecture.get(name))
             if base in (None, name) or base not in table:
                 continue
             for label, entry in labels.items():
@@ -104,8 +104,10 @@ def paired_gains(finetune: Dict, backbones: Dict[str, Dict]) -> Dict:
 def _interval(values: List[float]) -> Dict:
     from scipy.stats import t
     stat = mean_std(values)
-    half = float(t.ppf(0.975, stat['n'] - 1)) * stat['std'] / np.sqrt(stat['n']) if stat['n'] > 1 else None
-    ci95 = [stat['mean'] - half, stat['mean'] + half] if half is not None else None  # one pair: no interval
+    ci95 = None  # one pair: no interval
+    if stat['n'] > 1:
+        half = float(t.ppf(0.975, stat['n'] - 1)) * stat['std'] / np.sqrt(stat['n'])
+        ci95 = [stat['mean'] - half, stat['mean'] + half]
     return dict(**stat, ci95=ci95, ahead=sum(v > 0 for v in values))
 
 

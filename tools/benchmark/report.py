@@ -7,10 +7,10 @@ from typing import Dict, List
 KS = (1, 5, 10, 20, 50)
 
 
-def pm(stat: Dict, scale: float = 100.0) -> str:
+def pm(stat: Dict, scale: float = 100.0, signed: bool = False) -> str:
     if not stat or stat.get('n', 0) == 0:
         return '–'
-    text = f"{stat['mean'] * scale:.1f}"
+    text = f"{stat['mean'] * scale:{'+' if signed else ''}.1f}"
     return f"{text} ± {stat['std'] * scale:.1f}" if stat['n'] > 1 else text
 
 
@@ -74,7 +74,7 @@ def gain_lines(res: Dict) -> List[str]:
         if not gain:
             return '–'
         interval = f"; 95 % CI {gain['ci95'][0] * 100:+.1f} to {gain['ci95'][1] * 100:+.1f}" if gain['ci95'] else ''
-        return f"{_signed(gain)}{interval}; ahead in {gain['ahead']}/{gain['n']}"
+        return f"{pm(gain, signed=True)}{interval}; ahead in {gain['ahead']}/{gain['n']}"
 
     lines = [
         '## Fine-tuned gain over the random init (top-1 points)', '',
@@ -86,11 +86,6 @@ def gain_lines(res: Dict) -> List[str]:
         baseline = next(full[d][b]['baseline'] for d in datasets if b in full[d])
         rows.append([b, baseline] + [cell(full[d].get(b)) for d in datasets])
     return lines + _table(['backbone', 'baseline'] + [titles[d] for d in datasets], rows)
-
-
-def _signed(stat: Dict) -> str:
-    text = f"{stat['mean'] * 100:+.1f}"
-    return f"{text} ± {stat['std'] * 100:.1f}" if stat['n'] > 1 else text
 
 
 def frozen_lines(res: Dict) -> List[str]:

@@ -55,7 +55,6 @@ def print_commands(jobs: List[Job], launcher: Launcher, resources, workers) -> D
 def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: float) -> Dict:
     """The results document from the jobs' results (``built``: what ``run.build`` planned)."""
     sets, plan = built['sets'], built['plan']
-    backbones = {b.name: asdict(b) for b in built['backbones']}
     finetune = aggregate.finetune_table(results)
     res = dict(
         command=settings.pop('command'),
@@ -71,9 +70,10 @@ def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: fl
             **settings),
         data=built.get('data'),
         resources=asdict(resources),
-        backbones=backbones,
+        backbones={b.name: asdict(b)
+                   for b in built['backbones']},
         finetune=finetune,
-        finetune_gain=aggregate.paired_gains(finetune, backbones),
+        finetune_gain=aggregate.paired_gains(finetune, built['backbones']),
         frozen=aggregate.frozen_table(results),
         pretraining=aggregate.pretraining_table(results),
         evaluations={

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from tools.benchmark.aggregate import finetune_table, mean_std, paired_gains
-from tools.benchmark.backbones import parse_pairs
+from tools.benchmark.backbones import Backbone, parse_pairs
 from tools.benchmark.jobs import Deferred, Job, read_result
 from tools.benchmark.progress import Progress, log_progress
 from tools.benchmark.resources import plan_resources
@@ -106,11 +106,12 @@ def test_gains_over_the_random_init_are_paired_by_split_and_seed():
         for b, runs in top1.items()
         for (s, k), v in runs.items()
     }
-    backbones = dict(
-        scratch=dict(architecture='r3d18'),
-        mine=dict(architecture='r3d18', path='m.pth'),
-        theirs=dict(architecture='x3d', path='t.pth'),
-        **{'scratch-x3d': dict(architecture='x3d')})
+    backbones = [
+        Backbone('scratch', architecture='r3d18'),
+        Backbone('mine', path='m.pth', architecture='r3d18'),
+        Backbone('scratch-x3d', architecture='x3d'),
+        Backbone('theirs', path='t.pth', architecture='x3d')
+    ]
     gains = paired_gains(finetune_table(results), backbones)['ucf101']
     assert set(gains) == {'mine', 'theirs'}
     mine = gains['mine']['full']
