@@ -95,17 +95,22 @@ def video_pipeline(rotation=None, clip_len=8, crop=32, train=False):
     ]
 
 
-def load_batch(video_dir, pipeline, indices=range(4)):
-    """The packed samples ``indices`` of ``video_dir``'s videos through ``pipeline``."""
+def video_dataset(video_dir, pipeline):
+    """MMAction2's ``VideoDataset`` of ``video_dir``'s ``list.txt`` through ``pipeline``."""
     from mmaction.registry import DATASETS
-    from mmengine.dataset import pseudo_collate
-    dataset = DATASETS.build(
+    return DATASETS.build(
         dict(
             type='VideoDataset',
             ann_file=str(video_dir / 'list.txt'),
             data_prefix=dict(video=str(video_dir)),
             pipeline=pipeline,
             test_mode=True))
+
+
+def load_batch(video_dir, pipeline, indices=range(4)):
+    """The packed samples ``indices`` of ``video_dir``'s videos through ``pipeline``."""
+    from mmengine.dataset import pseudo_collate
+    dataset = video_dataset(video_dir, pipeline)
     return pseudo_collate([dataset[i] for i in indices])
 
 

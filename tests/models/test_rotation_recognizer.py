@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import load_batch, video_pipeline
-from mmaction.registry import DATASETS, MODELS
+from conftest import load_batch, video_dataset, video_pipeline
+from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import GradCAM
 from mmengine.dataset import pseudo_collate
@@ -79,13 +79,7 @@ def test_predict_scores_every_copy_and_keeps_labels(video_dir):
 def seeded_batch(video_dir, pipeline, indices):
     """Samples drawn with numpy's and Python's generators seeded by the index: the same crop and flip for
     a pipeline with and without a final random step."""
-    dataset = DATASETS.build(
-        dict(
-            type='VideoDataset',
-            ann_file=str(video_dir / 'list.txt'),
-            data_prefix=dict(video=str(video_dir)),
-            pipeline=pipeline,
-            test_mode=True))
+    dataset = video_dataset(video_dir, pipeline)
     samples = []
     for i in indices:
         np.random.seed(i)

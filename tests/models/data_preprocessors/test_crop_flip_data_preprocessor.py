@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import DATASETS, MODELS, TRANSFORMS
-from mmengine.dataset import pseudo_collate
+from conftest import load_batch
+from mmaction.registry import MODELS, TRANSFORMS
 
 from performance.backbones import narrow_r3d
 
@@ -23,28 +23,19 @@ def decoded_pipeline(*augment):
     ]
 
 
-def load(video_dir, pipeline, count=8):
-    dataset = DATASETS.build(
-        dict(
-            type='VideoDataset',
-            ann_file=str(video_dir / 'list.txt'),
-            data_prefix=dict(video=str(video_dir)),
-            pipeline=pipeline,
-            test_mode=True))
-    return pseudo_collate([dataset[i] for i in range(count)])
-
-
 def crop_flip(**kwargs):
     return MODELS.build(dict(type='CropFlipDataPreprocessor', crop_size=CROP, **NORM, **kwargs))
 
 
 def test_seeded_run_gives_the_pipelines_crops_flips_and_values(video_dir):
     np.random.seed(7)
-    pipeline = load(video_dir, decoded_pipeline(dict(type='RandomCrop', size=CROP), dict(type='Flip', flip_ratio=0.5)))
+    pipeline = load_batch(video_dir,
+                          decoded_pipeline(dict(type='RandomCrop', size=CROP), dict(type='Flip', flip_ratio=0.5)),
+                          range(8))
     expected = MODELS.build(dict(type='ActionDataPreprocessor', **NORM))(pipeline, training=True)
 
     np.random.seed(7)
-    uncropped = load(video_dir, decoded_pipeline())
+    uncropped = load_batch(video_dir, decoded_pipeline(), range(8))
     assert uncropped['inputs'][0].shape == (1, 3, 8, 48, 80) and uncropped['inputs'][0].dtype == torch.uint8
     device = crop_flip()(uncropped, training=True)
 
@@ -79,8 +70,8 @@ def test_crop_positions_and_flip_rate_have_the_pipelines_distribution():
 
 def test_outside_training_it_centre_crops_as_center_crop(video_dir):
     expected = MODELS.build(dict(type='ActionDataPreprocessor', **NORM))(
-        load(video_dir, decoded_pipeline(dict(type='CenterCrop', crop_size=CROP)), count=3), training=False)
-    device = crop_flip()(load(video_dir, decoded_pipeline(), count=3), training=False)
+        load_batch(video_dir, decoded_pipeline(dict(type='CenterCrop', crop_size=CROP)), range(3)), training=False)
+    device = crop_flip()(load_batch(video_dir, decoded_pipeline(), range(3)), training=False)
     torch.testing.assert_close(device['inputs'], expected['inputs'], rtol=0, atol=0)
     assert all(s.flip is False for s in device['data_samples'])
 
@@ -94,7 +85,7 @@ def test_rotation_recognizer_rotates_the_device_crops(video_dir):
             cls_head=dict(type='RotationHead', in_channels=64, hidden_channels=16),
             data_preprocessor=dict(type='CropFlipDataPreprocessor', crop_size=CROP, **NORM)))
     model.init_weights()
-    data = model.data_preprocessor(load(video_dir, decoded_pipeline(), count=2), training=True)
+    data = model.data_preprocessor(load_batch(video_dir, decoded_pipeline(), range(2)), training=True)
     inputs, labels = model.rotated_batch(data['inputs'], data['data_samples'])
     assert inputs.shape == (2, 4, 3, 8, CROP, CROP) and labels.tolist() == [[0, 1, 2, 3]] * 2
     assert torch.isfinite(model(data['inputs'], data['data_samples'], mode='loss')['loss_rotation'])
@@ -134,10 +125,10 @@ def test_device_aug_config_moves_exactly_the_crop_and_flip_of_its_base():
 @pytest.mark.gpu
 def test_on_the_gpu_the_same_crops_flips_and_values(video_dir):
     np.random.seed(7)
-    uncropped = load(video_dir, decoded_pipeline())
+    uncropped = load_batch(video_dir, decoded_pipeline(), range(8))
     on_cpu = crop_flip()(uncropped, training=True)
     np.random.seed(7)
-    on_gpu = crop_flip().cuda()(load(video_dir, decoded_pipeline()), training=True)
+    on_gpu = crop_flip().cuda()(load_batch(video_dir, decoded_pipeline(), range(8)), training=True)
     assert on_gpu['inputs'].is_cuda
     torch.testing.assert_close(on_gpu['inputs'].cpu(), on_cpu['inputs'])
     for gpu, cpu in zip(on_gpu['data_samples'], on_cpu['data_samples']):
