@@ -24,6 +24,10 @@ def main(runs_file: str) -> None:
         print(f'=== {tool}', flush=True)
         with forget_new_mmengine_instances():
             runpy.run_path(path, run_name='__main__')
+    import torch.distributed as dist
+    if dist.is_initialized():  # ranks leave together, with gloo's threads shut down, not torn down at exit
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == '__main__':
