@@ -17,6 +17,7 @@ versions or in how they behave, and at most once per process. Three sets, each a
 ``tests/utils/test_upstream_fixes.py`` shows each breakage, its fix, and that nothing is patched where the
 breakage is absent or before its step.
 """
+import functools
 import importlib
 import importlib.machinery
 import importlib.metadata
@@ -134,6 +135,45 @@ def launch_distributed_on_cpu() -> None:
     MMDistributedDataParallel.__init__ = ddp_init_on_cpu
 
 
+def config_formatted_on_every_call() -> bool:
+    """MMEngine's ``Config.pretty_text`` runs yapf over the whole config text on every call: about 0.13 s of
+    a CPU core for one of our configs, and a run calls it for its log, its two config dumps and every checkpoint
+    it saves (the text is in the checkpoint's meta). yapf's calls are counted for a one-line config."""
+    from mmengine.config import Config, config
+    from yapf.yapflib import yapf_api
+    format_code, calls = yapf_api.FormatCode, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return format_code(*args, **kwargs)
+
+    patched = [yapf_api] + ([config] if config.FormatCode is format_code else [])
+    for module in patched:
+        module.FormatCode = counted
+    try:
+        text = Config(dict(a=1))
+        text.pretty_text, text.pretty_text
+    finally:
+        for module in patched:
+            module.FormatCode = format_code
+    return len(calls) > 1
+
+
+def format_each_config_text_once() -> None:
+    """yapf's output depends only on the text and the style: each text is formatted once per process."""
+    from mmengine.config import config
+    from yapf.yapflib import yapf_api
+
+    @functools.lru_cache(maxsize=8)
+    def formatted(text: str, style: tuple, options: tuple):
+        return yapf_api.FormatCode(text, style_config=dict(style), **dict(options))
+
+    def format_code_once(text, style_config, **options):
+        return formatted(text, tuple(sorted(style_config.items())), tuple(sorted(options.items())))
+
+    config.FormatCode = format_code_once
+
+
 def distutils_missing() -> bool:
     """Python 3.12 removed distutils, and MMEngine's Runner imports it on every run (collect_env); setuptools'
     copy is served under that name only by its site-packages ``.pth`` finder, which packages installed with
@@ -221,6 +261,8 @@ FOR_RUNS = (
                 load_local_checkpoints_through_trust_check),
     UpstreamFix('torchrun on CPU: gloo, DDP without device_ids (no CUDA)', cpu_torch_breaks_distributed_launch,
                 launch_distributed_on_cpu),
+    UpstreamFix('config text formatted once (MMEngine runs yapf on every log, dump and checkpoint)',
+                config_formatted_on_every_call, format_each_config_text_once),
 )
 FOR_TOOLS = FOR_RUNS + (
     UpstreamFix('mmrot3d:: configs of an editable install found', editable_install_hides_configs,

@@ -144,6 +144,16 @@ found['editable'] = dict(
 
 found['distributed'] = observe_launch()
 
+from mmengine.config import Config
+from mmengine.config import config as mm_config
+check = fixes.config_formatted_on_every_call()
+format_code, calls = mm_config.FormatCode, []
+mm_config.FormatCode = lambda *args, **kwargs: calls.append(1) or format_code(*args, **kwargs)
+one_line = Config(dict(a=1))
+one_line.pretty_text, one_line.pretty_text
+mm_config.FormatCode = format_code
+found['config_text'] = dict(check=check, broken=len(calls) == 2, why='')
+
 # last: a failed import leaves MMAction2's registries half filled
 check = fixes.drn_module_missing()
 from mmaction.utils import dependency
@@ -207,6 +217,7 @@ def patched():
         init_dist=dist_utils._init_dist_pytorch.__module__,
         ddp=MMDistributedDataParallel.__init__.__module__,
         lookup=mm_config.get_installed_path.__module__,
+        format=mm_config.FormatCode.__module__,
         quiet=[f[1].pattern for f in warnings.filters if f[0] == 'ignore' and f[1] and 'pkg_resources' in f[1].pattern],
         save=runner.save_checkpoint is checkpoint.save_checkpoint,
         find_latest=runner.find_latest_checkpoint.__module__)
@@ -386,6 +397,7 @@ CHECKS = {
     'editable': upstream_fixes.editable_install_hides_configs,
     'distributed': upstream_fixes.cpu_torch_breaks_distributed_launch,
     'drn': upstream_fixes.drn_module_missing,
+    'config_text': upstream_fixes.config_formatted_on_every_call,
 }
 
 
@@ -404,6 +416,7 @@ MMENGINE_PARTS = dict(
     init_dist='mmengine.dist.utils',
     ddp='mmengine.model.wrappers.distributed',
     lookup='mmengine.utils.package_utils',
+    format='yapf.yapflib.yapf_api',
     quiet=[],
     save=True,
     find_latest='mmengine.runner.checkpoint')
@@ -440,6 +453,7 @@ def test_a_safe_checkpoint_runner_adds_only_the_fixes_runs_need(where, request):
     on_cpu = FIX['cpu_torch_breaks_distributed_launch'] in added
     assert (runs['init_dist'] == 'mmrot3d.utils.upstream_fixes') == on_cpu
     assert (runs['ddp'] == 'mmrot3d.utils.upstream_fixes') == on_cpu
+    assert (runs['format'] == 'mmrot3d.utils.upstream_fixes') == (FIX['config_formatted_on_every_call'] in added)
     # what only our tools need stays MMEngine's
     assert (runs['lookup'], runs['quiet']) == (MMENGINE_PARTS['lookup'], MMENGINE_PARTS['quiet'])
 
@@ -723,3 +737,23 @@ def test_only_the_fixes_whose_breakage_is_present_are_applied_each_once(monkeypa
     assert upstream_fixes.apply_fixes(second) == applied == ['a', 'c'] and checked == ['a', 'b', 'c']  # a: once
     assert upstream_fixes.apply_fixes(first + second) == ['a', 'c'] and checked == ['a', 'b', 'c']
     assert upstream_fixes.applied_fixes_message() == 'mmrot3d: upstream fixes applied: a; c'
+
+
+def test_a_config_text_is_formatted_once_and_a_changed_config_again(monkeypatch):
+    from mmengine.config import Config
+    from mmengine.config import config as mm_config
+    from yapf.yapflib import yapf_api
+    format_code, formatted = yapf_api.FormatCode, []
+    monkeypatch.setattr(mm_config, 'FormatCode', format_code)  # as MMEngine imports it (a run may have fixed it)
+    assert upstream_fixes.config_formatted_on_every_call()
+    upstream_fixes.format_each_config_text_once()
+    monkeypatch.setattr(yapf_api, 'FormatCode', lambda text, **kw: formatted.append(text) or format_code(text, **kw))
+    cfg = Config.fromfile(shipped_path('configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'))
+    first = cfg.pretty_text
+    assert cfg.pretty_text == first and len(formatted) == 1
+    cfg.merge_from_dict({'train_cfg.max_iters': 5})
+    changed = cfg.pretty_text
+    assert len(formatted) == 2 and changed != first and 'max_iters=5' in changed
+    monkeypatch.setattr(yapf_api, 'FormatCode', format_code)
+    assert Config.fromstring(changed, '.py').pretty_text == changed  # the text yapf gives, a valid config
+    assert not upstream_fixes.config_formatted_on_every_call()
