@@ -1,6 +1,7 @@
 """Checkpoints from other people: weights load weights-only; pickled code is refused and never runs."""
 import pytest
 import torch
+from conftest import forget_new_mmengine_instances
 from mmengine.runner import Runner
 from test_config_errors import tiny_cfg  # noqa: E402  (tests/reliability/)
 
@@ -18,10 +19,11 @@ class WritesAFile:
 
 @pytest.mark.parametrize('how', ['load_from', 'resume'])
 def test_a_run_refuses_a_checkpoint_carrying_code_before_training(how, video_dir, tmp_path):
-    runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'work', {}))
+    with forget_new_mmengine_instances():  # the run below may start within the same second
+        state = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'work', {})).model.state_dict()
     target = tmp_path / 'pwned.txt'
     evil = tmp_path / 'downloaded.pth'
-    torch.save({'state_dict': runner.model.state_dict(), 'payload': WritesAFile(str(target))}, evil)
+    torch.save({'state_dict': state, 'payload': WritesAFile(str(target))}, evil)
     runner = Runner.from_cfg(
         tiny_cfg(video_dir, tmp_path / 'work', {
             'load_from': str(evil),

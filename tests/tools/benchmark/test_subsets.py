@@ -3,6 +3,7 @@ validation split carved by group."""
 from collections import Counter
 
 import pytest
+from official_trees import benchmark, official_tree
 
 from tools.benchmark.subsets import carve_validation, label_subset, per_class_counts, subset_name
 
@@ -73,3 +74,20 @@ def test_carve_without_groups_is_per_class(tmp_path):
     train = write_list(tmp_path / 'train.txt', [f'x/{i}.avi {i % 2}' for i in range(16)])
     sub, val = carve_validation(train, tmp_path / 'sel')
     assert labels(val) == {0: 2, 1: 2} and len(videos(sub)) == 12
+
+
+def test_a_label_setting_trains_each_split_on_its_subset_and_tests_on_the_full_test_list(tmp_path):
+    """``--samples 3`` beside the full lists (the subset is written when the jobs run, not in a dry run)."""
+    root = official_tree('hmdb51')
+    printed = benchmark([
+        'hmdb51', '--data-root', root, '--work-dir', tmp_path, '--splits', '1', '--seeds', '0', '--samples', '3',
+        '--dry-run'
+    ])
+    subset = tmp_path / 'lists' / 'hmdb51' / 'n3' / 'split1_seed0.txt'
+    train = printed['finetune/hmdb51/scratch/n3/split1/seed0']['command']
+    full = printed['finetune/hmdb51/scratch/full/split1/seed0']['command']
+    assert f'train_dataloader.dataset.ann_file={subset} ' in train
+    assert f'train_dataloader.dataset.ann_file={root}/hmdb51_train_split_1_videos.txt ' in full
+    test_list = f'test_dataloader.dataset.ann_file={root}/hmdb51_val_split_1_videos.txt '
+    assert test_list in printed['test/hmdb51/scratch/n3/split1/seed0']['command']
+    assert test_list in printed['test/hmdb51/scratch/full/split1/seed0']['command']

@@ -1,6 +1,7 @@
-"""tools/benchmark.py on an official-layout UCF101 tree: 3 splits x 2 backbones (random init, and a backbone
-saved by "another codebase" under ``module.backbone.``) with the real fine-tuning configs, made tiny by
---cfg-options only; every run a tools/train.py / tools/test.py / tools/eval_frozen.py job."""
+"""tools/benchmark.py on an official-layout UCF101 tree: 2 of its 3 splits x 2 backbones (random init, and a
+backbone saved by "another codebase" under ``module.backbone.``) with the real fine-tuning configs, made tiny by
+--cfg-options only; every run a tools/train.py / tools/test.py / tools/eval_frozen.py job. The default plan
+takes all 3 splits (checked without running it)."""
 import json
 import re
 
@@ -32,8 +33,8 @@ def ucf(tmp_path_factory):
     theirs = work / 'theirs.pth'
     state = backbone_file(theirs)
     argv = [
-        'ucf101', '--data-root', root, '--work-dir', work, '--seeds', '0', '--backbone', f'theirs={theirs}', '--prefix',
-        'theirs=module.backbone.', '--cfg-options', *tiny_options()
+        'ucf101', '--data-root', root, '--work-dir', work, '--splits', '1', '2', '--seeds', '0', '--backbone',
+        f'theirs={theirs}', '--prefix', 'theirs=module.backbone.', '--cfg-options', *tiny_options()
     ]
     results = benchmark(argv)
     return dict(work=work, results=results, argv=argv, state=state)
@@ -44,17 +45,17 @@ def test_every_number_per_backbone_split_and_frozen_split(ucf):
     assert saved['backbone_order'] == ['scratch', 'theirs']
     for backbone in ('scratch', 'theirs'):
         runs = saved['finetune']['ucf101'][backbone]['full']['runs']
-        assert [(r['split'], r['seed']) for r in runs] == [(1, 0), (2, 0), (3, 0)]
+        assert [(r['split'], r['seed']) for r in runs] == [(1, 0), (2, 0)]
         for r in runs:
             assert all(0 <= r[k] <= 1 for k in ('top1', 'top5', 'mean_class_acc'))
         summary = saved['finetune']['ucf101'][backbone]['full']['summary']
-        assert {k: summary[k]['n'] for k in summary} == {'top1': 3, 'top5': 3, 'mean_class_acc': 3}
+        assert {k: summary[k]['n'] for k in summary} == {'top1': 2, 'top5': 2, 'mean_class_acc': 2}
         frozen = saved['frozen']['ucf101'][backbone]
-        assert set(frozen['runs']) == {'split1', 'split2', 'split3'}
+        assert set(frozen['runs']) == {'split1', 'split2'}
         for metrics in frozen['runs'].values():
             assert {f'retrieval_R_at_{k}' for k in (1, 5, 10, 20, 50)} | {'linear_probe_top1'} <= set(metrics)
             assert metrics['num_train'] == 12 and metrics['num_test'] == 6
-        assert frozen['summary']['retrieval_R_at_1']['n'] == 3
+        assert frozen['summary']['retrieval_R_at_1']['n'] == 2
     md = (ucf['work'] / 'results.md').read_text()
     assert '| backbone | UCF101 |' in md
     assert '| backbone | dataset | R@1 | R@5 | R@10 | R@20 | R@50 | linear probe |' in md
@@ -66,7 +67,7 @@ def test_every_number_per_backbone_split_and_frozen_split(ucf):
 def test_each_run_is_a_standard_tool_job_with_the_configs_protocol(ucf):
     saved = json.loads((ucf['work'] / 'results.json').read_text())
     jobs = saved['jobs']
-    assert len(jobs) == 14  # 6 fine-tunes, 6 tests, 2 frozen-feature runs
+    assert len(jobs) == 10  # 4 fine-tunes, 4 tests, 2 frozen-feature runs
     for name, job in jobs.items():
         tool = dict(finetune='train.py', test='test.py', frozen='eval_frozen.py')[job['kind']]
         assert re.search(rf'python[0-9.]* \S*/tools/{tool} ', job['command']), job['command']  # python3 too
@@ -79,6 +80,15 @@ def test_each_run_is_a_standard_tool_job_with_the_configs_protocol(ucf):
     tested = Config.fromfile(next(test_dir.glob('r3d18_*.py')))
     assert tested.test_dataloader.dataset.pipeline[1].num_clips == 10
     assert tested.test_dataloader.dataset.ann_file.endswith('ucf101_val_split_2_videos.txt')
+
+
+def test_the_default_plan_takes_the_three_splits(tmp_path):
+    root = official_tree('ucf101')
+    printed = benchmark(['ucf101', '--data-root', root, '--work-dir', tmp_path, '--seeds', '0', '--dry-run'])
+    lists = {name: job['command'] for name, job in printed.items() if name.startswith('finetune/')}
+    assert sorted(lists) == [f'finetune/ucf101/scratch/full/split{k}/seed0' for k in (1, 2, 3)]
+    for k in (1, 2, 3):
+        assert f'ucf101_train_split_{k}_videos.txt' in lists[f'finetune/ucf101/scratch/full/split{k}/seed0']
 
 
 def test_foreign_backbone_is_mapped_and_loaded_strictly(ucf):
@@ -96,7 +106,7 @@ def test_running_again_repeats_nothing(ucf, capsys):
     before = {p: p.stat().st_mtime_ns for p in ucf['work'].glob('jobs/**/result.json')}
     again = benchmark(ucf['argv'])
     assert {p: p.stat().st_mtime_ns for p in ucf['work'].glob('jobs/**/result.json')} == before
-    assert '14 job(s) finished by an earlier run: skipped' in capsys.readouterr().err
+    assert '10 job(s) finished by an earlier run: skipped' in capsys.readouterr().err
     assert again['finetune'] == ucf['results']['finetune'] and again['frozen'] == ucf['results']['frozen']
 
 
