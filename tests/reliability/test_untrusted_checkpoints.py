@@ -36,15 +36,13 @@ def test_a_run_refuses_a_checkpoint_carrying_code_before_training(how, video_dir
 
 
 def test_a_plain_state_dict_from_elsewhere_loads_weights_only(video_dir, tmp_path):
-    runner = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'a', {}))
+    with forget_new_mmengine_instances():  # the run below may start within the same second
+        state = Runner.from_cfg(tiny_cfg(video_dir, tmp_path / 'a', {})).model.state_dict()
     weights = tmp_path / 'weights.pth'
-    torch.save(
-        {
-            'state_dict': {
-                k: torch.full_like(v, 0.5) if v.is_floating_point() else v
-                for k, v in runner.model.state_dict().items()
-            }
-        }, weights)
+    torch.save({'state_dict': {
+        k: torch.full_like(v, 0.5) if v.is_floating_point() else v
+        for k, v in state.items()
+    }}, weights)
     runner = Runner.from_cfg(
         tiny_cfg(video_dir, tmp_path / 'b', {
             'load_from': str(weights),

@@ -1,7 +1,8 @@
-"""tools/benchmark.py on an official-layout UCF101 tree: 2 of its 3 splits x 2 backbones (random init, and a
-backbone saved by "another codebase" under ``module.backbone.``) with the real fine-tuning configs, made tiny by
---cfg-options only; every run a tools/train.py / tools/test.py / tools/eval_frozen.py job. The default plan
-takes all 3 splits (checked without running it)."""
+"""tools/benchmark.py on an official-layout UCF101 tree: 2 of its 3 splits x 2 backbones (a checkpoint of
+"another codebase": torchvision's r3d_18 layout saved under ``module.``, told by its keys and converted, and the
+random init of its architecture) with the real fine-tuning configs, made tiny by --cfg-options only; every run a
+tools/train.py / tools/test.py / tools/eval_frozen.py job. The default plan takes all 3 splits (checked without
+running it)."""
 import json
 import re
 
@@ -11,9 +12,12 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from official_trees import benchmark, official_tree, tiny_options
 
+from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 
 CONFIG = shipped_path('configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
+TORCHVISION = shipped_path('configs/rotnet3d/finetune/r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
+BASELINE = 'scratch-r3d18-torchvision'  # the random init of the file's architecture
 
 
 def backbone_file(path, base_channels=8, prefix='module.backbone.'):
@@ -27,23 +31,35 @@ def backbone_file(path, base_channels=8, prefix='module.backbone.'):
     return state
 
 
+def torchvision_file(path, base_channels=8):
+    """torchvision's r3d_18 (its 400-class ``fc`` included) of the width tiny_options() fine-tunes, saved by a
+    training wrapper under ``module.``; returns the backbone as MMAction2 keys it."""
+    cfg = Config.fromfile(TORCHVISION)
+    torch.manual_seed(1)
+    module = MODELS.build(dict(cfg.model.backbone.to_dict(), base_channels=base_channels))
+    state = to_torchvision(module.state_dict(), 'r3d_18')
+    state.update({'fc.weight': torch.zeros(400, 8 * base_channels), 'fc.bias': torch.zeros(400)})
+    torch.save({f'module.{k}': v for k, v in state.items()}, path)
+    return module.state_dict()
+
+
 @pytest.fixture(scope='module')
 def ucf(tmp_path_factory):
     root, work = official_tree('ucf101'), tmp_path_factory.mktemp('ucf_benchmark')
     theirs = work / 'theirs.pth'
-    state = backbone_file(theirs)
+    state = torchvision_file(theirs)
     argv = [
         'ucf101', '--data-root', root, '--work-dir', work, '--splits', '1', '2', '--seeds', '0', '--backbone',
-        f'theirs={theirs}', '--prefix', 'theirs=module.backbone.', '--cfg-options', *tiny_options()
+        f'theirs={theirs}', '--prefix', 'theirs=module.', '--cfg-options', *tiny_options()
     ]
     results = benchmark(argv)
-    return dict(work=work, results=results, argv=argv, state=state)
+    return dict(work=work, results=results, argv=argv, state=state, file=theirs)
 
 
 def test_every_number_per_backbone_split_and_frozen_split(ucf):
     saved = json.loads((ucf['work'] / 'results.json').read_text())
-    assert saved['backbone_order'] == ['scratch', 'theirs']
-    for backbone in ('scratch', 'theirs'):
+    assert saved['backbone_order'] == [BASELINE, 'theirs']
+    for backbone in (BASELINE, 'theirs'):
         runs = saved['finetune']['ucf101'][backbone]['full']['runs']
         assert [(r['split'], r['seed']) for r in runs] == [(1, 0), (2, 0)]
         for r in runs:
@@ -73,11 +89,11 @@ def test_each_run_is_a_standard_tool_job_with_the_configs_protocol(ucf):
         assert re.search(rf'python[0-9.]* \S*/tools/{tool} ', job['command']), job['command']  # python3 too
     train_dir = ucf['work'] / 'jobs' / 'finetune' / 'ucf101' / 'theirs' / 'full' / 'split2' / 'seed0'
     assert (train_dir / 'epoch_1.pth').is_file() and (train_dir / 'job.log').is_file()
-    dumped = Config.fromfile(next(train_dir.glob('r3d18_*.py')))
+    dumped = Config.fromfile(next(train_dir.glob('r3d18-torchvision_scratch_*.py')))
     assert dumped.optim_wrapper.optimizer.type == 'SGD' and dumped.optim_wrapper.optimizer.lr == 0.01
     assert dumped.param_scheduler[0].milestones == [60, 120]  # the config's schedule, only the length shortened
     test_dir = ucf['work'] / 'jobs' / 'test' / 'ucf101' / 'theirs' / 'full' / 'split2' / 'seed0'
-    tested = Config.fromfile(next(test_dir.glob('r3d18_*.py')))
+    tested = Config.fromfile(next(test_dir.glob('r3d18-torchvision_scratch_*.py')))
     assert tested.test_dataloader.dataset.pipeline[1].num_clips == 10
     assert tested.test_dataloader.dataset.ann_file.endswith('ucf101_val_split_2_videos.txt')
 
@@ -91,15 +107,22 @@ def test_the_default_plan_takes_the_three_splits(tmp_path):
         assert f'ucf101_train_split_{k}_videos.txt' in lists[f'finetune/ucf101/scratch/full/split{k}/seed0']
 
 
-def test_foreign_backbone_is_mapped_and_loaded_strictly(ucf):
+def test_foreign_backbone_is_converted_and_loaded_strictly(ucf):
+    saved = json.loads((ucf['work'] / 'results.json').read_text())
+    theirs = saved['backbones']['theirs']
+    assert (theirs['architecture'], theirs['layout']) == ('r3d18-torchvision', 'torchvision')
+    assert theirs['conversion'] == ('torchvision r3d_18 -> MMAction2 backbone: 120 tensors renamed, its classifier '
+                                    'fc.weight and fc.bias (400x64) left out')
     installed = torch.load(ucf['work'] / 'backbones' / 'theirs.pth', weights_only=True)
-    expected = {k[len('module.backbone.'):]: v for k, v in ucf['state'].items() if k.startswith('module.backbone.')}
-    assert installed['state_dict'].keys() == expected.keys()
-    assert all(torch.equal(installed['state_dict'][k], v) for k, v in expected.items())
+    assert installed['meta']['conversion'] == theirs['conversion']
+    assert installed['state_dict'].keys() == ucf['state'].keys()
+    assert all(torch.equal(installed['state_dict'][k], v) for k, v in ucf['state'].items())
     log = (ucf['work'] / 'jobs/finetune/ucf101/theirs/full/split1/seed0/job.log').read_text()
-    assert f'loaded {len(expected)} tensors into backbone from' in log
-    scratch_log = ucf['work'] / 'jobs' / 'finetune' / 'ucf101' / 'scratch' / 'full' / 'split1' / 'seed0' / 'job.log'
+    assert f'loaded {len(ucf["state"])} tensors into backbone from' in log
+    scratch_log = ucf['work'] / 'jobs' / 'finetune' / 'ucf101' / BASELINE / 'full' / 'split1' / 'seed0' / 'job.log'
     assert 'tensors into backbone' not in scratch_log.read_text()
+    md = (ucf['work'] / 'results.md').read_text()
+    assert f'| theirs | r3d18-torchvision | {ucf["file"]} | {theirs["conversion"]} |' in md
 
 
 def test_running_again_repeats_nothing(ucf, capsys):
