@@ -8,7 +8,7 @@ Conventions (why they matter: the figure is the ONLY thing in a clip that knows 
 * Image coordinates are pixels, ``u`` to the right, ``v`` DOWN (OpenCV).
 """
 from dataclasses import dataclass, field
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import cv2
 import numpy as np
@@ -144,8 +144,10 @@ _SEGMENTS_NEAR = (('leg_r', 'hip_r', 'knee_r'), ('leg_r', 'knee_r', 'ankle_r'), 
 _SHIFT = 4  # OpenCV sub-pixel bits: coordinates are drawn with 1/16 px precision, hence smooth motion.
 
 
-def _pt(p: np.ndarray) -> Tuple[int, int]:
-    return int(round(p[0] * (1 << _SHIFT))), int(round(p[1] * (1 << _SHIFT)))
+def _points(joints_px: np.ndarray) -> List[Tuple[int, int]]:
+    """``(J, 2)`` pixel coordinates as OpenCV's fixed-point ``(u, v)`` pairs (rounded half to even, as
+    ``round``)."""
+    return [tuple(p) for p in np.rint(joints_px * (1 << _SHIFT)).astype(np.int64).tolist()]
 
 
 def draw_figure(canvas: np.ndarray, joints_px: np.ndarray, style: FigureStyle, body_px: float,
@@ -160,11 +162,11 @@ def draw_figure(canvas: np.ndarray, joints_px: np.ndarray, style: FigureStyle, b
         head_radius_px: head radius in pixels.
     """
     thick = max(2, int(round(style.thickness * body_px)))
+    pt = _points(joints_px)
     for group, width in ((_SEGMENTS_FAR, thick), (_SEGMENTS_BODY, int(round(thick * 1.35))), (_SEGMENTS_NEAR, thick)):
         for part, a, b in group:
-            cv2.line(canvas, _pt(joints_px[J[a]]), _pt(joints_px[J[b]]), getattr(style, part), width, cv2.LINE_AA,
-                     _SHIFT)
+            cv2.line(canvas, pt[J[a]], pt[J[b]], getattr(style, part), width, cv2.LINE_AA, _SHIFT)
     # Neck, then the head as a filled disc.
-    cv2.line(canvas, _pt(joints_px[J['neck']]), _pt(joints_px[J['head']]), style.torso, thick, cv2.LINE_AA, _SHIFT)
-    cv2.circle(canvas, _pt(joints_px[J['head']]), int(round(head_radius_px * (1 << _SHIFT))), style.head, -1,
+    cv2.line(canvas, pt[J['neck']], pt[J['head']], style.torso, thick, cv2.LINE_AA, _SHIFT)
+    cv2.circle(canvas, pt[J['head']], int(round(head_radius_px * (1 << _SHIFT))), style.head, -1,
                cv2.LINE_AA, _SHIFT)
