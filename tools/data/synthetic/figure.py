@@ -168,5 +168,4 @@ def draw_figure(canvas: np.ndarray, joints_px: np.ndarray, style: FigureStyle, b
             cv2.line(canvas, pt[J[a]], pt[J[b]], getattr(style, part), width, cv2.LINE_AA, _SHIFT)
     # Neck, then the head as a filled disc.
     cv2.line(canvas, pt[J['neck']], pt[J['head']], style.torso, thick, cv2.LINE_AA, _SHIFT)
-    cv2.circle(canvas, pt[J['head']], int(round(head_radius_px * (1 << _SHIFT))), style.head, -1,
-               cv2.LINE_AA, _SHIFT)
+    cv2.circle(canvas, pt[J['head']], int(round(head_radius_px * (1 << _SHIFT))), style.head, -1, cv2.LINE_AA, _SHIFT)
