@@ -168,7 +168,9 @@ def format_each_config_text_once() -> None:
     def formatted(text: str, style: tuple, options: tuple):
         return yapf_api.FormatCode(text, style_config=dict(style), **dict(options))
 
-    def format_code_once(text, style_config, **options):
+    def format_code_once(text, style_config=None, **options):
+        if not isinstance(style_config, dict):  # a style name or file: as yapf reads it
+            return yapf_api.FormatCode(text, style_config=style_config, **options)
         return formatted(text, tuple(sorted(style_config.items())), tuple(sorted(options.items())))
 
     config.FormatCode = format_code_once
