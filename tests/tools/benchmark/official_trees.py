@@ -9,9 +9,15 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
 
+from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 from mmrot3d.utils.video_io import write_video
+
+TORCHVISION_R3D = 'configs/rotnet3d/finetune/r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
 
 UCF_CLASSES = ['ApplyEyeMakeup', 'Basketball', 'YoYo']
 HMDB_CLASSES = ['brush_hair', 'cartwheel', 'catch']
@@ -142,3 +148,13 @@ def benchmark(argv):
     """``python tools/benchmark.py ARGV`` in this process (the script only calls this)."""
     from tools.benchmark.cli import main
     return main([str(a) for a in argv])
+
+
+def narrow_torchvision_file(path, base_channels=8, wrap=lambda state: state):
+    """A torchvision-keyed r3d_18 state dict of the narrow width tiny_options() fine-tunes, saved as
+    ``wrap(state)``; returns the backbone as MMAction2 keys it."""
+    cfg = Config.fromfile(shipped_path(TORCHVISION_R3D))
+    torch.manual_seed(2)
+    module = MODELS.build(dict(cfg.model.backbone.to_dict(), base_channels=base_channels))
+    torch.save(wrap(to_torchvision(module.state_dict(), 'r3d_18')), path)
+    return module.state_dict()

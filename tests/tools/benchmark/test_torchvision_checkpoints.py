@@ -5,25 +5,12 @@ test_ucf101.py."""
 
 import pytest
 import torch
-from mmaction.registry import MODELS
-from mmengine.config import Config
-from official_trees import benchmark, official_tree, tiny_options
+from official_trees import benchmark, narrow_torchvision_file, official_tree, tiny_options
 from torchvision_video import video_resnet
 
-from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 
 FINETUNE = 'configs/rotnet3d/finetune/{}_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py'
-
-
-def narrow_torchvision_file(path, base_channels=8, wrap=lambda state: state):
-    """A torchvision-keyed r3d_18 state dict of the narrow width tiny_options() fine-tunes."""
-    cfg = Config.fromfile(shipped_path(FINETUNE.format('r3d18-torchvision')))
-    torch.manual_seed(2)
-    module = MODELS.build(dict(cfg.model.backbone.to_dict(), base_channels=base_channels))
-    state = to_torchvision(module.state_dict(), 'r3d_18')
-    torch.save(wrap(state), path)
-    return module.state_dict()
 
 
 def test_torchvisions_checkpoints_are_planned_with_the_configs_of_their_architecture(tmp_path):

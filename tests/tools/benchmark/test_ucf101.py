@@ -10,13 +10,11 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from official_trees import benchmark, official_tree, tiny_options
+from official_trees import benchmark, narrow_torchvision_file, official_tree, tiny_options
 
-from mmrot3d.models.converters import to_torchvision
 from mmrot3d.utils.shipped_files import shipped_path
 
 CONFIG = shipped_path('configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
-TORCHVISION = shipped_path('configs/rotnet3d/finetune/r3d18-torchvision_scratch_1xb32-16x2x1-150e_ucf101-split1-rgb.py')
 BASELINE = 'scratch-r3d18-torchvision'  # the random init of the file's architecture
 
 
@@ -31,23 +29,17 @@ def backbone_file(path, base_channels=8, prefix='module.backbone.'):
     return state
 
 
-def torchvision_file(path, base_channels=8):
-    """torchvision's r3d_18 (its 400-class ``fc`` included) of the width tiny_options() fine-tunes, saved by a
-    training wrapper under ``module.``; returns the backbone as MMAction2 keys it."""
-    cfg = Config.fromfile(TORCHVISION)
-    torch.manual_seed(1)
-    module = MODELS.build(dict(cfg.model.backbone.to_dict(), base_channels=base_channels))
-    state = to_torchvision(module.state_dict(), 'r3d_18')
-    state.update({'fc.weight': torch.zeros(400, 8 * base_channels), 'fc.bias': torch.zeros(400)})
-    torch.save({f'module.{k}': v for k, v in state.items()}, path)
-    return module.state_dict()
+def with_classifier_under_module(state, base_channels=8):
+    """As a training wrapper saves torchvision's r3d_18: its 400-class ``fc`` included, all under ``module.``."""
+    state = {**state, 'fc.weight': torch.zeros(400, 8 * base_channels), 'fc.bias': torch.zeros(400)}
+    return {f'module.{k}': v for k, v in state.items()}
 
 
 @pytest.fixture(scope='module')
 def ucf(tmp_path_factory):
     root, work = official_tree('ucf101'), tmp_path_factory.mktemp('ucf_benchmark')
     theirs = work / 'theirs.pth'
-    state = torchvision_file(theirs)
+    state = narrow_torchvision_file(theirs, wrap=with_classifier_under_module)
     argv = [
         'ucf101', '--data-root', root, '--work-dir', work, '--splits', '1', '2', '--seeds', '0', '--backbone',
         f'theirs={theirs}', '--prefix', 'theirs=module.', '--cfg-options', *tiny_options()
