@@ -95,4 +95,5 @@ def test_paper_preset_lists_every_row(demo, tmp_path):
     tests = [name for name in printed if name.startswith('test/')]
     assert len(tests) == len(rows) * 3 * 3  # 3 splits x 3 seeds per row
     assert {name.split('/')[1] for name in printed if name.startswith('frozen/')} == {'synthetic'}
-    assert '1200it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-1200it']['command']
+    assert '1200it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d']['command']
+    assert '800it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-800it']['command']
