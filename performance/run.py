@@ -3,7 +3,8 @@
 * ``overhead``: a rotation pretraining step against MMAction2's supervised step on the same backbone;
 * ``decode_reuse``: the data loader's CPU per rotated training sample against decoding alone, and the
   cores per GPU it takes;
-* ``decoders``: decord, decord2, PyAV and torchcodec on the containers and codecs of a scraped dataset.
+* ``decoders``: decord, decord2, PyAV and torchcodec on the containers and codecs of a scraped dataset;
+* ``pinning``: the benchmark's concurrent CPU jobs bound to cores of their own against placed by the OS.
 
     .venv/bin/python -m performance.run --json perf.json   # everything
     .venv/bin/python -m performance.run --quick            # smoke run
@@ -24,7 +25,7 @@ if __package__ in (None, ''):  # `python performance/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = 'performance'
 
-MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders')
+MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders', 'pinning')
 
 
 def main(argv=None) -> dict:

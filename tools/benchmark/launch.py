@@ -7,7 +7,8 @@ command. When the benchmark ends, so do its jobs: the kernel sends a job's proce
 parent dies (``PR_SET_PDEATHSIG``): SIGKILL to a local job (its outputs are written atomically),
 SIGTERM to torchrun or srun, which stop their workers or job step. The CPU seconds of a finished job
 are those of its process and every process it waited for (loader workers, torchrun's ranks), as
-``wait4`` reports them.
+``wait4`` reports them. A job given cores of its own is bound to them before its tool starts
+(``sched_setaffinity``), so its threads and every process it starts stay there.
 """
 import ctypes
 import os
@@ -28,14 +29,21 @@ except OSError:  # not Linux: jobs outlive a killed benchmark
     _LIBC = None
 
 
-def _die_with(parent: int, sig: int):
-    """A ``preexec_fn``: signal ``sig`` to this process when ``parent`` (the benchmark) exits."""
+def _child_setup(parent: int, sig: int, cores: Optional[Sequence[int]]):
+    """A ``preexec_fn``: signal ``sig`` to this process when ``parent`` (the benchmark) exits, and run it on
+    ``cores`` (None: wherever the OS places it)."""
 
     def arm() -> None:
         if _LIBC is not None:
             _LIBC.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
         if os.getppid() != parent:  # the benchmark died before the line above
             os.kill(os.getpid(), sig)
+        if cores:
+            try:
+                os.sched_setaffinity(0, cores)
+            except OSError as e:  # a core went offline since the plan: the job still runs, where the OS puts it
+                os.write(2,
+                         f'benchmark: could not bind the job to cores {list(cores)} ({e}); it runs unbound\n'.encode())
 
     return arm
 
@@ -44,7 +52,12 @@ class JobProcess:
     """A job's process, its output appended to ``log_path``. ``poll()`` is None while it runs, then its
     exit status (negative: killed by that signal); ``cpu_seconds`` is set once it has ended."""
 
-    def __init__(self, words: List[str], log_path: str, env: Dict[str, str], parent_death_signal: int):
+    def __init__(self,
+                 words: List[str],
+                 log_path: str,
+                 env: Dict[str, str],
+                 parent_death_signal: int,
+                 cores: Optional[Sequence[int]] = None):
         with open(log_path, 'a') as log:
             self._popen = subprocess.Popen(
                 words,
@@ -52,7 +65,7 @@ class JobProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 env=child_environment(env),
-                preexec_fn=_die_with(os.getpid(), parent_death_signal))
+                preexec_fn=_child_setup(os.getpid(), parent_death_signal, cores))
         self.pid = self._popen.pid
         self.cpu_seconds: Optional[float] = None
 
@@ -121,7 +134,15 @@ class Launcher:
             '--kill-on-bad-exit=1', *self.srun_args, sys.executable, '-u', path, *argv, '--launcher', 'slurm'
         ]
 
-    def start(self, tool: str, argv: List[str], name: str, log_path: str, env: Dict[str, str]) -> JobProcess:
+    def start(self,
+              tool: str,
+              argv: List[str],
+              name: str,
+              log_path: str,
+              env: Dict[str, str],
+              cores: Optional[Sequence[int]] = None) -> JobProcess:
+        """The job's process; ``cores``: those it runs on (None: the OS chooses; always so for srun, whose job
+        step runs on the allocation's node)."""
         # a local tool has nothing to clean up; torchrun and srun must stop what they started
         sig = signal.SIGKILL if self.kind == 'none' else signal.SIGTERM
-        return JobProcess(self.command(tool, argv, name), log_path, env, sig)
+        return JobProcess(self.command(tool, argv, name), log_path, env, sig, None if self.kind == 'slurm' else cores)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from mmrot3d.utils.cores import available_cores
+from mmrot3d.utils.cores import available_cores, core_ids
 from . import datasets, synthetic
 from .backbones import SCRATCH, Architectures, Backbone, preflight, resolve_config, scratch_baselines
 from .data_check import check_sets, pretraining_uses
@@ -181,14 +181,15 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
 def job_resources(o: Options) -> Resources:
     """Jobs at once and what each gets. GPU jobs when the launcher is torchrun or srun, or when GPUs are
     visible to ``--launcher none`` (counted through NVML: this process never initialises CUDA); the
-    synthetic presets' tiny jobs share the machine as CPU jobs."""
+    synthetic presets' tiny jobs share the machine as CPU jobs, each on cores of its own (GPU jobs, whose loader
+    workers the configs set, are left to the OS)."""
     if o.launcher == 'slurm':
         return plan_gpu_resources(available_cores(), [], o.gpus, o.jobs)
     gpus = [] if o.datasets[0] in SYNTHETIC_PRESETS and o.launcher == 'none' else visible_gpus()
     if o.launcher == 'pytorch' or gpus:
         processes = o.gpus if o.launcher == 'pytorch' else 1
         return plan_gpu_resources(available_cores(), gpus, processes, o.jobs, processes)
-    return plan_resources(available_cores(), max_jobs=o.jobs)
+    return plan_resources(available_cores(), max_jobs=o.jobs, core_ids=core_ids())
 
 
 def run(o: Options) -> Dict:

@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .jobs import Job, Results, read_result, shell_line, write_json_atomic
 from .launch import Launcher
@@ -32,6 +32,7 @@ class _Running:
     command: str
     resumed: bool
     gpus: Optional[str] = None
+    cores: Optional[Tuple[int, ...]] = None
 
 
 def acquire_lock(job: Job) -> int:
@@ -84,6 +85,7 @@ class Scheduler:
         self.pending: List[Job] = []
         self.running: List[_Running] = []
         self.free_gpus: List[str] = list(resources.gpu_slots)
+        self.free_cores: List[Tuple[int, ...]] = list(resources.core_slots)
         self.total = 0
 
     def run(self, jobs: List[Job]) -> Results:
@@ -167,22 +169,26 @@ class Scheduler:
         gpus = self.free_gpus.pop(0) if self.free_gpus else None
         if gpus is not None:
             env['CUDA_VISIBLE_DEVICES'] = gpus
+        cores = self.free_cores.pop(0) if self.free_cores else None
         command = shell_line(self.launcher.command(job.tool, argv, job.name), env)
         with open(job.log_path, 'a') as log:
             log.write(f'# {time.strftime("%Y-%m-%d %H:%M:%S")} {command}\n')
-        process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env)
+        process = self.launcher.start(job.tool, argv, job.name, str(job.log_path), env, cores)
         _note_pid(lock, process.pid)
         where = f'GPU {gpus}, ' if gpus is not None else ''
+        where += f'core(s) {",".join(map(str, cores))}, ' if cores else ''
         workers = 'the config\'s' if res.workers is None else res.workers
         self._say(f'{"resuming" if resumed else "started"} {job.label or job.name} '
                   f'({where}{res.threads} thread(s), {workers} loader worker(s))')
-        return _Running(job, process, lock, time.monotonic(), res, command, resumed, gpus)
+        return _Running(job, process, lock, time.monotonic(), res, command, resumed, gpus, cores)
 
     def _finish(self, r: _Running, code: int) -> None:
         seconds = time.monotonic() - r.started
         os.close(r.lock)
         if r.gpus is not None:
             self.free_gpus.append(r.gpus)
+        if r.cores is not None:
+            self.free_cores.append(r.cores)
         if code != 0:
             raise JobFailed(f'job {r.job.name} failed (exit status {code}); its log: {r.job.log_path}\n'
                             f'{_tail(r.job.log_path)}')
@@ -198,7 +204,8 @@ class Scheduler:
             units=r.job.units,
             threads=r.resources.threads,
             loader_workers=r.resources.workers,
-            gpus=r.gpus)
+            gpus=r.gpus,
+            cores=list(r.cores) if r.cores else None)
         write_json_atomic(r.job.result_path, result)
         self.results[r.job.name] = result
         self.progress.record(r.job.kind, seconds, r.job.units)

@@ -2,6 +2,7 @@
 children's) recorded; concurrent GPU jobs on GPUs of their own; and a benchmark process that never
 initialises CUDA (a torch built with CUDA is simulated: NVML counts 2 GPUs, initialising CUDA raises)."""
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from tools.benchmark.devices import child_environment, visible_gpus
 from tools.benchmark.jobs import Job
 from tools.benchmark.launch import JobProcess, Launcher
 from tools.benchmark.progress import Progress
-from tools.benchmark.resources import plan_gpu_resources
+from tools.benchmark.resources import plan_gpu_resources, plan_resources
 from tools.benchmark.scheduler import Scheduler
 
 CHECKOUT = Path(__file__).resolve().parents[3]  # the folder holding tools/
@@ -100,6 +101,37 @@ def test_concurrent_gpu_jobs_each_get_gpus_of_their_own(tmp_path):
     assert sorted(seen) == ['0,1', '0,1', '2,3', '2,3']
     assert [results[f'job{i}']['job']['gpus'] for i in range(4)] == seen
     assert all(results[f'job{i}']['job']['cpu_seconds'] > 0 for i in range(4))
+
+
+class AffinityLauncher(Launcher):
+    """Jobs that write the cores they and a process they start may run on, stay a moment, and end."""
+
+    def command(self, tool, argv, name):
+        return [
+            sys.executable, '-c', 'import os, subprocess, sys, time\n'
+            'child = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"], '
+            'capture_output=True, text=True, check=True).stdout.strip()\n'
+            'open(sys.argv[1], "w").write(f"{sorted(os.sched_getaffinity(0))} {child}")\n'
+            'time.sleep(0.3)', *argv
+        ]
+
+
+def test_concurrent_cpu_jobs_run_on_cores_of_their_own(tmp_path):
+    ids = sorted(os.sched_getaffinity(0))[:2]
+    resources = plan_resources(len(ids), core_ids=ids)
+    jobs = [
+        Job(f'job{i}',
+            'finetune',
+            tmp_path / f'job{i}',
+            'tools/train.py', [str(tmp_path / f'cores{i}.txt')],
+            collect=lambda folder: {}) for i in range(4)
+    ]
+    progress = Progress('t', priors=dict(finetune=0.1), stream=io.StringIO())
+    results = Scheduler(AffinityLauncher(), progress, resources).run(jobs)
+    for i in range(4):
+        given = results[f'job{i}']['job']['cores']
+        assert given in ([core] for core in ids)
+        assert (tmp_path / f'cores{i}.txt').read_text() == f'{given} {given}'  # the job and what it starts
 
 
 def test_gpu_plans():

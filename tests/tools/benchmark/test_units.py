@@ -28,6 +28,16 @@ def test_thread_and_worker_choice_never_oversubscribes(cores, cap, expected):
     assert f'{r.jobs} concurrent job(s) x {r.threads} torch thread(s)' in r.describe()
 
 
+def test_each_concurrent_job_gets_cores_of_its_own():
+    assert plan_resources(4, core_ids=[0, 2, 5, 7]).core_slots == ((0, ), (2, ), (5, ), (7, ))
+    assert plan_resources(8, max_jobs=2, core_ids=range(8)).core_slots == ((0, 1, 2, 3), (4, 5, 6, 7))
+    assert plan_resources(5, max_jobs=2, core_ids=range(5)).core_slots == ((0, 1), (2, 3))  # as threads + workers
+    assert plan_resources(2).core_slots == ()  # ids unknown (not Linux): the OS places the jobs
+    assert 'each on cores of its own' in plan_resources(2, core_ids=[0, 1]).describe()
+    with pytest.raises(ValueError, match='3 core ids for 2 cores'):
+        plan_resources(2, core_ids=[0, 1, 2])
+
+
 def test_log_progress_reads_mmengine_lines(tmp_path):
     log = tmp_path / 'job.log'
     log.write_text('11/30 - mmengine - INFO - Iter(train) [ 40/600]  lr: 1e-3\n'
