@@ -11,7 +11,7 @@ W=work_dirs/demo
 [ -f $W/results.json ] || python tools/demo.py
 V=data/synthetic/ucf_style/UCF-101
 # three test videos of split 1 (groups 1-8 are its test groups), one per row
-python tools/visualize_activations.py configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py \
+python tools/visualize_activations.py configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py \
     $W/backbones/rotnet3d.pth $V/Walk/v_Walk_g05_c01.avi $V/JumpingJack/v_JumpingJack_g05_c01.avi \
     $V/FallDown/v_FallDown_g05_c01.avi --out $W/maps --columns 6 --combined "$PNG" --threads 1
 python - $W/results.json <<'EOF'
