@@ -12,12 +12,14 @@ rounds of the jobs' mean seconds per step and CPU share, and the ratio floating 
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import Dict, List
 
 if __package__ in (None, ''):  # `python performance/pinning.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -62,11 +64,13 @@ def _job(folder: Path, steps: int) -> None:
     for i in range(steps):
         step(i)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    (folder / 'result.json').write_text(json.dumps(dict(step_s=wall / steps, cpu_share=cpu / wall)))
+    found = dict(step_s=wall / steps, cpu_share=cpu / wall, cores=sorted(os.sched_getaffinity(0)))
+    (folder / 'result.json').write_text(json.dumps(found))
 
 
-def _round(root: Path, slots, bound: bool, steps: int):
-    """All jobs at once; returns their mean seconds per step and mean CPU share."""
+def _round(root: Path, slots, bound: bool, steps: int) -> List[Dict]:
+    """All jobs at once, one per core slot; returns each job's seconds per step, share of its wall time on a
+    CPU and the cores it could run on."""
     from tools.benchmark.launch import JobProcess
     root.mkdir(parents=True)
     jobs = []
@@ -87,8 +91,7 @@ def _round(root: Path, slots, bound: bool, steps: int):
             time.sleep(0.05)
         if j.poll() != 0:
             raise RuntimeError(f'job {i} failed: {root}/job{i}/log.txt')
-    found = [json.loads((root / f'job{i}' / 'result.json').read_text()) for i in range(len(slots))]
-    return sum(f['step_s'] for f in found) / len(found), sum(f['cpu_share'] for f in found) / len(found)
+    return [json.loads((root / f'job{i}' / 'result.json').read_text()) for i in range(len(slots))]
 
 
 def measure(args) -> dict:
@@ -114,7 +117,8 @@ def measure(args) -> dict:
     times = {'bound': [], 'floating': []}
     for r in range(rounds):
         for name in (('bound', 'floating') if r % 2 == 0 else ('floating', 'bound')):
-            step_s, share = _round(work / f'{r}-{name}', plan.core_slots, name == 'bound', steps)
+            found = _round(work / f'{r}-{name}', plan.core_slots, name == 'bound', steps)
+            step_s, share = (sum(f[k] for f in found) / len(found) for k in ('step_s', 'cpu_share'))
             times[name].append((step_s, share))
             print(f'  round {r + 1} {name:8s}: {step_s * 1e3:.0f} ms a step, {share:.0%} on a CPU', flush=True)
     shutil.rmtree(work)
