@@ -13,6 +13,7 @@ rounds of the jobs' mean seconds per step and CPU share, and the ratio floating 
 import argparse
 import json
 import os
+import resource
 import signal
 import sys
 import tempfile
@@ -60,11 +61,17 @@ def _job(folder: Path, steps: int) -> None:
     (folder / 'ready').touch()
     while not (folder.parent / 'go').exists():
         time.sleep(0.01)
+    switches = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(steps):
         step(i)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    found = dict(step_s=wall / steps, cpu_share=cpu / wall, cores=sorted(os.sched_getaffinity(0)))
+    switches = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw - switches  # the process's threads waiting
+    found = dict(
+        step_s=wall / steps,
+        cpu_share=cpu / wall,
+        waits_per_clip=switches / (steps * CLIPS),
+        cores=sorted(os.sched_getaffinity(0)))
     (folder / 'result.json').write_text(json.dumps(found))
 
 
@@ -118,9 +125,13 @@ def measure(args) -> dict:
     for r in range(rounds):
         for name in (('bound', 'floating') if r % 2 == 0 else ('floating', 'bound')):
             found = _round(work / f'{r}-{name}', plan.core_slots, name == 'bound', steps)
-            step_s, share = (sum(f[k] for f in found) / len(found) for k in ('step_s', 'cpu_share'))
+            step_s, share, waits = (
+                sum(f[k] for f in found) / len(found) for k in ('step_s', 'cpu_share', 'waits_per_clip'))
             times[name].append((step_s, share))
-            print(f'  round {r + 1} {name:8s}: {step_s * 1e3:.0f} ms a step, {share:.0%} on a CPU', flush=True)
+            print(
+                f'  round {r + 1} {name:8s}: {step_s * 1e3:.0f} ms a step, {share:.0%} on a CPU, '
+                f'{waits:.0f} voluntary context switches a decoded clip',
+                flush=True)
     shutil.rmtree(work)
     out = {
         name: dict(step_s=median(t[0] for t in ts), cpu_share=median(t[1] for t in ts))

@@ -9,7 +9,7 @@ training thread) is given only to a job that owns 3 or more cores: the benchmark
 where the time goes"). Every job of a run gets the same split, so a job's numbers never depend on what
 happened to run beside it. Each concurrent job runs on cores of its own (``core_slots``, set in the job's
 process before its tool starts): left to the OS, two single-thread jobs and their decoder threads migrate
-between the cores, and their steps ran 1.11x slower (docs/performance.md, section 7).
+between the cores, and their steps ran 1.11-1.15x slower (docs/performance.md, section 7).
 
 On GPUs (``plan_gpu_resources``) a job gets GPUs of its own: the visible GPUs are cut into groups of
 ``--gpus`` (one GPU per job with ``--launcher none``), one concurrent job per group, each started with
