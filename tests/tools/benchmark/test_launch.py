@@ -85,22 +85,28 @@ class EchoLauncher(Launcher):
         ]
 
 
-def test_concurrent_gpu_jobs_each_get_gpus_of_their_own(tmp_path):
-    resources = plan_gpu_resources(cores=8, gpus=['0', '1', '2', '3'], gpus_per_job=2)
-    assert (resources.jobs, resources.gpu_slots, resources.threads) == (2, ('0,1', '2,3'), 4)
+def run_reporting_jobs(launcher, resources, folder, count=4):
+    """``count`` jobs, each writing what it saw to a file of its own; returns the results and the files' texts."""
     jobs = [
         Job(f'job{i}',
             'finetune',
-            tmp_path / f'job{i}',
-            'tools/train.py', [str(tmp_path / f'gpus{i}.txt')],
-            collect=lambda folder: {}) for i in range(4)
+            folder / f'job{i}',
+            'tools/train.py', [str(folder / f'seen{i}.txt')],
+            collect=lambda folder: {}) for i in range(count)
     ]
     progress = Progress('t', priors=dict(finetune=0.1), stream=io.StringIO())
-    results = Scheduler(EchoLauncher(), progress, resources).run(jobs)
-    seen = [(tmp_path / f'gpus{i}.txt').read_text() for i in range(4)]
+    results = Scheduler(launcher, progress, resources).run(jobs)
+    return [results[f'job{i}']['job'] for i in range(count)], [(folder / f'seen{i}.txt').read_text()
+                                                               for i in range(count)]
+
+
+def test_concurrent_gpu_jobs_each_get_gpus_of_their_own(tmp_path):
+    resources = plan_gpu_resources(cores=8, gpus=['0', '1', '2', '3'], gpus_per_job=2)
+    assert (resources.jobs, resources.gpu_slots, resources.threads) == (2, ('0,1', '2,3'), 4)
+    jobs, seen = run_reporting_jobs(EchoLauncher(), resources, tmp_path)
     assert sorted(seen) == ['0,1', '0,1', '2,3', '2,3']
-    assert [results[f'job{i}']['job']['gpus'] for i in range(4)] == seen
-    assert all(results[f'job{i}']['job']['cpu_seconds'] > 0 for i in range(4))
+    assert [job['gpus'] for job in jobs] == seen
+    assert all(job['cpu_seconds'] > 0 for job in jobs)
 
 
 class AffinityLauncher(Launcher):
@@ -118,20 +124,10 @@ class AffinityLauncher(Launcher):
 
 def test_concurrent_cpu_jobs_run_on_cores_of_their_own(tmp_path):
     ids = sorted(os.sched_getaffinity(0))[:2]
-    resources = plan_resources(len(ids), core_ids=ids)
-    jobs = [
-        Job(f'job{i}',
-            'finetune',
-            tmp_path / f'job{i}',
-            'tools/train.py', [str(tmp_path / f'cores{i}.txt')],
-            collect=lambda folder: {}) for i in range(4)
-    ]
-    progress = Progress('t', priors=dict(finetune=0.1), stream=io.StringIO())
-    results = Scheduler(AffinityLauncher(), progress, resources).run(jobs)
-    for i in range(4):
-        given = results[f'job{i}']['job']['cores']
-        assert given in ([core] for core in ids)
-        assert (tmp_path / f'cores{i}.txt').read_text() == f'{given} {given}'  # the job and what it starts
+    jobs, seen = run_reporting_jobs(AffinityLauncher(), plan_resources(len(ids), core_ids=ids), tmp_path)
+    for job, text in zip(jobs, seen):
+        assert job['cores'] in ([core] for core in ids)
+        assert text == f'{job["cores"]} {job["cores"]}'  # the job and the process it starts
 
 
 def test_gpu_plans():
