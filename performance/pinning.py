@@ -34,6 +34,7 @@ def _job(folder: Path, steps: int) -> None:
     import numpy as np
     import torch
     from decord import VideoReader
+    from mmaction.structures import ActionDataSample
     from mmengine.optim import OptimWrapper
 
     from .backbones import narrow_r3d
@@ -45,7 +46,6 @@ def _job(folder: Path, steps: int) -> None:
     videos = sorted(folder.parent.parent.glob('*.mp4'))  # work/ROUND/JOB
 
     def step(i: int) -> None:
-        from mmaction.structures import ActionDataSample
         inputs, samples = [], []
         for k in range(CLIPS):
             frames = VideoReader(
@@ -73,6 +73,16 @@ def _job(folder: Path, steps: int) -> None:
         waits_per_clip=switches / (steps * CLIPS),
         cores=sorted(os.sched_getaffinity(0)))
     (folder / 'result.json').write_text(json.dumps(found))
+
+
+def write_videos(folder: Path, count: int) -> None:
+    """``count`` videos of ``FRAMES`` random ``SIZE`` x ``SIZE`` frames, the jobs' input, in ``folder``."""
+    import numpy as np
+
+    from mmrot3d.utils.video_io import write_video
+    rng = np.random.default_rng(0)
+    for i in range(count):
+        write_video(folder / f'v{i}.mp4', rng.integers(0, 256, (FRAMES, SIZE, SIZE, 3), dtype=np.uint8))
 
 
 def _round(root: Path, slots, bound: bool, steps: int) -> List[Dict]:
@@ -105,10 +115,7 @@ def measure(args) -> dict:
     """The suite's entry (``performance.run``): both variants, interleaved over rounds."""
     import shutil
 
-    import numpy as np
-
     from mmrot3d.utils.cores import available_cores, core_ids
-    from mmrot3d.utils.video_io import write_video
     from tools.benchmark.resources import plan_resources
     steps, rounds = (5, 1) if args.quick else (40, args.repeats or 3)
     ids = core_ids()
@@ -118,9 +125,7 @@ def measure(args) -> dict:
     plan = plan_resources(available_cores(), core_ids=ids)
     print(f'  {plan.describe()}; {rounds} round(s) of {steps} steps per job', flush=True)
     work = Path(tempfile.mkdtemp(prefix='mmrot3d_pinning_'))
-    rng = np.random.default_rng(0)
-    for i in range(12):
-        write_video(work / f'v{i}.mp4', rng.integers(0, 256, (FRAMES, SIZE, SIZE, 3), dtype=np.uint8))
+    write_videos(work, 12)
     times = {'bound': [], 'floating': []}
     for r in range(rounds):
         for name in (('bound', 'floating') if r % 2 == 0 else ('floating', 'bound')):

@@ -1,14 +1,12 @@
 """The pinning measurement's round: the benchmark's CPU plan and launcher start one measuring job per core slot,
 bound or left to the OS, and each job reports its seconds per step, its share of wall time on a CPU and the
-cores it could run on. Never asserts on
-timings (the machines are shared and noisy); only that the jobs ran where they were put and reported."""
+cores it could run on. Never asserts on timings (the machines are shared and noisy); only that the jobs ran
+where they were put and reported."""
 import os
 
-import numpy as np
 import pytest
 
-from mmrot3d.utils.video_io import write_video
-from performance.pinning import FRAMES, SIZE, _round
+from performance.pinning import _round, write_videos
 from tools.benchmark.resources import plan_resources
 
 
@@ -16,9 +14,7 @@ from tools.benchmark.resources import plan_resources
 def test_a_round_runs_one_measuring_job_per_core_slot(tmp_path):
     ids = sorted(os.sched_getaffinity(0))[:2]
     plan = plan_resources(len(ids), core_ids=ids)
-    rng = np.random.default_rng(0)
-    for i in range(2):
-        write_video(tmp_path / f'v{i}.mp4', rng.integers(0, 256, (FRAMES, SIZE, SIZE, 3), dtype=np.uint8))
+    write_videos(tmp_path, 2)
     bound = _round(tmp_path / 'bound', plan.core_slots, bound=True, steps=1)
     assert [job['cores'] for job in bound] == [list(slot) for slot in plan.core_slots]
     floating = _round(tmp_path / 'floating', plan.core_slots, bound=False, steps=1)
