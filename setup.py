@@ -52,8 +52,11 @@ if __name__ == '__main__':
         name='mmrot3d',
         version='0.1.0',
         description='3DRotNet: self-supervised video rotation prediction as an MMAction2 plugin',
-        packages=find_packages(include=['mmrot3d', 'mmrot3d.*']),
+        # the library, and the harness that runs jobs and makes data around it (it imports mmrot3d, never the reverse)
+        packages=find_packages(include=['mmrot3d', 'mmrot3d.*', 'mmrot3d_harness', 'mmrot3d_harness.*']),
         cmdclass={'build_py': BuildPyWithMim},
+        # `mmrot3d train CONFIG`, `mmrot3d demo`, `mmrot3d benchmark ucf101 --backbone ...`: the tools of tools/
+        entry_points={'console_scripts': ['mmrot3d = mmrot3d_harness.__main__:main']},
         python_requires='>=3.9',
         # Exact, verified versions live in requirements/lock.txt; these are the ranges the code needs.
         install_requires=[

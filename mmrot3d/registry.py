@@ -41,9 +41,8 @@ FUNCTION = _child(mmaction.FUNCTION)
 
 
 def register_config_scope() -> None:
-    """Make ``mmrot3d::`` config paths resolve (call before parsing such a config; ``import mmrot3d`` does):
-    MMEngine resolves ``<scope>::`` only for the packages in its ``MODULE2PACKAGE`` table. (For an
-    editable install MMEngine also needs ``upstream_fixes.find_editable_mmrot3d``, which our tools apply:
-    ``upstream_fixes.apply_tool_fixes``.)"""
+    """Make ``mmrot3d::`` config paths resolve (``import mmrot3d`` calls it)."""
     from mmengine.config import utils
+
+    # Needed: MMEngine resolves ``<scope>::`` only for the packages in this table, and offers no other way in.
     utils.MODULE2PACKAGE.setdefault(SCOPE, 'mmrot3d')

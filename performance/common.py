@@ -101,7 +101,7 @@ def train_step(model, data: Dict, wrapper) -> None:
 def make_videos(root: Path, sizes=((340, 256), (170, 128)), count: int = 4, frames: int = 64) -> Dict:
     """Write ``count`` 64-frame mp4 videos per (W, H) size with :func:`write_video`; returns
     ``{'340x256': (folder, list_file), ...}``. Content: moving noise blobs (non-trivial to encode)."""
-    from mmrot3d.utils.video_io import write_video
+    from mmrot3d_harness.video_io import write_video
     out = {}
     for w, h in sizes:
         folder = root / f'{w}x{h}'

@@ -41,8 +41,8 @@ from mmengine.utils.dl_utils import set_multi_processing
 from torch.utils.data import DataLoader
 
 from mmrot3d.datasets import clip_batch_collate
+from tests.small_backbones import narrow_r3d
 from . import common
-from .backbones import narrow_r3d
 from .timing import log, print_table
 
 GOAL_FLOOR, GOAL_RANDOM = 1.25, 3.5  # loader CPU per sample <= 1.25x the floor; >= 3.5x less than random

@@ -46,8 +46,8 @@ import torch
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from mmrot3d.engine.hooks.channels_last_hook import to_channels_last_3d
+from tests.small_backbones import narrow_r3d, r3d18
 from . import common, timing
-from .backbones import narrow_r3d, r3d18
 from .paired import paired_repeats
 
 BAR = 0.97

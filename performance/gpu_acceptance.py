@@ -9,10 +9,10 @@ Steps (a failing step is recorded and the next one runs; ``DIR/acceptance.{json,
 each, so a run cut short keeps what it measured):
 
   tests      ``python -m pytest tests -n N`` (the ``gpu`` tests included), junit XML and log in DIR;
-             tests/tools/benchmark/test_gpu_benchmark.py is left to the next step, which runs the same benchmark
+             tests/harness/benchmark/test_gpu_benchmark.py is left to the next step, which runs the same benchmark
              (performance/gpu_acceptance.py's :func:`benchmark_end_to_end`) and keeps its outputs.
-             Smoke: tests/tools/benchmark/test_launch.py only.
-  benchmark  ``tools/benchmark.py hmdb51`` on an official-layout tree (tests/tools/benchmark/official_trees.py)
+             Smoke: tests/harness/benchmark/test_launch.py only.
+  benchmark  ``tools/benchmark.py hmdb51`` on an official-layout tree (tests/harness/benchmark/official_trees.py)
              with a backbone saved by another codebase (DDP-style state dict,
              ``--prefix theirs=module.backbone.``), the real configs made tiny by ``--cfg-options``, with
              ``--launcher none`` and ``--launcher pytorch --gpus 1``: results, job logs, wall times.
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARK_TEST = 'tests/tools/benchmark/test_gpu_benchmark.py'
+BENCHMARK_TEST = 'tests/harness/benchmark/test_gpu_benchmark.py'
 LAUNCHERS = dict(none=['--launcher', 'none'], pytorch=['--launcher', 'pytorch', '--gpus', '1'])
 # seconds: caps, not estimates (each step is stopped at its cap). Estimated on an H200 with 16 cores, not yet
 # measured: wheels ~15, tests ~90, benchmark ~2 x 45, figures ~130 (performance.gpu: throughput of 2 variants,
@@ -70,14 +70,13 @@ def run(command: List[str], log_file: Path, cap_s: float, env: Optional[Dict] = 
 
 def benchmark_end_to_end(work: Path, launcher: str, env: Optional[Dict] = None, cap_s: float = 600) -> Dict:
     """``python tools/benchmark.py hmdb51`` as a user runs it, on the official-layout HMDB51 tree of
-    tests/tools/benchmark/official_trees.py, split 1, seed 0, scratch and a DDP-style external backbone."""
-    sys.path.insert(0, str(ROOT / 'tests' / 'tools' / 'benchmark'))
+    tests/harness/benchmark/official_trees.py, split 1, seed 0, scratch and a DDP-style external backbone."""
     import torch
     from mmaction.registry import MODELS
     from mmengine.config import Config
-    from official_trees import official_tree, tiny_options
 
     import mmrot3d  # noqa: F401  (registers the models)
+    from tests.harness.benchmark.official_trees import official_tree, tiny_options
     cfg = Config.fromfile(ROOT / 'configs/rotnet3d/finetune/r3d18_scratch_1xb32-16x2x1-150e_hmdb51-split1-rgb.py')
     work.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(1)
@@ -99,7 +98,7 @@ def benchmark_end_to_end(work: Path, launcher: str, env: Optional[Dict] = None, 
 
 def step_tests(args, out: Path) -> Dict:
     if args.smoke:
-        selection = ['tests/tools/benchmark/test_launch.py']
+        selection = ['tests/harness/benchmark/test_launch.py']
     else:
         selection = ['tests', '--ignore', BENCHMARK_TEST]
     return run([

@@ -37,7 +37,7 @@ def _write_one(job: Tuple[str, int, int, int, int]) -> str:
     """One mp4 (mp4v) of moving 8x8-pixel noise blocks: cheap to make, not trivial to encode."""
     import cv2
 
-    from mmrot3d.utils.video_io import write_video
+    from mmrot3d_harness.video_io import write_video
     cv2.setNumThreads(1)
     path, width, height, frames, seed = job
     rng = np.random.default_rng(seed)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import torch
 
+from tests.small_backbones import SmallBackbone, r3d18, small_backbones
 from . import common
-from .backbones import SmallBackbone, r3d18, small_backbones
 from .paired import chance_median_below, paired_repeats
 from .timing import interleave, log, print_table, sync
 

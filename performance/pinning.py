@@ -1,7 +1,7 @@
 """Concurrent CPU jobs on cores of their own vs placed by the OS (docs/performance.md, section 7).
 
-The benchmark's CPU plan (``tools.benchmark.resources.plan_resources``: one single-thread job per core) run
-with its own launcher (``tools.benchmark.launch.JobProcess``) twice per round: each job bound to its core
+The benchmark's CPU plan (``mmrot3d_harness.benchmark.resources.plan_resources``: one single-thread job per core) run
+with its own launcher (``mmrot3d_harness.benchmark.launch.JobProcess``) twice per round: each job bound to its core
 slot, as the benchmark runs them, and every job left to the OS. A job is the main job's fine-tuning step on
 its own: decord decodes 8 clips of 32 64x64 frames (every 4th frame kept, cropped to 48x48), then the narrow
 R3D-18 (``Recognizer3D`` + ``I3DHead``, 12 classes) takes one fused-AdamW training step. The jobs start
@@ -22,10 +22,6 @@ from pathlib import Path
 from statistics import median
 from typing import Dict, List
 
-if __package__ in (None, ''):  # `python performance/pinning.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    __package__ = 'performance'
-
 CLIPS, FRAMES, SIZE, CROP = 8, 32, 64, 48
 
 
@@ -37,7 +33,7 @@ def _job(folder: Path, steps: int) -> None:
     from mmaction.structures import ActionDataSample
     from mmengine.optim import OptimWrapper
 
-    from .backbones import narrow_r3d
+    from tests.small_backbones import narrow_r3d
     from .common import build_supervised
     torch.set_num_threads(1)
     model = build_supervised(
@@ -79,7 +75,7 @@ def write_videos(folder: Path, count: int) -> None:
     """``count`` videos of ``FRAMES`` random ``SIZE`` x ``SIZE`` frames, the jobs' input, in ``folder``."""
     import numpy as np
 
-    from mmrot3d.utils.video_io import write_video
+    from mmrot3d_harness.video_io import write_video
     rng = np.random.default_rng(0)
     for i in range(count):
         write_video(folder / f'v{i}.mp4', rng.integers(0, 256, (FRAMES, SIZE, SIZE, 3), dtype=np.uint8))
@@ -88,7 +84,7 @@ def write_videos(folder: Path, count: int) -> None:
 def _round(root: Path, slots, bound: bool, steps: int) -> List[Dict]:
     """All jobs at once, one per core slot; returns each job's seconds per step, share of its wall time on a
     CPU and the cores it could run on."""
-    from tools.benchmark.launch import JobProcess
+    from mmrot3d_harness.benchmark.launch import JobProcess
     root.mkdir(parents=True)
     jobs = []
     for i, cores in enumerate(slots):
@@ -115,8 +111,8 @@ def measure(args) -> dict:
     """The suite's entry (``performance.run``): both variants, interleaved over rounds."""
     import shutil
 
-    from mmrot3d.utils.cores import available_cores, core_ids
-    from tools.benchmark.resources import plan_resources
+    from mmrot3d_harness.benchmark.resources import plan_resources
+    from mmrot3d_harness.cores import available_cores, core_ids
     steps, rounds = (5, 1) if args.quick else (40, args.repeats or 3)
     ids = core_ids()
     if len(ids) < 2:

@@ -21,10 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-if __package__ in (None, ''):  # `python performance/run.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    __package__ = 'performance'
-
 MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders', 'pinning')
 
 

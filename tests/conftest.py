@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from mmrot3d.utils.shipped_files import shipped_path
-from mmrot3d.utils.video_io import write_video
+from mmrot3d_harness.video_io import write_video
 
 
 def pytest_configure(config):
@@ -220,8 +220,9 @@ def quiet_default_logger():
 @pytest.fixture(scope='session')
 def synthetic_dataset(tmp_path_factory) -> Path:
     """A tiny dataset of the synthetic generator (16-frame 64x64 clips; 36 UCF-style, 6 Kinetics-style) with the
-    MMAction2 lists its official-layout tools build, as ``tools.benchmark.datasets.prepare_synthetic`` leaves it."""
-    from tools.data.synthetic import Params, generate
+    MMAction2 lists its official-layout tools build, as the benchmark's ``labelled_sets.prepare_synthetic`` leaves
+    it."""
+    from mmrot3d_harness.synthetic import Params, generate
     root = tmp_path_factory.mktemp('synthetic')
     generate(
         root,

@@ -1,6 +1,7 @@
 """``import mmrot3d`` registers components and nothing else: no module of the library starts a process or runs
-a script (the benchmark's jobs, the data generator and the performance suite live beside it, in ``tools/`` and
-``performance/``), and importing it loads none of those."""
+a script (the benchmark's jobs, the data generator and the performance suite live beside it, in
+``mmrot3d_harness/`` and ``performance/``), and importing it loads none of those. Its imports run one way: a
+subpackage imports only from the layers below it, and nothing in it imports the harness."""
 import ast
 import json
 import subprocess
@@ -24,6 +25,9 @@ PROCESS_NAMES = ('os.fork', 'os.forkpty', 'os.system', 'os.popen', 'os.posix_spa
 PROCESS_PREFIXES = ('os.exec', 'os.spawn')
 # The subpackages whose import registers components (and the helpers they use).
 REGISTERING = {'datasets', 'engine', 'evaluation', 'models', 'registry', 'structures', 'utils'}
+# The library's layers, bottom first: a subpackage imports only from those of the layers below its own.
+LAYERS = [{'structures', 'utils', 'registry'}, {'datasets', 'models'}, {'evaluation'}, {'engine'}, {'apis'},
+          {'visualization'}]
 
 
 def _is_process_name(name: str) -> bool:
@@ -81,6 +85,66 @@ def test_the_scan_tells_processes_from_threads_and_shared_memory(source, flagged
     assert bool(process_uses(source)) == flagged, process_uses(source)
 
 
+def imported_subpackages(relpath: Path, source: str) -> List[str]:
+    """``LINE: name`` of every ``mmrot3d`` subpackage (or ``mmrot3d_harness``) that the module at ``relpath`` (under
+    ``mmrot3d/``) imports, relatively or absolutely."""
+    package, found = list(relpath.parts[:-1]), []
+    for node in ast.walk(ast.parse(source)):
+        modules = []
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1]
+            words = base + (node.module.split('.') if node.module else [])
+            modules = [words] if words else [[alias.name] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module.split('.')]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name.split('.') for alias in node.names]
+        for words in modules:
+            if words[0] == 'mmrot3d_harness':
+                found.append(f'{node.lineno}: mmrot3d_harness')
+            elif node.__class__ is ast.ImportFrom and node.level or words[0] == 'mmrot3d':
+                name = words[0] if node.__class__ is ast.ImportFrom and node.level else (words[1:] or [''])[0]
+                found.append(f'{node.lineno}: {name}')
+    return found
+
+
+def layering_violations(relpath: Path, source: str) -> List[str]:
+    """The imports of the module at ``relpath`` that run up or sideways through :data:`LAYERS`."""
+    own = relpath.parts[0] if len(relpath.parts) > 1 else relpath.stem
+    level = next((i for i, layer in enumerate(LAYERS) if own in layer), None)
+    below = set().union(*LAYERS[:level]) if level is not None else set().union(*LAYERS)
+    return [
+        line for line in imported_subpackages(relpath, source)
+        if line.split(': ')[1] != own and line.split(': ')[1] not in below and line.split(': ')[1] != ''
+    ]
+
+
+@pytest.mark.parametrize(
+    'relpath, source, bad',
+    [
+        ('utils/x.py', 'from ..datasets import video_list', True),
+        ('utils/x.py', 'from mmrot3d.models import FeatureExtractor', True),
+        ('models/x.py', 'from ..datasets.checks import ConfigError', True),  # same layer, another subpackage
+        ('models/heads/x.py', 'from ...structures import rotation', False),
+        ('models/x.py', 'from mmrot3d_harness import progress', True),
+        ('apis/x.py', 'from ..engine.hooks import channels_last_hook', False),
+        ('utils/x.py', 'from .atomic_io import write_text_atomic', False),
+    ])
+def test_the_layering_scan_finds_imports_that_run_up(relpath, source, bad):
+    assert bool(layering_violations(Path(relpath), source)) == bad, layering_violations(Path(relpath), source)
+
+
+def test_the_library_imports_run_one_way_and_never_into_the_harness():
+    found = {}
+    for path in sorted(LIBRARY.rglob('*.py')):
+        relpath = path.relative_to(LIBRARY)
+        if '.mim' not in relpath.parts:
+            bad = layering_violations(relpath, path.read_text())
+            if bad:
+                found[str(relpath)] = bad
+    assert not found, found
+
+
 def test_no_library_module_starts_a_process_or_runs_a_script():
     found: Dict[str, List[str]] = {}
     for path in sorted(LIBRARY.rglob('*.py')):
@@ -109,7 +173,8 @@ def test_import_mmrot3d_loads_no_tool_orchestration_or_generator():
     }
     outside = {
         name: file
-        for name, file in loaded.items() if name.split('.')[0] in ('tools', 'performance') or name in beside
+        for name, file in loaded.items()
+        if name.split('.')[0] in ('mmrot3d_harness', 'tools', 'performance') or name in beside
     }
     assert not outside, outside
     ours = {name.split('.')[1] for name in loaded if name.startswith('mmrot3d.')}

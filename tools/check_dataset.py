@@ -1,61 +1,9 @@
 #!/usr/bin/env python
-"""Preflight a video list before a long run: report every missing, empty, unreadable, non-video, truncated or
-corrupt, or too short video and every malformed line (``LIST:LINE: path: reason``), exit status 1 if any.
+"""Preflight a video list before a long run: python tools/check_dataset.py LIST --data-prefix DIR
 
-    python tools/check_dataset.py LIST --data-prefix DIR [--workers N] [--clip-len 16 --frame-interval 2]
-        [--num-classes K] [--write-clean OUT]
-
-The checks are the ones RobustVideoDataset makes during training (``mmrot3d.datasets.checks``).
+Also ``mmrot3d check_dataset``; every option: ``--help`` (mmrot3d_harness/commands/check_dataset.py).
 """
-import argparse
-import os
-import os.path as osp
-import sys
-
-from mmrot3d.datasets.checks import check_dataset
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('ann_file', help='annotation list, "path label" per line')
-    parser.add_argument('--data-prefix', default='', help='folder the paths in the list are relative to')
-    parser.add_argument(
-        '--workers',
-        type=int,
-        default=len(os.sched_getaffinity(0)),
-        help='files checked in parallel (threads; default: the usable cores)')
-    parser.add_argument('--clip-len', type=int, default=16)
-    parser.add_argument('--frame-interval', type=int, default=2)
-    parser.add_argument(
-        '--min-frames',
-        type=int,
-        default=None,
-        help='frames a video needs (default: clip-len x frame-interval, as SampleFrames counts)')
-    parser.add_argument('--num-classes', type=int, default=None, help='labels must be in [0, num_classes)')
-    parser.add_argument('--delimiter', default=' ')
-    parser.add_argument('--no-label', action='store_true', help='lines may be bare paths (inference lists)')
-    parser.add_argument('--write-clean', metavar='OUT', help='write the good lines (unchanged) to OUT')
-    return parser.parse_args(argv)
-
-
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    if not osp.isfile(args.ann_file):
-        print(f'error: {args.ann_file}: no such annotation list', file=sys.stderr)
-        return 2
-    if args.data_prefix and not osp.isdir(args.data_prefix):
-        print(f'error: --data-prefix {args.data_prefix}: not a directory', file=sys.stderr)
-        return 2
-    return check_dataset(
-        args.ann_file,
-        args.data_prefix,
-        args.min_frames or args.clip_len * args.frame_interval,
-        args.workers,
-        args.num_classes,
-        args.delimiter,
-        require_label=not args.no_label,
-        write_clean=args.write_clean)
-
+from mmrot3d_harness.commands.check_dataset import main
 
 if __name__ == '__main__':
-    sys.exit(main())
+    main()

@@ -12,7 +12,7 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
     python -m pip install -q --disable-pip-version-check --no-deps -r requirements/lint.txt
     echo "$want" > "$STAMP"
 fi
-PATHS=(mmrot3d tools tests performance configs setup.py)
+PATHS=(mmrot3d mmrot3d_harness tools tests performance configs setup.py)
 if [ "${1:-}" = "--fix" ]; then
     isort -q "${PATHS[@]}"
     yapf -i -r -p "${PATHS[@]}"

@@ -1,6 +1,12 @@
-"""Features of a frozen backbone for other tasks: one vector per video, or snippet features for localisation.
+"""The one feature-extraction engine: a frozen backbone's features of every video of a list. It serves
+``tools/extract_features.py`` (a file per video, resumable), ``tools/eval_frozen.py`` and with it the benchmark's
+frozen evaluation (features in memory, then retrieval and a linear probe).
 
-Output folder::
+:func:`encode_videos` decodes the videos (in ``workers`` loader processes), takes this rank's share of them in a
+process group, and yields each video's features, or the reason it could not be read: each tool decides what a
+bad video means (the extraction names and skips it, the frozen evaluation stops at it).
+
+Output folder of :func:`extract_features`::
 
     <out>/<video path without extension>.npy   pooled: (D,) float32; snippets: (S, D), one row per window
     <out>/features.txt                          "<feature file> <label>" per finished video, in list order
@@ -9,19 +15,18 @@ Output folder::
 
 With ``fmt='csv'`` the files are ``.csv`` with a header line and one row per snippet, the layout
 MMAction2's ``LoadLocalizationFeature`` reads (it transposes them to ``(D, S)``). A video whose file is
-there is finished: runs resume by skipping them, and each rank of a ``torchrun`` job takes every
-``world_size``-th video of the list.
+there is finished: runs resume by skipping them.
 """
 import copy
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
-from mmengine.dist import barrier, get_dist_info
+from mmengine.dist import all_gather_object, barrier, get_dist_info
 
 from .inference import load_config, load_weights
 
@@ -34,9 +39,9 @@ MAX_BAD_FRACTION = 0.5
 @dataclass
 class ExtractionSettings:
     """``pooled``: ``num_clips`` clips spread over the video, features averaged (2D configs: their own test
-    segments, averaged). ``snippets``: windows of
-    ``window`` frames (default: the config's ``clip_len``) centred every ``stride`` frames (MMAction2's
-    ``UntrimmedSampleFrames``), one feature row each."""
+    segments, averaged). ``snippets``: windows of ``window`` frames (default: the config's ``clip_len``) centred
+    every ``stride`` frames (MMAction2's ``UntrimmedSampleFrames``), one feature row each. ``batch_size``: clips
+    per forward pass."""
     mode: str = 'pooled'
     num_clips: int = 10
     window: Optional[int] = None
@@ -77,40 +82,166 @@ def extraction_pipeline(cfg, s: ExtractionSettings) -> List[Dict]:
     return pipeline
 
 
-def build_extractor(cfg, backbone: Optional[str], seed: int = 0) -> torch.nn.Module:
-    """A ``FeatureExtractor`` (by registry name) with ``cfg``'s backbone and neck; ``backbone`` loaded strictly,
-    or the seeded random init without it."""
+def build_extractor(cfg, checkpoint: Optional[str] = None, seed: int = 0, prefix: str = 'backbone.'):
+    """A ``FeatureExtractor`` (by registry name) with ``cfg``'s backbone and neck in eval mode: the seeded random
+    init (the control every pretrained backbone must beat), then ``checkpoint`` loaded strictly (a backbone
+    export or any plain tensor file, its backbone's tensors under ``prefix``; or the whole model's state).
+
+    Where the config's runs store the backbone ``channels_last_3d`` (its ``ChannelsLast3dHook``), so does the
+    extractor, before its random init as those runs do: the same seed then draws the same weights."""
     from mmaction.registry import MODELS
-    torch.manual_seed(seed)
+    from mmengine.runner import set_random_seed
+
+    from ..engine.hooks.channels_last_hook import to_channels_last_3d
+    set_random_seed(seed)
     model = MODELS.build(
         dict(
             type='FeatureExtractor',
             backbone=cfg.model.backbone,
             neck=cfg.model.get('neck'),
             data_preprocessor=cfg.model.get('data_preprocessor')))
+    if torch.cuda.is_available():
+        model = model.to(f'cuda:{torch.cuda.current_device()}')
+    device = next(model.backbone.parameters()).device.type
+    for hook in cfg.get('custom_hooks') or []:
+        if hook.get('type') == 'ChannelsLast3dHook' and device in (hook.get('devices') or (device, )):
+            to_channels_last_3d(model.backbone)
     model.init_weights()
-    if backbone:
-        load_weights(model, backbone)
-    model.eval()
-    return model
+    if checkpoint:
+        load_weights(model, checkpoint, prefix)
+    return model.eval()
+
+
+class _Videos(torch.utils.data.Dataset):
+    """``(index, packed sample or None, reason or None)`` per video; reading failures are reasons, not errors."""
+
+    def __init__(self, dataset, indices: List[int]):
+        self.dataset, self.indices = dataset, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, i: int):
+        from ..datasets.robust_video_dataset import BadVideoError
+        idx = self.indices[i]
+        try:
+            return idx, self.dataset.prepare_data(idx), None
+        except BadVideoError as err:
+            return idx, None, str(err)
 
 
 @torch.no_grad()
-def video_features(model, inputs: torch.Tensor, s: ExtractionSettings, window: int = 1) -> np.ndarray:
-    """``(1, V, ...)`` preprocessed views of one video -> pooled ``(D,)`` or per-snippet ``(S, D)`` float32.
+def _features(model, samples: List, mode: str, clips_per_forward: Optional[int], window: int) -> List[np.ndarray]:
+    """Packed samples of one batch -> their features: pooled ``(D,)``, or per snippet ``(S, D)``."""
+    from mmengine.dataset import pseudo_collate
+    inputs = model.data_preprocessor(pseudo_collate(samples), False)['inputs']  # (N, V, ...)
+    if mode == 'pooled':
+        return [f.astype(np.float32) for f in model.extract(inputs, clips_per_forward).cpu().numpy()]
+    rows = []
+    for video in inputs:  # 3D: (S, C, T, H, W); 2D: (S * window, C, H, W), split by the window
+        per_snippet = 1 if video.dim() == 5 else window
+        step = clips_per_forward and clips_per_forward * per_snippet
+        rows.append(model.extract(video.reshape((-1, per_snippet) + video.shape[1:]), step).cpu().numpy())
+    return [r.astype(np.float32) for r in rows]
 
-    ``window``: frames per snippet; 2D inputs ``(1, S·window, C, H, W)`` are split by it.
+
+def encode_videos(model,
+                  dataset,
+                  indices: List[int],
+                  batch_size: int = 1,
+                  workers: int = 0,
+                  mode: str = 'pooled',
+                  clips_per_forward: Optional[int] = None,
+                  window: int = 1) -> Iterator[Tuple[int, Optional[np.ndarray], Optional[str]]]:
+    """Yield ``(index, features, None)`` for each video of ``indices`` that reads, ``(index, None, reason)`` for
+    each that does not, as they finish.
+
+    Args:
+        model: a ``FeatureExtractor`` (:func:`build_extractor`).
+        dataset: a ``RobustVideoDataset`` whose pipeline samples the views (pooled) or snippets of a video.
+        batch_size: videos per batch through the data preprocessor and the backbone (pooled mode; snippets
+            take one video at a time).
+        workers: loader processes decoding the videos.
+        clips_per_forward: at most this many clips (snippets) through the backbone at once (default: a batch).
+        window: frames per snippet of a 2D model's snippets (its inputs hold every frame of every snippet).
     """
-    if s.mode == 'snippets':
-        per_snippet = 1 if inputs.dim() == 6 else window
-        inputs = inputs.reshape((-1, per_snippet) + inputs.shape[2:])  # (S, views or frames of one snippet, ...)
-        rows = [model.extract(inputs[i:i + s.batch_size]) for i in range(0, len(inputs), s.batch_size)]
-        return torch.cat(rows).cpu().numpy().astype(np.float32)
-    views = inputs.shape[1]
-    total = sum(
-        model.extract(inputs[:, i:i + s.batch_size]) * min(s.batch_size, views - i)
-        for i in range(0, views, s.batch_size))
-    return (total[0] / views).cpu().numpy().astype(np.float32)
+    loader = torch.utils.data.DataLoader(_Videos(dataset, indices), batch_size=None, num_workers=workers)
+    batch_size = batch_size if mode == 'pooled' else 1
+    pending: List[Tuple[int, Dict]] = []
+    for position, (idx, data, reason) in enumerate(loader, 1):
+        if data is None:
+            yield idx, None, reason
+        else:
+            pending.append((idx, data))
+        if pending and (len(pending) == batch_size or position == len(indices)):
+            features = _features(model, [d for _, d in pending], mode, clips_per_forward, window)
+            for (i, _), feature in zip(pending, features):
+                yield i, feature, None
+            pending = []
+
+
+def my_share(count: int) -> List[int]:
+    """The indices ``rank, rank + world, ...`` of ``count`` items this rank of the process group (if any) takes."""
+    rank, world = get_dist_info()
+    return list(range(rank, count, world))
+
+
+def frozen_features(cfg,
+                    video_list: str,
+                    data_root: str,
+                    num_clips: Optional[int] = None,
+                    checkpoint: Optional[str] = None,
+                    prefix: str = 'backbone.',
+                    seed: int = 0,
+                    progress=None) -> List[Dict]:
+    """Every video's ``feature`` (pooled, averaged over the test pipeline's clips: ``num_clips`` of them, default
+    as configured), ``label`` and ``filename``, on every rank of a process group (each encodes its share;
+    ``progress(done, total)`` is told after each video, counted for all ranks).
+
+    Every video counts in retrieval and the probe: the first one that cannot be read stops, named
+    (``TooManyBadVideosError``); a short one is looped by SampleFrames, as in testing. Videos go through the
+    backbone in the test loader's batches.
+    """
+    from mmaction.registry import DATASETS
+
+    from ..datasets.robust_video_dataset import TooManyBadVideosError
+    cfg = load_config(cfg)
+    loader = cfg.get('test_dataloader') or {}
+    pipeline = copy.deepcopy([dict(t) for t in (cfg.get('test_pipeline') or loader['dataset']['pipeline'])])
+    for step in pipeline:
+        if step['type'] == 'SampleFrames' and num_clips:
+            step['num_clips'] = num_clips
+    dataset = DATASETS.build(
+        dict(
+            type='RobustVideoDataset',
+            ann_file=video_list,
+            data_prefix=dict(video=data_root),
+            test_mode=True,
+            max_bad_fraction=0.0,
+            min_frames=1,
+            pipeline=pipeline))
+    model = build_extractor(cfg, checkpoint, seed, prefix)
+    found, error, world = {}, None, get_dist_info()[1]
+    videos = encode_videos(model, dataset, my_share(len(dataset)), loader.get('batch_size', 4),
+                           loader.get('num_workers', 0))
+    for done, (idx, feature, reason) in enumerate(videos, 1):
+        if feature is None:
+            error = ': '.join(dataset.describe_bad(idx, reason))
+            break
+        found[idx] = feature
+        if progress:
+            progress(min(done * world, len(dataset)), len(dataset))
+    if world > 1:  # every rank learns of a bad video on any of them, and stops with it
+        parts = all_gather_object((found, error))
+        found = {i: f for part, _ in parts for i, f in part.items()}
+        error = next((e for _, e in parts if e), None)
+    if error:
+        raise TooManyBadVideosError(f'{error}; this list allows no bad video (a test set must not change); find '
+                                    f'them all with tools/check_dataset.py {video_list}')
+    return [
+        dict(feature=found[i], label=dataset.get_data_info(i)['label'], filename=dataset.get_data_info(i)['filename'])
+        for i in sorted(found)
+    ]
 
 
 def _write(path: Path, feature: np.ndarray, fmt: str) -> None:
@@ -141,24 +272,6 @@ def _check_meta(out: Path, meta: Dict) -> None:
         os.replace(tmp, path)
 
 
-class _Videos(torch.utils.data.Dataset):
-    """``(index, packed sample or None, reason or None)`` per video; reading failures are reasons, not errors."""
-
-    def __init__(self, dataset, indices: List[int]):
-        self.dataset, self.indices = dataset, indices
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    def __getitem__(self, i: int):
-        from ..datasets.robust_video_dataset import BadVideoError
-        idx = self.indices[i]
-        try:
-            return idx, self.dataset.prepare_data(idx), None
-        except BadVideoError as err:
-            return idx, None, str(err)
-
-
 def _feature_path(out: Path, filename: str, root: str, fmt: str) -> Path:
     """``out/<path relative to root>.<fmt>``; a video outside ``root`` keeps its whole path under ``out``."""
     rel = Path(os.path.relpath(filename, root or os.curdir))
@@ -175,12 +288,14 @@ def extract_features(config,
                      data_root: str = '',
                      settings: ExtractionSettings = ExtractionSettings(),
                      workers: int = 0,
-                     seed: int = 0) -> Dict:
+                     seed: int = 0,
+                     progress=None) -> Dict:
     """Extract features for every video of ``video_list`` into ``out`` (this rank's share of the list).
 
     Already written videos are skipped; bad videos (missing, unreadable, too short -- what
     ``RobustVideoDataset`` skips in training) are named on stderr and in ``skipped.txt``, and left out.
-    Call inside an initialised process group to split the list over ranks.
+    Call inside an initialised process group to split the list over ranks. ``progress(done, total)`` is called
+    after each video of this rank.
 
     Raises:
         TooManyBadVideosError: (rank 0, at the end) more than ``MAX_BAD_FRACTION`` of the list was bad.
@@ -189,9 +304,6 @@ def extract_features(config,
     Returns:
         ``{'written', 'reused', 'skipped', 'index'}`` for this rank (``index`` only on rank 0).
     """
-    from mmengine.dataset import pseudo_collate
-    from mmengine.utils import ProgressBar
-
     from ..datasets.robust_video_dataset import RobustVideoDataset, TooManyBadVideosError
 
     settings.validate()
@@ -226,24 +338,20 @@ def extract_features(config,
         _feature_path(out,
                       dataset.get_data_info(i)['filename'], data_root, settings.fmt) for i in range(len(dataset))
     ]
-    mine = list(range(rank, len(dataset), world))
+    mine = my_share(len(dataset))
     todo = [i for i in mine if not paths[i].is_file()]
     model = build_extractor(cfg, backbone, seed)
-    if torch.cuda.is_available():
-        model = model.to(f'cuda:{torch.cuda.current_device()}')
-    loader = torch.utils.data.DataLoader(_Videos(dataset, todo), batch_size=None, num_workers=workers)
     skipped = []
-    bar = ProgressBar(len(todo)) if rank == 0 and todo else None
-    for idx, data, reason in loader:
-        if data is None:
+    videos = encode_videos(model, dataset, todo, 1, workers, settings.mode, settings.batch_size, window)
+    for done, (idx, feature, reason) in enumerate(videos, 1):
+        if feature is None:
             where, filename, reason = dataset.describe_bad(idx, reason)
             skipped.append(f'{filename}: {reason} ({where})')
-            print(f'\nskipped bad video {skipped[-1]}', flush=True)
+            print(f'skipped bad video {skipped[-1]}', flush=True)
         else:
-            inputs = model.data_preprocessor(pseudo_collate([data]), False)['inputs']
-            _write(paths[idx], video_features(model, inputs, settings, window), settings.fmt)
-        if bar:
-            bar.update()
+            _write(paths[idx], feature, settings.fmt)
+        if progress:
+            progress(done, len(todo))
     (out / f'skipped.rank{rank}.txt').write_text(''.join(line + '\n' for line in skipped))
     barrier()
     result = dict(written=len(todo) - len(skipped), reused=len(mine) - len(todo), skipped=skipped)

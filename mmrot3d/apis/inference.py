@@ -18,12 +18,13 @@ def load_config(config: Union[str, Config]) -> Config:
     return cfg
 
 
-def load_weights(model: nn.Module, checkpoint: str) -> str:
+def load_weights(model: nn.Module, checkpoint: str, prefix: str = 'backbone.') -> str:
     """Load ``checkpoint`` into ``model``: all of it, or only the backbone; never partially.
 
     A state dict of the whole model (an MMEngine checkpoint your runs wrote, or a plain tensor file)
-    loads strictly into the model; anything else must be a backbone export and goes through the
-    project's strict backbone loader (every tensor must fit, else one error naming what does not).
+    loads strictly into the model; anything else must hold the backbone (an export, or tensors under
+    ``prefix``) and goes through the project's strict backbone loader (every tensor must fit, else one error
+    naming what does not).
 
     Returns:
         ``'model'`` or ``'backbone'``: what was loaded.
@@ -39,7 +40,7 @@ def load_weights(model: nn.Module, checkpoint: str) -> str:
     if backbone is None:
         raise BackboneCheckpointError(f'{checkpoint} does not fit {type(model).__name__}: '
                                       f'{"; ".join(check_backbone_state(model, state or {}))}')
-    load_backbone_weights(backbone, checkpoint)
+    load_backbone_weights(backbone, checkpoint, prefix, backbone_cfg=getattr(model, 'backbone_cfg', None))
     return 'backbone'
 
 

@@ -6,8 +6,6 @@ with ``torch.load(weights_only=True)`` and cannot carry code. :func:`load_backbo
 only way back in: every tensor must fit, or nothing is loaded and one clear error is raised --
 fine-tuning can never silently start from random weights.
 """
-import glob
-import json
 import os.path as osp
 import pickle
 from datetime import datetime, timezone
@@ -60,23 +58,6 @@ def _plain(value):
     return str(value)
 
 
-def _val_metrics_from_scalars(work_dir: str, epoch: Optional[int]) -> Dict[str, float]:
-    """Validation metrics logged after ``epoch`` (i.e. of exactly that checkpoint's weights)."""
-    if epoch is None:
-        return {}
-    found = {}
-    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        with open(log) as f:
-            for line in f:
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                if row.get('step') == epoch and any(k.startswith('rotation/') for k in row):
-                    found = {k: float(v) for k, v in row.items() if k.startswith('rotation/')}
-    return found
-
-
 def _val_metrics_from_message_hub(checkpoint: dict) -> Dict[str, float]:
     scalars = (checkpoint.get('message_hub') or {}).get('log_scalars') or {}
     metrics = {}
@@ -101,7 +82,7 @@ def backbone_config_text(cfg_text: Optional[str]) -> str:
         return ''
 
 
-def _checkpoint_source(path: PathLike) -> Tuple[dict, dict]:
+def _checkpoint_source(path: PathLike, validations: Optional[Dict[int, Dict[str, float]]]) -> Tuple[dict, dict]:
     """The state dict of a training checkpoint (or a work dir's latest) and the meta of its origin."""
     ckpt_path = resolve_checkpoint(path)
     checkpoint = load_checkpoint_file(ckpt_path, map_location='cpu')
@@ -117,7 +98,7 @@ def _checkpoint_source(path: PathLike) -> Tuple[dict, dict]:
         'epoch': _plain(epoch) if epoch is not None else -1,
         'iter': _plain(meta_in.get('iter')) if meta_in.get('iter') is not None else -1,
     }
-    metrics = _val_metrics_from_scalars(osp.dirname(osp.abspath(ckpt_path)), epoch)
+    metrics = {k: v for k, v in (validations or {}).get(epoch, {}).items() if k.startswith('rotation/')}
     if metrics:
         meta['val_metrics_source'] = f'validation after epoch {epoch} (scalars.json)'
     else:
@@ -128,9 +109,18 @@ def _checkpoint_source(path: PathLike) -> Tuple[dict, dict]:
     return state, meta
 
 
-def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: str = 'backbone.') -> dict:
+def export_backbone(source: Union[PathLike, nn.Module],
+                    out: PathLike,
+                    prefix: str = 'backbone.',
+                    validations: Optional[Dict[int, Dict[str, float]]] = None) -> dict:
     """Write the backbone of a training checkpoint, a work dir's latest checkpoint, or a model in
     memory (``model.backbone``; wrappers such as DDP are looked through) as a plain tensor file.
+
+    Args:
+        validations: the run's validation metrics by epoch, as its log has them (the tools read it:
+            ``mmrot3d_harness.run_logs.validations``), so that the export records the validation of exactly its
+            checkpoint's weights; without them, the last validation before the checkpoint was saved (its
+            message hub), which for an epoch-based run is the epoch before.
 
     Returns:
         the ``meta`` dict written next to the tensors.
@@ -141,7 +131,7 @@ def export_backbone(source: Union[PathLike, nn.Module], out: PathLike, prefix: s
         meta = {'source_checkpoint': '', 'source_model': type(model).__name__, 'epoch': -1, 'iter': -1}
         where = f'model {type(model).__name__}'
     else:
-        state, meta = _checkpoint_source(source)
+        state, meta = _checkpoint_source(source, validations)
         where = meta['source_checkpoint']
     state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
     tensors = {

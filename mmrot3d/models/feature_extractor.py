@@ -46,15 +46,23 @@ class FeatureExtractor(BaseModel):
             load_backbone_weights(self.backbone, self.checkpoint, self.prefix, backbone_cfg=self.backbone_cfg)
 
     @torch.no_grad()
-    def extract(self, inputs: torch.Tensor) -> torch.Tensor:
-        """``(N, V, ...)`` -> ``(N, D)``: pooled features averaged over the ``V`` views/frames."""
-        num, views = inputs.shape[:2]
-        feats = self.backbone(inputs.reshape((-1, ) + inputs.shape[2:]))
+    def clip_features(self, clips: torch.Tensor) -> torch.Tensor:
+        """``(M, C, T, H, W)`` clips (2D backbones: ``(M, C, H, W)`` frames) -> ``(M, D)`` pooled features."""
+        feats = self.backbone(clips)
         if self.neck is not None:
             feats = self.neck(feats)
             feats = feats[0] if isinstance(feats, tuple) and len(feats) == 2 and isinstance(feats[1], dict) \
                 else feats
-        pooled = global_pool(feats)
+        return global_pool(feats)
+
+    @torch.no_grad()
+    def extract(self, inputs: torch.Tensor, clips_per_forward: Optional[int] = None) -> torch.Tensor:
+        """``(N, V, ...)`` -> ``(N, D)``: pooled features averaged over the ``V`` views/frames, in forward passes
+        of at most ``clips_per_forward`` clips (default: all ``N * V`` at once)."""
+        num, views = inputs.shape[:2]
+        clips = inputs.reshape((-1, ) + inputs.shape[2:])
+        step = clips_per_forward or len(clips)
+        pooled = torch.cat([self.clip_features(clips[i:i + step]) for i in range(0, len(clips), step)])
         return pooled.view(num, views, -1).mean(dim=1)
 
     def forward(self, inputs: torch.Tensor, data_samples: Optional[List] = None, mode: str = 'tensor'):

@@ -4,20 +4,21 @@
 Each fix is a check and a patch: the patch is applied only where the check finds the breakage, in the installed
 versions or in how they behave, and at most once per process. Three sets, each applied by an explicit step:
 
-* ``ON_IMPORT``: without these MMAction2 1.2.0 cannot import or run on a supported stack. ``import mmrot3d``
-  applies them, which a config's ``custom_imports`` does before ``mmaction.models`` is imported (MMAction2's
-  ``tools/train.py`` imports only ``mmaction.registry`` first).
+* ``ON_IMPORT``: without these MMAction2 1.2.0 cannot import or run on a supported stack, or a user's script
+  cannot read our ``mmrot3d::`` configs from an editable install. ``import mmrot3d`` applies them, which a
+  config's ``custom_imports`` does before ``mmaction.models`` is imported (MMAction2's ``tools/train.py``
+  imports only ``mmaction.registry`` first).
 * ``FOR_RUNS``: what our runs add to MMAction2's (full checkpoints our own runs wrote load; torchrun without
   CUDA). ``runner_type = 'SafeCheckpointRunner'``, which our configs set, applies them as the runner is built,
   so that MMAction2's own tools get them from the config.
-* ``FOR_TOOLS``: ``FOR_RUNS`` and what our tools need before they read a config (the ``mmrot3d::`` configs of
-  an editable install; a log without MMEngine's repeated ``pkg_resources`` warning). :func:`apply_tool_fixes` is
-  our tools' first call.
+* ``FOR_TOOLS``: ``FOR_RUNS`` and a log without MMEngine's repeated ``pkg_resources`` warning, before our tools
+  read a config. :func:`apply_tool_fixes` is our tools' first call.
 
 ``tests/utils/test_upstream_fixes.py`` shows each breakage, its fix, and that nothing is patched where the
 breakage is absent or before its step.
 """
-import functools
+import ast
+import glob
 import importlib
 import importlib.machinery
 import importlib.metadata
@@ -135,47 +136,6 @@ def launch_distributed_on_cpu() -> None:
     MMDistributedDataParallel.__init__ = ddp_init_on_cpu
 
 
-def config_formatted_on_every_call() -> bool:
-    """MMEngine's ``Config.pretty_text`` runs yapf over the whole config text on every call: about 0.13 s of
-    a CPU core for one of our configs, and a run calls it for its log, its two config dumps and every checkpoint
-    it saves (the text is in the checkpoint's meta). yapf's calls are counted for a one-line config."""
-    from mmengine.config import Config, config
-    from yapf.yapflib import yapf_api
-    format_code, calls = yapf_api.FormatCode, []
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return format_code(*args, **kwargs)
-
-    patched = [yapf_api] + ([config] if config.FormatCode is format_code else [])
-    for module in patched:
-        module.FormatCode = counted
-    try:
-        text = Config(dict(a=1))
-        text.pretty_text, text.pretty_text
-    finally:
-        for module in patched:
-            module.FormatCode = format_code
-    return len(calls) > 1
-
-
-def format_each_config_text_once() -> None:
-    """yapf's output depends only on the text and the style: each text is formatted once per process."""
-    from mmengine.config import config
-    from yapf.yapflib import yapf_api
-
-    @functools.lru_cache(maxsize=8)
-    def formatted(text: str, style: tuple, options: tuple):
-        return yapf_api.FormatCode(text, style_config=dict(style), **dict(options))
-
-    def format_code_once(text, style_config=None, **options):
-        if not isinstance(style_config, dict):  # a style name or file: as yapf reads it
-            return yapf_api.FormatCode(text, style_config=style_config, **options)
-        return formatted(text, tuple(sorted(style_config.items())), tuple(sorted(options.items())))
-
-    config.FormatCode = format_code_once
-
-
 def distutils_missing() -> bool:
     """Python 3.12 removed distutils, and MMEngine's Runner imports it on every run (collect_env); setuptools'
     copy is served under that name only by its site-packages ``.pth`` finder, which packages installed with
@@ -193,16 +153,27 @@ def provide_distutils() -> None:
     import setuptools  # noqa: F401
 
 
-def transformers_5_breaks_multimodal() -> bool:
-    """mmaction2 1.2.0 imports its VindLU models whenever transformers >= 4.28 is installed, and they import
-    ``apply_chunking_to_forward`` from ``transformers.modeling_utils``, which transformers 5 removed, so
-    ``import mmaction.models`` fails."""
-    if 'mmaction.models' in sys.modules:
+def multimodal_imports_missing() -> bool:
+    """mmaction2 1.2.0 imports its multimodal (VindLU) models whenever transformers >= 4.28 is installed, and they
+    import ``apply_chunking_to_forward`` from ``transformers.modeling_utils``, which transformers 5 removed, so
+    ``import mmaction.models`` fails. Does ``transformers.modeling_utils`` lack a name that mmaction2's
+    multimodal models import from it (read from their source, without importing them)?"""
+    if 'mmaction.models' in sys.modules or importlib.util.find_spec('transformers') is None:
+        return False  # too late, or no transformers: mmaction2 registers placeholders for those models itself
+    wanted = set()
+    for folder in importlib.import_module('mmaction').__path__:
+        for source in glob.glob(osp.join(folder, 'models', 'multimodal', '**', '*.py'), recursive=True):
+            with open(source, encoding='utf-8') as f:
+                wanted |= {
+                    alias.name
+                    for node in ast.walk(ast.parse(f.read()))
+                    if isinstance(node, ast.ImportFrom) and node.module == 'transformers.modeling_utils'
+                    for alias in node.names
+                }
+    if not wanted:
         return False
-    try:
-        return int(importlib.metadata.version('transformers').split('.')[0]) >= 5
-    except (importlib.metadata.PackageNotFoundError, ValueError):
-        return False
+    modeling_utils = importlib.import_module('transformers.modeling_utils')
+    return not all(hasattr(modeling_utils, name) for name in wanted)
 
 
 def skip_multimodal_models() -> None:
@@ -255,23 +226,19 @@ ON_IMPORT = (
                 provide_distutils),
     UpstreamFix('drn stand-in (the mmaction2 wheel lacks localizers/drn)', drn_module_missing,
                 provide_missing_drn_module),
-    UpstreamFix('multimodal models skipped (transformers >= 5 breaks their import)', transformers_5_breaks_multimodal,
-                skip_multimodal_models),
+    UpstreamFix('multimodal models skipped (their transformers imports are gone, e.g. transformers >= 5)',
+                multimodal_imports_missing, skip_multimodal_models),
+    UpstreamFix('mmrot3d:: configs of an editable install found', editable_install_hides_configs,
+                find_editable_mmrot3d),
 )
 FOR_RUNS = (
     UpstreamFix('trusted full checkpoints load (torch refuses them weights-only)', full_checkpoints_refused,
                 load_local_checkpoints_through_trust_check),
     UpstreamFix('torchrun on CPU: gloo, DDP without device_ids (no CUDA)', cpu_torch_breaks_distributed_launch,
                 launch_distributed_on_cpu),
-    UpstreamFix('config text formatted once (MMEngine runs yapf on every log, dump and checkpoint)',
-                config_formatted_on_every_call, format_each_config_text_once),
 )
-FOR_TOOLS = FOR_RUNS + (
-    UpstreamFix('mmrot3d:: configs of an editable install found', editable_install_hides_configs,
-                find_editable_mmrot3d),
-    UpstreamFix("setuptools' pkg_resources warning silenced", setuptools_deprecates_pkg_resources,
-                silence_pkg_resources_warning),
-)
+FOR_TOOLS = FOR_RUNS + (UpstreamFix("setuptools' pkg_resources warning silenced", setuptools_deprecates_pkg_resources,
+                                    silence_pkg_resources_warning), )
 _checked: Dict[str, bool] = {}  # name -> whether applied, for each fix checked in this process
 
 

@@ -6,8 +6,6 @@ actor's pixels against the actor's share of the frame (:func:`~mmrot3d.evaluatio
 Two readings: ``raw`` (the activation mass itself) and ``normalized`` (min-max per frame, what the
 pictures show; it discounts the activation every pixel gets).
 """
-import sys
-import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -89,13 +87,15 @@ def compare_backbones(config,
                       stages: Sequence[str] = STAGES,
                       reduce: str = 'sum',
                       seed: int = 0,
-                      gather: Optional[Callable[[torch.Tensor], torch.Tensor]] = None) -> Dict[str, Dict]:
+                      gather: Optional[Callable[[torch.Tensor], torch.Tensor]] = None,
+                      progress: Optional[Callable[[int, int], None]] = None) -> Dict[str, Dict]:
     """:func:`measure_actor_share` for several backbones of ``config``'s model on the same clips.
 
     Args:
         checkpoints: ``{name: backbone export or checkpoint}``; ``None`` = the config's random init.
         gather: ``videos`` are this rank's share; joins every rank's per-clip tensors in video order
             (see :func:`measure_actor_share`).
+        progress: ``progress(done, total)`` after each backbone.
 
     Returns:
         ``{name: {stage: ...}}`` plus ``'clips'`` (how many) under each name.
@@ -105,7 +105,7 @@ def compare_backbones(config,
 
     cfg = load_config(config)
     pipeline = single_clip_pipeline(cfg)
-    results, clips, start = {}, None, time.monotonic()
+    results, clips = {}, None
     for i, (name, checkpoint) in enumerate(checkpoints.items()):
         model, _ = init_model(cfg, checkpoint, seed=seed)
         if clips is None:
@@ -114,9 +114,8 @@ def compare_backbones(config,
         results[name] = dict(
             measure_actor_share(model.backbone, clips[0], masks, stages=stages, reduce=reduce, gather=gather),
             clips=len(masks))
-        elapsed = time.monotonic() - start
-        sys.stderr.write(f'[actor share] {i + 1}/{len(checkpoints)} {name}: {len(clips[0])} clips, {elapsed:.0f} s, '
-                         f'ETA {elapsed / (i + 1) * (len(checkpoints) - i - 1):.0f} s\n')
+        if progress:
+            progress(i + 1, len(checkpoints))
     return results
 
 

@@ -8,9 +8,9 @@ import torch
 from conftest import load_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from small_backbones import narrow_r3d
 
 from mmrot3d.engine.hooks import ChannelsLast3dHook
-from performance.backbones import narrow_r3d
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75] * 3, std=[57.375] * 3)
 
@@ -37,7 +37,7 @@ def batch(num=2):
 def test_amp_on_a_machine_without_gpu_is_one_clear_error(tmp_path):
     from mmengine.config import Config
     cfg = Config(dict(optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)), work_dir=str(tmp_path)))
-    train = load_tool('tools/train.py')
+    from mmrot3d_harness.commands import train
     args = train.parse_args(['some_config.py', '--amp'])
     if torch.cuda.is_available():
         train.merge_args(cfg, args)

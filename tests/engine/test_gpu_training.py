@@ -11,10 +11,10 @@ from conftest import load_tool, run_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.optim import AmpOptimWrapper
+from small_backbones import narrow_r3d
 
 from mmrot3d.engine.hooks import ChannelsLast3dHook
 from mmrot3d.utils.shipped_files import shipped_path
-from performance.backbones import narrow_r3d
 
 pytestmark = pytest.mark.gpu
 CONFIGS = Path(__file__).resolve().parents[1] / 'data' / 'configs'

@@ -5,9 +5,9 @@ from conftest import load_batch, video_pipeline
 from mmaction.evaluation import AccMetric
 from mmaction.registry import MODELS
 from mmengine.evaluator import Evaluator
+from small_backbones import narrow_r3d
 
 from mmrot3d.evaluation import RotationAccuracy
-from performance.backbones import narrow_r3d
 
 
 def recognizer(num_classes=4, **kwargs):

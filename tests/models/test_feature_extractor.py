@@ -9,9 +9,9 @@ from mmrot3d.models.backbone_io import BackboneCheckpointError
 
 def test_feature_extractor_averages_views(tmp_path):
     from mmaction.registry import MODELS
+    from small_backbones import narrow_r3d
 
     from mmrot3d.models import export_backbone
-    from performance.backbones import narrow_r3d
     m = MODELS.build(dict(type='FeatureExtractor', backbone=narrow_r3d(4)))
     m.init_weights()
     m.eval()

@@ -9,8 +9,7 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import GradCAM
 from mmengine.dataset import pseudo_collate
-
-from performance.backbones import narrow_r3d, small_backbones
+from small_backbones import narrow_r3d, small_backbones
 
 PREPROCESSOR_3D = dict(
     type='ActionDataPreprocessor', format_shape='NCTHW', mean=[114.75, 114.75, 114.75], std=[57.375, 57.375, 57.375])

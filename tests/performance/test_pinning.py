@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from mmrot3d_harness.benchmark.resources import plan_resources
 from performance.pinning import _round, write_videos
-from tools.benchmark.resources import plan_resources
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@ import shutil
 
 import numpy as np
 
-from mmrot3d.utils.video_io import write_video
+from mmrot3d_harness.video_io import write_video
 
 # name in the list -> the reason the checks must give (prefix). Running as root, a chmod 000 file
 # stays readable, so "unreadable" is covered by a directory that carries a video's name.

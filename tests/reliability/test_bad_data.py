@@ -10,10 +10,12 @@ from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 from torch.utils.data import DataLoader
 
-from mmrot3d.datasets.checks import CheckCache, ConfigError, missing_videos_hint, scan_entries
+from mmrot3d.datasets.checks import ConfigError, missing_videos_hint
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.datasets.video_list import read_video_list
 from mmrot3d.engine.hooks.skipped_videos_hook import SkippedVideosHook
+from mmrot3d_harness.check_cache import CheckCache
+from mmrot3d_harness.list_check import scan_entries
 
 CHECK_DATASET = 'tools/check_dataset.py'
 PIPELINE = [
@@ -132,7 +134,7 @@ def test_preflight_tool_reports_every_bad_entry_and_writes_a_clean_list(mixed_li
         assert any(r.startswith(f'{ann_file}:{lines.index(line) + 1}: malformed line') and reason in r
                    for r in report), (line, report)
     assert report[-1].startswith(f'{len(good)} good, 11 bad of 19 entries')
-    assert 'checked 19/19' in result.stderr  # the progress line
+    assert '[check 19/19 videos |' in result.stderr  # the progress line
     assert [line.split()[0] for line in clean.read_text().splitlines()] == good
 
     again = run_tool(CHECK_DATASET, clean, '--data-prefix', root, '--clip-len', 8, '--workers', 1)

@@ -5,7 +5,7 @@ from mmrot3d.datasets.checks import ConfigError
 from mmrot3d.datasets.robust_video_dataset import TooManyBadVideosError
 from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.checkpoint import UntrustedCheckpointError
-from mmrot3d.utils.user_errors import exit_on_user_error
+from mmrot3d_harness.user_errors import exit_on_user_error
 
 
 @pytest.mark.parametrize('error', [

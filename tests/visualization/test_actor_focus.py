@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 from mmaction.registry import MODELS
+from small_backbones import narrow_r3d
 
 from mmrot3d.apis import init_model, load_config
 from mmrot3d.visualization import compare_backbones, load_clip, load_clips_with_masks, measure_actor_share
 from mmrot3d.visualization.clips import single_clip_pipeline
-from performance.backbones import narrow_r3d
-from tools.data.synthetic import ActorMasks
+from mmrot3d_harness.synthetic import ActorMasks
 
 REPO = Path(__file__).resolve().parents[2]
 # val_pipeline: 8 frames at stride 2, resized to 40, centre crop 32

@@ -13,8 +13,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 
 from mmrot3d.apis import init_model, load_config
-from mmrot3d.utils.video_io import write_video
 from mmrot3d.visualization import clip_maps, compare_backbones, load_clip, single_clip_pipeline
+from mmrot3d_harness.video_io import write_video
 
 REPO = Path(__file__).resolve().parents[2]
 # val_pipeline: 8 frames at stride 2 of the first 16, resized to 40 (a no-op here), centre crop 32

@@ -3,9 +3,9 @@ import pytest
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
+from small_backbones import narrow_r3d, narrow_slowfast
 
 from mmrot3d.visualization import activation_maps, gradcam_maps, normalize_per_frame, resolve_stage
-from performance.backbones import narrow_r3d, narrow_slowfast
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW')
 BACKBONES = {

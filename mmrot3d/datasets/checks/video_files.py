@@ -2,11 +2,7 @@
 dataset check (``tools/check_dataset.py``); every answer is one line naming what is wrong."""
 import os
 import os.path as osp
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterator, Optional, Sequence, Tuple
-
-from ..video_list import Entry
-from .check_cache import CheckCache
+from typing import Optional, Sequence
 
 # The first bytes of the containers decord/FFmpeg read. A file that fails to decode *and* starts like
 # none of these is "not a video"; one that starts like a container is "truncated or corrupt".
@@ -58,38 +54,6 @@ def check_video(path: str, min_frames: int = 1, decode: bool = True) -> Optional
         kind = 'truncated or corrupt video' if looks_like_a_video_container(head) else 'not a video'
         return f'{kind} ({first})'
     return None
-
-
-def _check_entry(path: str, min_frames: int, cache: Optional[CheckCache]) -> Optional[str]:
-    try:
-        return cache.check(path, min_frames, check_video) if cache else check_video(path, min_frames)
-    except Exception as err:  # a preflight must report, never crash on the file it checks
-        return f'check failed ({type(err).__name__}: {err})'
-
-
-def scan_entries(entries: Sequence[Entry],
-                 data_prefix: str = '',
-                 min_frames: int = 1,
-                 workers: int = 1,
-                 progress: Optional[Callable[[int, int], None]] = None,
-                 cache: Optional[CheckCache] = None) -> Iterator[Tuple[Entry, Optional[str]]]:
-    """Yield ``(entry, reason)`` for every entry (``reason`` None when good; a malformed line's reason is
-    its parse error), checking files in ``workers`` threads (decord decodes without the GIL, so threads
-    scale like processes, and a process holding torch's thread pools cannot safely fork); each file once."""
-    reasons = {i: e.error for i, e in enumerate(entries) if e.error is not None}
-    paths = {i: osp.join(data_prefix, e.path) for i, e in enumerate(entries) if e.error is None}
-    unique = sorted(set(paths.values()))
-    done = len(reasons)
-    if progress:
-        progress(done, len(entries))
-    verdicts = {}
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        for path, reason in zip(unique, pool.map(lambda p: _check_entry(p, min_frames, cache), unique)):
-            verdicts[path] = reason
-            if progress:
-                progress(done + len(verdicts), done + len(unique))
-    for index, entry in enumerate(entries):
-        yield entry, reasons[index] if index in reasons else verdicts[paths[index]]
 
 
 def missing_videos_hint(data_prefix: str, paths: Sequence[str]) -> str:

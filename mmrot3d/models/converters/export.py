@@ -2,7 +2,7 @@
 video model it is the twin of (``tools/export_backbone.py --format torchvision``)."""
 import os.path as osp
 import tempfile
-from typing import Dict
+from typing import Dict, Optional
 
 from mmaction.registry import MODELS as REGISTRY
 from mmengine.config import Config
@@ -14,17 +14,21 @@ from .layouts import misfits
 from .torchvision_video_resnet import MODELS, to_torchvision, twin_differences
 
 
-def export_torchvision(source: PathLike, out: PathLike, prefix: str = 'backbone.') -> Dict:
+def export_torchvision(source: PathLike,
+                       out: PathLike,
+                       prefix: str = 'backbone.',
+                       validations: Optional[Dict[int, Dict[str, float]]] = None) -> Dict:
     """Write the backbone of a training checkpoint (or a work dir's latest) as a plain state dict that
     ``torchvision.models.video.<model>().load_state_dict(..., strict=True)`` takes: the run's config must
     build the twin of one of torchvision's models (``MODELS``) at torchvision's width. Its ``fc`` is zeros
     (3DRotNet trains no action classifier).
 
     Returns:
-        the export's meta (as :func:`~mmrot3d.models.export_backbone`) and ``torchvision_model``.
+        the export's meta (as :func:`~mmrot3d.models.export_backbone`, which takes ``validations``) and
+        ``torchvision_model``.
     """
     with tempfile.TemporaryDirectory(dir=osp.dirname(osp.abspath(str(out)))) as tmp:
-        export_backbone(source, osp.join(tmp, 'backbone.pth'), prefix)
+        export_backbone(source, osp.join(tmp, 'backbone.pth'), prefix, validations)
         state, meta = read_backbone_file(osp.join(tmp, 'backbone.pth'))
     if not meta.get('source_config'):
         raise BackboneCheckpointError(f'{source}: the checkpoint records no config, so which torchvision model its '

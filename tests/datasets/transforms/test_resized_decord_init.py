@@ -5,7 +5,7 @@ from conftest import falling_block_clip
 from mmaction.registry import TRANSFORMS
 from mmengine.dataset import Compose
 
-from mmrot3d.utils.video_io import write_video
+from mmrot3d_harness.video_io import write_video
 
 
 @pytest.fixture(scope='module')

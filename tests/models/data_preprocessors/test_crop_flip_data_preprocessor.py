@@ -4,8 +4,7 @@ import pytest
 import torch
 from conftest import load_batch
 from mmaction.registry import MODELS, TRANSFORMS
-
-from performance.backbones import narrow_r3d
+from small_backbones import narrow_r3d
 
 NORM = dict(mean=[114.75, 110.0, 100.5], std=[57.375, 50.0, 60.25], format_shape='NCTHW')
 CROP = 32

@@ -16,12 +16,10 @@ Videos listed in a split file but missing on disk are left out and reported (als
 Bad annotations: one ``error: <file>:<line>: <problem>`` line on stderr, exit status 2.
 """
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
-from tools.data.preparation.common import run_cli, write_split_lists  # noqa: E402
-from tools.data.preparation.hmdb51 import SPLITS, build_hmdb51_lists  # noqa: E402
+from mmrot3d_harness.preparation.common import run_cli, write_split_lists
+from mmrot3d_harness.preparation.hmdb51 import SPLITS, build_hmdb51_lists
 
 
 def parse_args(argv=None):

@@ -22,12 +22,10 @@ Clips listed in a CSV but missing on disk are left out, counted, and written to
 stderr, exit status 2.
 """
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
-from tools.data.preparation.common import run_cli  # noqa: E402
-from tools.data.preparation.kinetics import build_kinetics400_lists, write_kinetics400_lists  # noqa: E402
+from mmrot3d_harness.preparation.common import run_cli
+from mmrot3d_harness.preparation.kinetics import build_kinetics400_lists, write_kinetics400_lists
 
 
 def parse_args(argv=None):

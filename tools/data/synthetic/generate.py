@@ -7,11 +7,8 @@ Example::
 Does nothing when ``--out`` already holds a complete dataset made with the same parameters.
 """
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
-from tools.data.synthetic.generator import Params, generate, generate_actor_free  # noqa: E402
+from mmrot3d_harness.synthetic.generator import Params, generate, generate_actor_free
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -15,19 +15,16 @@ Example::
     python tools/data/synthetic/sanity_check.py --train-clips 1000 --seconds 150
 """
 import argparse
-import sys
 import time
 from multiprocessing import get_context
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the folder holding tools/ (checkout or install)
-from tools.data.synthetic.actions import CLASSES  # noqa: E402
-from tools.data.synthetic.render import render_clip, sample_style  # noqa: E402
+from mmrot3d_harness.synthetic.actions import CLASSES
+from mmrot3d_harness.synthetic.render import render_clip, sample_style
 
 
 def _render(args):

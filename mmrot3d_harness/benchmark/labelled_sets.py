@@ -1,0 +1,183 @@
+"""Where a benchmark's data lies: the labelled sets (UCF101, HMDB51, the synthetic UCF-style set) with
+their three official splits and fine-tuning configs, and the synthetic pretraining set."""
+import contextlib
+import io
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from mmrot3d.datasets.video_list import read_video_list
+from mmrot3d.utils.shipped_files import shipped_path
+
+FINETUNE_CONFIG = 'configs/rotnet3d/finetune/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+# The backbones UCF101 and HMDB51 fine-tune (a config per split each): ours (the paper's R3D-18) first, then
+# torchvision's video ResNets, the architectures of most published video-SSL checkpoints.
+ARCHITECTURES = ('r3d18', 'r3d18-torchvision', 'mc3-18-torchvision', 'r2plus1d18-torchvision')
+SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'
+# The main job's pretraining: 32 clips through the backbone per step, 1200 steps (the paper preset's variants
+# run 800 steps of the same size).
+SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py'
+
+
+@dataclass
+class LabelledSet:
+    """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
+
+    ``config`` is the fine-tuning config of a split and backbone architecture (``{split}`` and
+    ``{architecture}`` are replaced; a config without them serves every split, the lists being set by
+    ``data_options``, or every architecture). ``architectures``: those it has configs for, the default first.
+    ``replaced`` maps an official list to the list the jobs read instead (the benchmark's data check: the
+    list without its bad videos).
+    """
+    name: str
+    title: str
+    root: Path
+    video_root: Path
+    num_classes: int
+    config: str
+    list_tool: str
+    replaced: Dict[str, str] = field(default_factory=dict)
+    architectures: Tuple[str, ...] = ARCHITECTURES
+
+    def official_lists(self, split: int) -> Tuple[str, str]:
+        """The training and test list of a split, as the list tool writes them."""
+        return (str(self.root / f'{self.list_name}_train_split_{split}_videos.txt'),
+                str(self.root / f'{self.list_name}_val_split_{split}_videos.txt'))
+
+    def lists(self, split: int) -> Tuple[str, str]:
+        """The training and test list the jobs of a split read."""
+        train, test = self.official_lists(split)
+        return self.replaced.get(train, train), self.replaced.get(test, test)
+
+    @property
+    def list_name(self) -> str:
+        return 'ucf101' if self.name == 'synthetic' else self.name
+
+    def config_path(self, split: int, architecture: Optional[str] = None) -> str:
+        architecture = architecture or self.architectures[0]
+        if architecture not in self.architectures:
+            raise ValueError(f'{self.title} has no fine-tuning config for the architecture {architecture} '
+                             f'(known: {", ".join(self.architectures)})')
+        return str(shipped_path(self.config.format(name=self.name, split=split, architecture=architecture)))
+
+    def data_options(self,
+                     train_list: str,
+                     test_list: str,
+                     validate: bool = True,
+                     val_list: Optional[str] = None) -> List[str]:
+        """``--cfg-options`` words pointing a fine-tuning or test job at these lists: it validates on
+        ``val_list``, or as the configs do on the test list, unless ``validate`` is False."""
+        words = [
+            f'train_dataloader.dataset.ann_file={train_list}',
+            f'train_dataloader.dataset.data_prefix.video={self.video_root}'
+        ]
+        lists = dict(val=val_list or test_list, test=test_list) if validate else dict(test=test_list)
+        for loader, path in lists.items():
+            words += [
+                f'{loader}_dataloader.dataset.ann_file={path}',
+                f'{loader}_dataloader.dataset.data_prefix.video={self.video_root}'
+            ]
+        return words
+
+    def missing_lists(self, splits) -> Optional[str]:
+        """One line naming the first missing list and the command that makes it, or None."""
+        for split in splits:
+            for path in self.official_lists(split):
+                if not Path(path).is_file():
+                    return (f'{path}: video list not found; build the lists with: python {self.list_tool} '
+                            f'--root {self.root}')
+        return None
+
+
+def ucf101(root: str = 'data/ucf101') -> LabelledSet:
+    root = Path(root).resolve()
+    return LabelledSet('ucf101', 'UCF101', root, root / 'UCF-101', 101, FINETUNE_CONFIG,
+                       'tools/data/ucf101/build_file_list.py')
+
+
+def hmdb51(root: str = 'data/hmdb51') -> LabelledSet:
+    root = Path(root).resolve()
+    return LabelledSet('hmdb51', 'HMDB51', root, root / 'videos', 51, FINETUNE_CONFIG,
+                       'tools/data/hmdb51/build_file_list.py')
+
+
+def synthetic(root: str = 'data/synthetic') -> LabelledSet:
+    ucf = Path(root).resolve() / 'ucf_style'
+    return LabelledSet(
+        'synthetic',
+        'Synthetic (UCF-style)',
+        ucf,
+        ucf / 'UCF-101',
+        12,
+        SYNTHETIC_FINETUNE,
+        'tools/data/ucf101/build_file_list.py',
+        architectures=('r3d18-narrow', ))
+
+
+def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
+    """The Kinetics-style lists, their video folder and the held-out clips' actor-free twins."""
+    root = Path(root).resolve()
+    kin = root / 'kinetics_style'
+    return dict(
+        train=str(kin / 'kinetics400_train_list_videos.txt'),
+        val=str(kin / 'kinetics400_val_list_videos.txt'),
+        videos=str(kin / 'videos'),
+        actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
+
+
+def _write_lists(kin: Path, ucf: Path) -> None:
+    """The lists ``tools/data/{kinetics400,ucf101}/build_file_list.py --root`` write from the generator's official
+    layouts (their summary lines left out of the benchmark's output)."""
+    from ..preparation import build_kinetics400_lists, build_ucf101_lists, write_kinetics400_lists, write_split_lists
+    with contextlib.redirect_stdout(io.StringIO()):
+        write_kinetics400_lists(kin, *build_kinetics400_lists(kin / 'train.csv', kin / 'validate.csv', kin / 'videos'))
+        write_split_lists('ucf101', *build_ucf101_lists(ucf / 'ucfTrainTestlist'), ucf / 'UCF-101', ucf)
+
+
+def _controls_complete(root: Path, val_list: Path) -> bool:
+    free = root / 'controls' / 'actor_free' / 'videos'
+    return all((free / e.path).is_file() for e in read_video_list(val_list))
+
+
+def prepare_synthetic(data_root: str = 'data/synthetic',
+                      pretrain_clips: int = 4000,
+                      clips_per_class: int = 48,
+                      groups: int = 24,
+                      frames: int = 32,
+                      size: int = 64,
+                      seed: int = 0,
+                      workers: Optional[int] = None,
+                      actor_free: bool = True) -> Dict:
+    """Generate the synthetic set if missing (same parameters: reused) with its actor-free controls, and
+    build the lists as the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py`` do
+    (all skipped when everything is there)."""
+    from ..synthetic.generator import Params, is_complete
+    params = Params(
+        seed=seed,
+        pretrain_clips=pretrain_clips,
+        pretrain_val_clips=max(1, pretrain_clips // 10),
+        clips_per_class=clips_per_class,
+        groups=groups,
+        frames=frames,
+        size=size)
+    root = Path(data_root)
+    kin, ucf = root / 'kinetics_style', root / 'ucf_style'
+    generated = not is_complete(params, root)
+    lists = [kin / 'kinetics400_val_list_videos.txt', ucf / 'ucf101_val_split_3_videos.txt']
+    if not generated and all(p.is_file() for p in lists) and (not actor_free or _controls_complete(root, lists[0])):
+        return dict(root=str(root), generated=False, params=dict(params.__dict__))
+    args = [
+        '--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
+        '--groups', groups, '--frames', frames, '--size', size
+    ]
+    if workers:
+        args += ['--workers', workers]
+    if actor_free:
+        args.append('--actor-free-controls')
+    # The generator in its own process: its worker pool must not be forked from a process holding torch
+    # thread pools (that can deadlock).
+    subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)], check=True)
+    _write_lists(kin, ucf)
+    return dict(root=str(root), generated=generated, params=dict(params.__dict__))

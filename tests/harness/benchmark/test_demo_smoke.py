@@ -1,0 +1,99 @@
+"""The main job (``tools/demo.py`` = ``tools/benchmark.py synthetic``) end to end at smoke size: generate ->
+pretrain -> export -> pretext on actor-free clips -> fine-tune until the validation plateaus -> test -> frozen
+features -> results.json/md/png (numbers meaningless here). The paper preset's variants: their configs, and
+the preset's plan."""
+import json
+
+import pytest
+from mmengine.config import Config
+from official_trees import benchmark, load_tool
+
+from mmrot3d.utils.shipped_files import shipped_path
+from mmrot3d_harness.benchmark.synthetic_presets import PAPER_VARIANTS
+
+BACKBONES = ['scratch', 'rotnet3d']
+
+
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory):
+    work, data = tmp_path_factory.mktemp('demo'), tmp_path_factory.mktemp('synthetic')
+    argv = ['--tiny', '--work-dir', work, '--data-root', data, '--splits', '1', '--data-workers', '1']
+    results = load_tool('tools/demo.py').main([str(word) for word in argv])
+    return dict(work=work, data=data, results=results, saved=json.loads((work / 'results.json').read_text()))
+
+
+def test_main_job_writes_every_number_and_the_bar(demo):
+    saved, work = demo['saved'], demo['work']
+    assert saved['backbone_order'] == BACKBONES and (demo['data'] / 'contact_sheet.png').is_file()
+    assert (work / 'results.png').stat().st_size > 10_000
+    for b in BACKBONES:
+        run, = saved['finetune']['synthetic'][b]['full']['runs']
+        assert 0 <= run['top1'] <= 1 and 0 <= run['mean_class_acc'] <= 1
+        assert {'retrieval_R_at_1', 'linear_probe_top1'} <= set(saved['frozen']['synthetic'][b]['runs']['split1'])
+        assert run['stop_reason'] in ('plateau', 'cap') and run['stopped_at'] <= 4
+        assert run['best_step'] in [step for step, _ in run['val_curve']] and run['val_curve'][0][0] == 2
+    assert set(saved['bar']['checks']) == {
+        'scratch_trained_35pct', 'finetune_gain_5pts', 'linear_probe_gain_10pts', 'retrieval_r1_gain_10pts',
+        'pretext_held_out_80pct', 'pretext_actor_free_35pct'
+    }
+    assert demo['results']['bar'] == saved['bar']
+    md = (work / 'results.md').read_text()
+    for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Fine-tuning until',
+                    '**Bar: ', '## actor_share'):
+        assert heading in md
+
+
+def test_actor_share_of_random_init_pretrained_and_fine_tuned_backbones(demo):
+    share = demo['saved']['evaluations']['actor_share']
+    assert set(share) == {f'actor_share/synthetic/{b}' for b in BACKBONES}
+    for b in BACKBONES:
+        found = share[f'actor_share/synthetic/{b}']
+        who = ['random init', 'fine-tuned'] + ([] if b == 'scratch' else ['pretrained'])
+        assert set(found) == {'actor area'} | {f'{w}: {s} share' for w in who for s in ('layer3', 'layer4')}
+        assert 0 < found['actor area'] < 1 and all(0 <= v <= 1 for v in found.values())
+
+
+def test_pretext_is_measured_on_held_out_and_actor_free_clips(demo):
+    pre = demo['saved']['pretraining']
+    assert set(pre) == {'rotnet3d'}
+    assert {f'rotation/acc_{a}deg' for a in (0, 90, 180, 270)} <= set(pre['rotnet3d']['held_out'])
+    assert {f'rotation/acc_{a}deg' for a in (0, 90, 180, 270)} <= set(pre['rotnet3d']['actor_free'])
+
+
+def test_variants_use_equal_compute():
+    """32 clips through the backbone per step: 8 x 4 rotations, 32 x 1 random rotation, 16 x 2, 32 labelled."""
+    per_step = {}
+    for name, path in PAPER_VARIANTS.items():
+        cfg = Config.fromfile(shipped_path(path))
+        model, batch = cfg.model, cfg.train_dataloader.batch_size
+        copies = len(model.angles) if model.type == 'RotationRecognizer' and model.rotate_in_model else 1
+        per_step[name] = batch * copies
+    assert per_step == {name: 32 for name in PAPER_VARIANTS}
+    one_rotation = Config.fromfile(shipped_path(PAPER_VARIANTS['rotnet3d-1rot']))
+    assert [t.type for t in one_rotation.train_dataloader.dataset.pipeline].count('VideoRotation') == 1
+    half_turns = Config.fromfile(shipped_path(PAPER_VARIANTS['rotnet3d-0-180deg']))
+    assert half_turns.model.angles == (0, 180) and half_turns.val_evaluator.angles == (0, 180)
+
+
+def test_each_split_validates_on_groups_carved_from_its_training_list(demo):
+    lists = demo['work'] / 'lists' / 'validation' / 'split1'
+    val = set((lists / 'val.txt').read_text().splitlines())
+    sub = set((lists / 'train.txt').read_text().splitlines())
+    test = (demo['data'] / 'ucf_style' / 'ucf101_val_split_1_videos.txt').read_text()
+    assert val and not val & sub and not any(line.split()[0] in test for line in val)
+    groups = {line.split('_g')[1][:2] for line in val}
+    assert not any(f'_g{g}_' in line for g in groups for line in sub)
+    command = demo['saved']['jobs']['finetune/synthetic/scratch/full/split1/seed0']['command']
+    assert f'train_dataloader.dataset.ann_file={lists / "train.txt"}' in command
+    assert f'val_dataloader.dataset.ann_file={lists / "val.txt"}' in command
+
+
+def test_paper_preset_lists_every_row(demo, tmp_path):
+    printed = benchmark(['synthetic-paper', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])
+    rows = ['scratch', *PAPER_VARIANTS]
+    assert {name.split('/')[1] for name in printed if name.startswith('pretrain/')} == set(PAPER_VARIANTS)
+    tests = [name for name in printed if name.startswith('test/')]
+    assert len(tests) == len(rows) * 3 * 3  # 3 splits x 3 seeds per row
+    assert {name.split('/')[1] for name in printed if name.startswith('frozen/')} == {'synthetic'}
+    assert '1200it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d']['command']
+    assert '800it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-800it']['command']
