@@ -1,6 +1,7 @@
 """The wheel works without the source tree: built from a copy of the checkout, installed into a fresh
-virtualenv, it trains a few iterations from a user config in another folder that inherits ours with
-``_base_ = ['mmrot3d::...']``, through the train tool shipped inside the package."""
+virtualenv, its console script ``mmrot3d train`` trains a few iterations from a user config in another folder
+that inherits ours with ``_base_ = ['mmrot3d::...']``, and a user's own script reads our configs after
+``import mmrot3d``."""
 import os
 import shutil
 import subprocess
@@ -39,14 +40,15 @@ param_scheduler = []
 default_hooks = dict(logger=dict(interval=1))
 '''
 
-TRAIN = '''
-import runpy, sys
-import mmrot3d
-from mmrot3d.utils.shipped_files import shipped_path
-assert mmrot3d.__file__.startswith(sys.prefix), mmrot3d.__file__  # the installed copy, not the checkout
-train = str(shipped_path('tools/train.py'))
-sys.argv = [train, 'my_config.py', '--work-dir', 'work']
-runpy.run_path(train, run_name='__main__')
+USER_SCRIPT = '''
+import sys
+import mmrot3d, mmrot3d_harness
+from mmengine.config import Config
+from mmengine.hub import get_config
+for package in (mmrot3d, mmrot3d_harness):  # the installed copies, not the checkout
+    assert package.__file__.startswith(sys.prefix), package.__file__
+ours = get_config('mmrot3d::rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py')
+print(Config.fromfile('my_config.py').model.type, ours.model.type)
 '''
 
 
@@ -78,6 +80,7 @@ def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
         'mmrot3d/.mim/model-index.yml', 'mmrot3d/.mim/tools/train.py', 'mmrot3d/.mim/tools/dist_train.sh',
+        'mmrot3d_harness/__main__.py', 'mmrot3d_harness/commands/train.py', 'mmrot3d_harness/benchmark/run.py',
         'mmrot3d/.mim/configs/rotnet3d_kinetics.py', 'mmrot3d/.mim/configs/_base_/default_runtime.py',
         'mmrot3d/.mim/configs/rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-rgb.py'
     } <= names
@@ -104,7 +107,17 @@ def test_the_wheel_trains_from_a_config_that_inherits_ours(video_dir, tmp_path):
     project.mkdir()
     (project / 'my_config.py').write_text(USER_CONFIG.format(videos=video_dir))
     env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
-    run = subprocess.run([str(python), '-c', TRAIN], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    train = [str(venv / 'bin' / 'mmrot3d'), 'train', 'my_config.py', '--work-dir', 'work']  # the console script
+    run = subprocess.run(train, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert (project / 'work' / 'epoch_1.pth').is_file()
     assert 'Epoch(train) [1][2/2]' in run.stdout + run.stderr
+    script = subprocess.run([str(python), '-c', USER_SCRIPT], cwd=project, env=env, capture_output=True, text=True)
+    assert script.returncode == 0, script.stderr[-3000:]
+    assert script.stdout.split()[-2:] == ['RotationRecognizer', 'RotationRecognizer'], script.stdout
+    usage = subprocess.run([str(python), '-m', 'mmrot3d_harness', '--help'],
+                           cwd=project,
+                           env=env,
+                           capture_output=True,
+                           text=True)
+    assert usage.returncode == 0 and 'demo' in usage.stdout and 'benchmark' in usage.stdout

@@ -195,15 +195,17 @@ def editable_install_hides_configs() -> bool:
 
 
 def find_editable_mmrot3d() -> None:
-    """MMEngine's package lookup answers for mmrot3d with the package's own folder; other packages
-    are looked up as before."""
+    """MMEngine's package lookup answers for mmrot3d with the package's own folder, where MMEngine reads
+    ``mmrot3d::`` paths: a config's ``_base_`` and ``mmengine.hub.get_config``; other packages are looked up as
+    before."""
     from mmengine.config import config
+    from mmengine.hub import hub
     find_installed = config.get_installed_path
 
     def get_installed_path(package: str) -> str:
         return MMROT3D_DIR if package == 'mmrot3d' else find_installed(package)
 
-    config.get_installed_path = get_installed_path
+    config.get_installed_path = hub.get_installed_path = get_installed_path
 
 
 def setuptools_deprecates_pkg_resources() -> bool:

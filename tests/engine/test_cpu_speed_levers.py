@@ -5,7 +5,6 @@ import types
 
 import pytest
 import torch
-from conftest import load_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from small_backbones import narrow_r3d
