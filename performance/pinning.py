@@ -2,7 +2,7 @@
 
 The benchmark's CPU plan (``mmrot3d_harness.benchmark.resources.plan_resources``: one single-thread job per core) run
 with its own launcher (``mmrot3d_harness.benchmark.launch.JobProcess``) twice per round: each job bound to its core
-slot, as the benchmark runs them, and every job left to the OS. A job is the main job's fine-tuning step on
+slot, as the benchmark runs them, and every job left to the OS. A job is the demo's fine-tuning step on
 its own: decord decodes 8 clips of 32 64x64 frames (every 4th frame kept, cropped to 48x48), then the narrow
 R3D-18 (``Recognizer3D`` + ``I3DHead``, 12 classes) takes one fused-AdamW training step. The jobs start
 together once each has built its model and warmed up; each times its own steps. Prints the median over

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The main job (the demo): python tools/demo.py [benchmark options]; bash tools/run_demo.sh sets up .venv/ first
+"""The demo (the demo): python tools/demo.py [benchmark options]; bash tools/run_demo.sh sets up .venv/ first
 
 Also ``mmrot3d demo``; every option: ``--help`` (mmrot3d_harness/commands/demo.py).
 """

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# README "Looking inside": the picture docs/looking_inside.png from the main job's rotation-pretrained
-# backbone, and the actor-share numbers the main job measured (random init, pretrained, fine-tuned).
-# Runs the main job first when its results are not there (bash tools/run_demo.sh; finished runs are kept).
+# README "Looking inside": the picture docs/looking_inside.png from the demo's rotation-pretrained
+# backbone, and the actor-share numbers the demo measured (random init, pretrained, fine-tuned).
+# Runs the demo first when its results are not there (bash tools/run_demo.sh; finished runs are kept).
 #   bash tools/looking_inside.sh [PICTURE]        (default: docs/looking_inside.png)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: sets up .venv/, then generates data, pretrains, fine-tunes both arms and
+# The demo on a fresh machine: sets up .venv/, then generates data, pretrains, fine-tunes both arms and
 # reports (tools/benchmark.py synthetic, through tools/demo.py).
 #   bash tools/run_demo.sh [tools/demo.py options]
 set -euo pipefail

@@ -3,7 +3,7 @@
 # without a gain of one video in a hundred (PlateauStopHook: MMEngine's EarlyStoppingHook), never before 800
 # steps (22 passes over a split's 288 training clips: a run still near chance is starting, not on a plateau),
 # at most 2000 steps; the checkpoint of the best validation is kept for the test (10 clips per video). One
-# recipe for every start (AdamW lr 3e-3, warm-up, then constant). The benchmark (tools/benchmark.py synthetic) sets, as
+# recipe for every start (AdamW lr 3e-3, warm-up, then constant). The benchmark (tools/benchmark.py demo) sets, as
 # --cfg-options, the split's training and validation lists (carved by group from its training list), the
 # test list, the seed and a pretrained backbone (default_hooks.pretrained_backbone = PretrainedBackboneHook).
 _base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_ucf.py', '_base_/demo_runtime.py']

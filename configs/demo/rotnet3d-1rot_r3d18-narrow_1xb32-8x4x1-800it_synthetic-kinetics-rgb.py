@@ -1,6 +1,6 @@
 # Ablation: ONE random rotation per clip (the pipeline recipe of 3DRotNet re-implementations) instead of all
 # four in the same step, at equal compute: 32 clips x 1 rotation = 32 clips through the backbone per step,
-# as 8 clips x 4 rotations in the main job (which decodes 4x fewer clips). Validation: all 4 rotations.
+# as 8 clips x 4 rotations in the demo (which decodes 4x fewer clips). Validation: all 4 rotations.
 _base_ = ['rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py']
 model = dict(rotate_in_model=False)
 crop = [

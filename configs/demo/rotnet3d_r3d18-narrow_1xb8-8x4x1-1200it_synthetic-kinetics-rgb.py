@@ -1,4 +1,4 @@
-# 3DRotNet pretraining for 1200 steps instead of 800: the main job's pretraining (at 800 steps the pretext was
+# 3DRotNet pretraining for 1200 steps instead of 800: the demo's pretraining (at 800 steps the pretext was
 # still learning: 84.6 % held-out rotation accuracy, 97.2 % at 1200). Run by `bash tools/run_demo.sh`, or:
 # python tools/train.py THIS_CONFIG
 _base_ = ['rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py']

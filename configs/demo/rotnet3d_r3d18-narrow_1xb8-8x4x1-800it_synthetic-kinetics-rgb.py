@@ -1,6 +1,6 @@
 # 3DRotNet pretraining of the narrow R3D-18 on the synthetic Kinetics-style set: 8 frames (every 4th of the
 # 32-frame clips) at 48x48, all 4 rotations of each of 8 clips per step (32 clips through the backbone), 800
-# steps, validated once at the end on every held-out clip. The base of the main job's pretraining (1200 steps)
+# steps, validated once at the end on every held-out clip. The base of the demo's pretraining (1200 steps)
 # and of the paper preset's variants (800 steps, equal compute). python tools/train.py THIS_CONFIG
 _base_ = ['../_base_/models/r3d18_narrow.py', '_base_/synthetic_kinetics.py', '_base_/demo_runtime.py']
 model = dict(

@@ -1,5 +1,5 @@
 # Supervised pretraining (the upper bound of the paper's comparison tables): the same backbone and budget
-# as the main job's 3DRotNet pretraining, trained on the Kinetics-style set's action labels -- 32 labelled
+# as the demo's 3DRotNet pretraining, trained on the Kinetics-style set's action labels -- 32 labelled
 # clips per step (= 8 clips x 4 rotations through the backbone), 800 steps. Its actor-free control is
 # classification accuracy on clips without actor (chance 1/12).
 _base_ = ['rotnet3d_r3d18-narrow_1xb8-8x4x1-800it_synthetic-kinetics-rgb.py']

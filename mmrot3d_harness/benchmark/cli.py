@@ -9,7 +9,7 @@ paper's table: rows = backbones, columns = datasets) and results.png to --work-d
     python tools/benchmark.py ucf101 --backbone tv=r3d_18-b3b3357e.pth    # torchvision's keys: converted
     python tools/benchmark.py hmdb51 --backbone mine=b.pth --launcher slurm --partition gpu --gpus 8 --jobs 6
     python tools/benchmark.py ucf101 --backbone mine=b.pth --train-fraction 0.1 0.25 1.0 --samples 1000
-    python tools/benchmark.py demo               # the main job (bash tools/run_demo.sh)
+    python tools/benchmark.py demo               # the demo (bash tools/run_demo.sh)
     python tools/benchmark.py synthetic-paper    # the paper's comparison on the synthetic data (hours on a CPU)
 
 Before any job every video of every list is checked (WORK_DIR/data_check/); a bad one stops the benchmark

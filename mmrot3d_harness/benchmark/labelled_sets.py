@@ -16,7 +16,7 @@ FINETUNE_CONFIG = 'configs/rotnet3d/finetune/{architecture}_scratch_1xb32-16x2x1
 # torchvision's video ResNets, the architectures of most published video-SSL checkpoints.
 ARCHITECTURES = ('r3d18', 'r3d18-torchvision', 'mc3-18-torchvision', 'r2plus1d18-torchvision')
 SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'
-# The main job's pretraining: 32 clips through the backbone per step, 1200 steps (the paper preset's variants
+# The demo's pretraining: 32 clips through the backbone per step, 1200 steps (the paper preset's variants
 # run 800 steps of the same size).
 SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py'
 

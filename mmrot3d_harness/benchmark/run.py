@@ -1,7 +1,7 @@
 """One benchmark run: data, backbones checked, jobs planned, run (or printed), results aggregated and reported.
 
 Presets: ``ucf101`` and ``hmdb51`` (one or both; the fine-tuning configs' own protocol, no recipe search),
-``demo`` (the main job: generated data, 3DRotNet pretraining, both arms fine-tuned until they plateau) and
+``demo`` (the demo: generated data, 3DRotNet pretraining, both arms fine-tuned until they plateau) and
 ``synthetic-paper`` (the paper's comparison on the synthetic data).
 """
 import sys

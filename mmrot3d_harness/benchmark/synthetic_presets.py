@@ -1,8 +1,8 @@
 """The synthetic presets: pretraining on the Kinetics-style set, its pretext accuracy (held-out clips and
 their actor-free twins), the validation lists that tell each fine-tuning run when it has plateaued, and
-the main job's bar.
+the demo's bar.
 
-``demo`` (the main job, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-paper``: the
+``demo`` (the demo, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-paper``: the
 paper's comparison on the same data -- scratch, 3DRotNet, supervised pretraining with the same backbone
 and budget, one random rotation per clip at equal compute, the rotation set {0, 180}, and pretraining
 length -- each pretraining variant a config in ``configs/demo/``.
@@ -19,8 +19,8 @@ from .plan import LabelSetting, Plan, merged_config, parse_options
 from .subsets import carve_validation
 
 _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
-# row name -> pretraining config. 'rotnet3d' is the main job's pretraining, 1200 steps (its finished jobs are
-# reused when the preset runs in the main job's work dir). The ablations run at equal compute with
+# row name -> pretraining config. 'rotnet3d' is the demo's pretraining, 1200 steps (its finished jobs are
+# reused when the preset runs in the demo's work dir). The ablations run at equal compute with
 # 'rotnet3d-800it', 800 steps of 32 clips through the backbone; the length curve adds 200 and 400 steps of the
 # same recipe.
 PAPER_VARIANTS = {
@@ -198,7 +198,7 @@ def actor_share_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Option
         loaders=())
 
 
-# The main job's bar (results.json ``bar``): both arms trained, the pretext learnt from the actor alone,
+# The demo's bar (results.json ``bar``): both arms trained, the pretext learnt from the actor alone,
 # and the pretrained backbone ahead in fine-tuning and in its frozen features.
 SCRATCH_TRAINED = 0.35  # mean fine-tuned top-1 of the baseline arm (chance 1/12)
 FINETUNE_GAIN = 0.05
@@ -219,7 +219,7 @@ def check_bar(finetune: Dict,
               pretraining: Dict,
               baseline: str = 'scratch',
               method: str = 'rotnet3d') -> Dict:
-    """The main job's bar from its results tables (``results.json``'s ``finetune``/``frozen``/``pretraining``
+    """The demo's bar from its results tables (``results.json``'s ``finetune``/``frozen``/``pretraining``
     of the synthetic set): fine-tuned top-1 is the mean over splits and seeds, probe and R@1 the mean over
     splits; the pretext's accuracy is ``rotation/top1`` of ``method``'s pretraining."""
     top1 = {b: finetune[b]['full']['summary']['top1']['mean'] for b in (baseline, method)}

@@ -6,7 +6,7 @@ heavy: the benchmark must set up its GPU checks before torch is imported."""
 COMMANDS = {
     'train': 'train a config (pretraining or fine-tuning), MMAction2 tools/train.py flags',
     'test': 'test a checkpoint, MMAction2 tools/test.py flags',
-    'demo': 'the main job: synthetic data, pretraining, fine-tuning both arms, report',
+    'demo': 'the demo: synthetic data, pretraining, fine-tuning both arms, report',
     'benchmark': 'benchmark pretrained backbones on UCF101 / HMDB51 or the synthetic presets',
     'export_backbone': "export a pretraining run's backbone as a plain tensor file",
     'eval_frozen': 'frozen-feature evaluation: retrieval and a linear probe',

@@ -1,4 +1,4 @@
-"""The main job, called the demo: generate the synthetic data if missing, pretrain by rotation prediction,
+"""The demo (the main job of the README): generate the synthetic data if missing, pretrain by rotation prediction,
 fine-tune from the pretrained backbone and from scratch on 3 splits until each run's validation accuracy
 plateaus, test (one clip per video: it spans the whole synthetic video), judge the frozen features, print the
 table, and write ``work_dirs/demo/results.{json,md,png}``.

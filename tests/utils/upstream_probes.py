@@ -148,7 +148,9 @@ def launch() -> dict:
 
     user_config = os.environ['MMROT3D_TEST_CONFIG']
     found = dict(on_import=upstream_fixes.applied_fixes(), after_import=patched(), distutils_before=before)
+    from mmengine.hub import get_config
     found['config'] = Config.fromfile(user_config).runner_type  # in a user's script
+    found['get_config'] = get_config('mmrot3d::_base_/default_runtime.py').runner_type
     cuda = torch.cuda.is_available()
     built = SafeCheckpointRunner(
         model=torch.nn.Linear(2, 2),

@@ -1,4 +1,4 @@
-"""The main job's verdict (``check_bar``) on hand-made results: each threshold just above and just below,
+"""The demo's verdict (``check_bar``) on hand-made results: each threshold just above and just below,
 the arms swapped, one check failing at a time. The tables are built by the same aggregation the benchmark
 runs on its jobs' results, so they have ``results.json``'s shape."""
 import pytest

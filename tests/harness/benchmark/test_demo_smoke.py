@@ -1,4 +1,4 @@
-"""The main job (``tools/demo.py`` = ``tools/benchmark.py synthetic``) end to end at smoke size: generate ->
+"""The demo (``tools/demo.py`` = ``tools/benchmark.py demo``) end to end at smoke size: generate ->
 pretrain -> export -> pretext on actor-free clips -> fine-tune until the validation plateaus -> test -> frozen
 features -> results.json/md/png (numbers meaningless here). The paper preset's variants: their configs, and
 the preset's plan."""
