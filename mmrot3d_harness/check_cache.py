@@ -1,4 +1,5 @@
-"""Remembered video checks: a file found good is not opened again while its size and mtime stay the same."""
+"""Remembered video checks: a file found good is not opened again while its size and mtime stay the same, nor is
+a file whose bars and overlay were measured measured again."""
 import json
 import os
 import stat
@@ -7,8 +8,8 @@ from typing import Callable, Optional
 
 from mmrot3d.utils.atomic_io import write_text_atomic
 
-# Bump when check_video's verdicts change: older answers are then ignored.
-VERSION = 1
+# Bump when check_video's verdicts or the border measurement change: older answers are then ignored.
+VERSION = 2
 
 
 class CheckCache:
@@ -26,12 +27,12 @@ class CheckCache:
         self.path = path
         self.hits = 0
         self._lock = threading.Lock()
-        self._good = {}
+        self._good, self._borders = {}, {}
         try:
             with open(path) as f:
                 saved = json.load(f)
             if saved.get('version') == VERSION:
-                self._good = saved['good']
+                self._good, self._borders = saved['good'], saved['borders']
         except (OSError, ValueError, KeyError, AttributeError):
             pass  # none yet, or unreadable: everything is checked again
 
@@ -54,7 +55,25 @@ class CheckCache:
                 self._good[key] = stamp
         return reason
 
+    def borders(self, path: str, measure: Callable[[str], dict]) -> dict:
+        """``measure(path)`` (a :class:`~mmrot3d.datasets.checks.Borders` as a dict), or its remembered answer for
+        this very file."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return measure(path)
+        key, stamp = os.path.abspath(path), [st.st_size, st.st_mtime_ns]
+        known = self._borders.get(key)
+        if known and known[0] == stamp:
+            with self._lock:
+                self.hits += 1
+            return known[1]
+        found = measure(path)
+        with self._lock:
+            self._borders[key] = [stamp, found]
+        return found
+
     def save(self) -> None:
         with self._lock:
-            text = json.dumps(dict(version=VERSION, good=self._good))
+            text = json.dumps(dict(version=VERSION, good=self._good, borders=self._borders))
         write_text_atomic(self.path, text)

@@ -1,12 +1,15 @@
 """The preflight of a video list before a long run (what ``tools/check_dataset.py`` prints): every line and
-video checked, in threads, each verdict remembered (``check_cache``)."""
+video checked, in threads, each verdict remembered (``check_cache``); and the bars and overlays of the good
+videos measured (``--borders``), for the share of the list a rotation pretext could solve from them."""
+import json
 import os.path as osp
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterator, List, Optional, Sequence, TextIO, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
-from mmrot3d.datasets.checks import check_video
+from mmrot3d.datasets.checks import check_video, video_borders
 from mmrot3d.datasets.video_list import Entry, read_video_list
+from mmrot3d.utils.atomic_io import write_text_atomic
 from .check_cache import CheckCache
 from .progress import CountProgress
 
@@ -41,6 +44,60 @@ def scan_entries(entries: Sequence[Entry],
                 progress(done + len(verdicts), done + len(unique))
     for index, entry in enumerate(entries):
         yield entry, reasons[index] if index in reasons else verdicts[paths[index]]
+
+
+def _measure(path: str) -> Dict:
+    try:
+        return video_borders(path).to_dict()
+    except Exception as err:  # a preflight must report, never crash on the file it measures
+        return dict(error=f'{type(err).__name__}: {err}')
+
+
+def measure_borders(paths: Sequence[str],
+                    workers: int = 1,
+                    progress: Optional[Callable[[int, int], None]] = None,
+                    cache: Optional[CheckCache] = None) -> Dict[str, Dict]:
+    """``{path: Borders as a dict}`` for every video of ``paths`` (a video that could not be measured: ``{error}``),
+    measured in ``workers`` threads, each file once."""
+    unique = sorted(set(paths))
+    found = {}
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        measured = pool.map(lambda p: cache.borders(p, _measure) if cache else _measure(p), unique)
+        for done, (path, borders) in enumerate(zip(unique, measured), 1):
+            found[path] = borders
+            if progress:
+                progress(done, len(unique))
+    return found
+
+
+def borders_summary(found: Dict[str, Dict], named: int = 3) -> Dict:
+    """How many of the measured videos have bars (letterbox: top/bottom; pillarbox: left/right) and a static
+    overlay, their share, and the first few of each by name."""
+    measured = {p: b for p, b in found.items() if 'error' not in b}
+    letterbox = sorted(p for p, b in measured.items() if b['top'] or b['bottom'])
+    pillarbox = sorted(p for p, b in measured.items() if b['left'] or b['right'])
+    overlay = sorted(p for p, b in measured.items() if b['overlay'])
+    total = max(1, len(measured))
+    return dict(
+        videos=len(measured),
+        bars=len(set(letterbox) | set(pillarbox)),
+        letterbox=len(letterbox),
+        pillarbox=len(pillarbox),
+        bars_share=len(set(letterbox) | set(pillarbox)) / total,
+        overlay=len(overlay),
+        overlay_share=len(overlay) / total,
+        examples=dict(letterbox=letterbox[:named], pillarbox=pillarbox[:named], overlay=overlay[:named]))
+
+
+def borders_line(summary: Dict) -> str:
+    """One line: ``bars: 12 of 400 videos (3.0 %: 10 letterbox, 2 pillarbox, e.g. ...); static overlay: ...``."""
+    examples = summary['examples']
+    named = ', '.join(examples['letterbox'][:2] + examples['pillarbox'][:1])
+    overlays = ', '.join(examples['overlay'][:2])
+    return (f'bars: {summary["bars"]} of {summary["videos"]} videos '
+            f'({summary["bars_share"]:.1%}: {summary["letterbox"]} letterbox, {summary["pillarbox"]} pillarbox'
+            f'{", e.g. " + named if named else ""}); static overlay: {summary["overlay"]} '
+            f'({summary["overlay_share"]:.1%}{", e.g. " + overlays if overlays else ""})')
 
 
 def bad_entry_line(ann_file: str, entry: Entry, reason: str) -> str:
@@ -79,6 +136,7 @@ def check_dataset(ann_file: str,
                   delimiter: str = ' ',
                   require_label: bool = True,
                   write_clean: Optional[str] = None,
+                  borders: Optional[str] = None,
                   out: Optional[TextIO] = None,
                   err: Optional[TextIO] = None) -> int:
     """Check every line and video of ``ann_file``; print each bad one as ``LIST:LINE: path: reason`` and a summary.
@@ -86,6 +144,8 @@ def check_dataset(ann_file: str,
     Args:
         min_frames: frames a video needs (``clip_len * frame_interval``, as SampleFrames counts them).
         write_clean: also write the good lines, unchanged, to this file.
+        borders: also measure the good videos' bars and overlays, print their share of the list, and write
+            ``{video path as the dataset joins it: Borders}`` to this JSON file (``CropBorders(bars_file=...)``).
         out, err: where the report and the progress go (default: ``sys.stdout``/``sys.stderr`` at the call, so
             that a redirection of them applies).
 
@@ -109,4 +169,9 @@ def check_dataset(ann_file: str,
         f'{len(good)} good, {len(bad)} bad of {len(good) + len(bad)} entries' + (f' ({summary})' if bad else '') +
         (f'; good lines written to {write_clean}' if write_clean else ''),
         file=out)
+    if borders:
+        paths = [osp.join(data_prefix, e.path) for e in good]
+        found = measure_borders(paths, workers, CountProgress('borders', len(set(paths)), 'videos', stream=err))
+        write_text_atomic(borders, json.dumps(found, indent=1))
+        print(f'{borders_line(borders_summary(found))}; every video in {borders}', file=out)
     return 1 if bad else 0

@@ -14,6 +14,7 @@ lists stop the benchmark only with more bad entries than the config's ``max_bad_
 pretraining itself would stop hours later.
 """
 import hashlib
+import json
 import os.path as osp
 import time
 from collections import Counter
@@ -23,9 +24,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from mmrot3d.datasets.checks import missing_videos_hint, sampled_window
 from mmrot3d.datasets.video_list import read_video_list, write_lines
+from mmrot3d.utils.atomic_io import write_text_atomic
 from ..check_cache import CheckCache
 from ..cores import available_cores
-from ..list_check import bad_entry_line, scan_entries
+from ..list_check import bad_entry_line, borders_line, borders_summary, measure_borders, scan_entries
 from ..progress import CountProgress
 from .labelled_sets import LabelledSet
 from .plan import merged_config
@@ -161,6 +163,7 @@ def check_sets(sets: Sequence[LabelledSet],
         u.list: _filtered_list(folder / u.group, u.list, [e.text for e, r in results if r is None])
         for u, results in evaluation if any(r is not None for _, r in results)
     }
+    borders = _borders(checked, cache, folder, workers or available_cores(), say)
     records = [
         dict(
             dataset=u.group,
@@ -168,13 +171,29 @@ def check_sets(sets: Sequence[LabelledSet],
             used=replaced.get(u.list, u.list),
             entries=len(results),
             bad=sum(r is not None for _, r in results),
-            min_frames=u.min_frames) for u, results in checked
+            min_frames=u.min_frames,
+            borders=borders[u.list]) for u, results in checked
     ]
     out = []
     for data in sets:
         mine = {p for s in splits for p in data.official_lists(s)}
         out.append(replace(data, replaced={k: v for k, v in replaced.items() if k in mine}))
     return out, dict(skip_bad=skip_bad, bad_videos=str(report) if bad_lines else None, lists=records)
+
+
+def _borders(checked, cache: CheckCache, folder: Path, workers: int, say: Callable[[str], None]) -> Dict[str, Dict]:
+    """The bars and overlays of every good video (``folder/borders.json``), and per list their share."""
+    paths = {u.list: [osp.join(u.video_root, e.path) for e, r in results if r is None] for u, results in checked}
+    every = sorted({p for ps in paths.values() for p in ps})
+    found = measure_borders(every, workers, CountProgress('borders', len(every), 'videos'), cache)
+    cache.save()
+    write_text_atomic(str(folder / 'borders.json'), json.dumps(found, indent=1))
+    summaries = {}
+    for name, listed in paths.items():
+        summaries[name] = borders_summary({p: found[p] for p in listed})
+        if summaries[name]['bars'] or summaries[name]['overlay']:
+            say(f'data: {osp.basename(name)}: {borders_line(summaries[name])} (every video: {folder}/borders.json)')
+    return summaries
 
 
 def _summary(checked, report: Path) -> str:

@@ -117,14 +117,15 @@ def synthetic(root: str = 'data/synthetic') -> LabelledSet:
 
 
 def synthetic_pretraining(root: str = 'data/synthetic') -> Dict[str, str]:
-    """The Kinetics-style lists, their video folder and the held-out clips' actor-free twins."""
+    """The Kinetics-style lists, their video folder and the held-out clips' twins (actor-free, actor as a blob)."""
     root = Path(root).resolve()
     kin = root / 'kinetics_style'
     return dict(
         train=str(kin / 'kinetics400_train_list_videos.txt'),
         val=str(kin / 'kinetics400_val_list_videos.txt'),
         videos=str(kin / 'videos'),
-        actor_free=str(root / 'controls' / 'actor_free' / 'videos'))
+        actor_free=str(root / 'controls' / 'actor_free' / 'videos'),
+        actor_blob=str(root / 'controls' / 'actor_blob' / 'videos'))
 
 
 def _write_lists(kin: Path, ucf: Path) -> None:
@@ -137,8 +138,8 @@ def _write_lists(kin: Path, ucf: Path) -> None:
 
 
 def _controls_complete(root: Path, val_list: Path) -> bool:
-    free = root / 'controls' / 'actor_free' / 'videos'
-    return all((free / e.path).is_file() for e in read_video_list(val_list))
+    twins = [root / 'controls' / kind / 'videos' for kind in ('actor_free', 'actor_blob')]
+    return all((twin / e.path).is_file() for e in read_video_list(val_list) for twin in twins)
 
 
 def prepare_synthetic(data_root: str = 'data/synthetic',
@@ -149,10 +150,13 @@ def prepare_synthetic(data_root: str = 'data/synthetic',
                       size: int = 64,
                       seed: int = 0,
                       workers: Optional[int] = None,
-                      actor_free: bool = True) -> Dict:
-    """Generate the synthetic set if missing (same parameters: reused) with its actor-free controls, and
-    build the lists as the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py`` do
-    (all skipped when everything is there)."""
+                      controls: bool = True,
+                      bars: float = 0.0,
+                      logo: bool = False) -> Dict:
+    """Generate the synthetic set if missing (same parameters: reused) with its controls (the held-out clips'
+    twins), and build the lists as the official-layout tools ``tools/data/{kinetics400,ucf101}/build_file_list.py``
+    do (all skipped when everything is there). ``bars`` and ``logo`` put those shortcuts into the pretraining
+    clips (the generator's ``Params``)."""
     from ..synthetic.generator import Params, is_complete
     params = Params(
         seed=seed,
@@ -161,12 +165,14 @@ def prepare_synthetic(data_root: str = 'data/synthetic',
         clips_per_class=clips_per_class,
         groups=groups,
         frames=frames,
-        size=size)
+        size=size,
+        bars=bars,
+        logo=logo)
     root = Path(data_root)
     kin, ucf = root / 'kinetics_style', root / 'ucf_style'
     generated = not is_complete(params, root)
     lists = [kin / 'kinetics400_val_list_videos.txt', ucf / 'ucf101_val_split_3_videos.txt']
-    if not generated and all(p.is_file() for p in lists) and (not actor_free or _controls_complete(root, lists[0])):
+    if not generated and all(p.is_file() for p in lists) and (not controls or _controls_complete(root, lists[0])):
         return dict(root=str(root), generated=False, params=dict(params.__dict__))
     args = [
         '--out', root, '--seed', seed, '--pretrain-clips', pretrain_clips, '--clips-per-class', clips_per_class,
@@ -174,8 +180,12 @@ def prepare_synthetic(data_root: str = 'data/synthetic',
     ]
     if workers:
         args += ['--workers', workers]
-    if actor_free:
-        args.append('--actor-free-controls')
+    if bars:
+        args += ['--bars', bars]
+    if logo:
+        args.append('--logo')
+    if controls:
+        args.append('--controls')
     # The generator in its own process: its worker pool must not be forked from a process holding torch
     # thread pools (that can deadlock).
     subprocess.run([sys.executable, str(shipped_path('tools/data/synthetic/generate.py')), *map(str, args)], check=True)

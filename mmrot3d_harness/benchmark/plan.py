@@ -58,9 +58,29 @@ class Plan:
     extra: List[str] = field(default_factory=list)
     validate: bool = True  # the configs validate on the test list during training (UCF101: every 5 epochs)
     dry_run: bool = False
+    # NAME -> what the cue audit of a backbone rotation-pretrained here reads (set with its pretraining jobs)
+    audit_inputs: Dict[str, 'AuditInputs'] = field(default_factory=dict)
+    audited: set = field(default_factory=set)
 
     def jobs_dir(self) -> Path:
         return self.work_dir / 'jobs'
+
+
+@dataclass(frozen=True)
+class AuditInputs:
+    """The held-out clips of a rotation pretraining (its validation list, under ``video_root``), their twins with
+    the actor as a disc (synthetic data), how many to audit (None: all) and the pretraining's ``--cfg-options``."""
+    video_list: str
+    video_root: str
+    blob_root: Optional[str] = None
+    num_videos: Optional[int] = None
+    options: Tuple[str, ...] = ()
+
+
+def is_rotation_config(config: str) -> bool:
+    from mmaction.registry import MODELS
+    model = MODELS.get(merged_config(config, []).model.get('type', ''))
+    return model is not None and issubclass(model, MODELS.get('RotationRecognizer'))
 
 
 def parse_options(words: Sequence[str]) -> Dict:
@@ -212,6 +232,10 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
     cfg = merged_config(backbone.pretrain_config, [])
     units = train_units(cfg, lambda: videos_in(cfg.train_dataloader.dataset.ann_file))
     plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
+    held_out = (cfg.get('val_dataloader') or {}).get('dataset') or {}
+    if held_out.get('ann_file') and is_rotation_config(backbone.pretrain_config):
+        plan.audit_inputs[backbone.name] = AuditInputs(
+            str(held_out.ann_file), str((held_out.get('data_prefix') or {}).get('video', '')))
     return [
         Job(f'pretrain/{backbone.name}',
             'pretrain',
@@ -228,3 +252,52 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
             after=[f'pretrain/{backbone.name}'],
             call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))
     ]
+
+
+def audit_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Optional[Job]:
+    """The cue audit (``tools/audit_pretext.py``) of a backbone rotation-pretrained by this benchmark, on its
+    pretraining's held-out clips: its rotation accuracy on controls that each keep one cue. One job per backbone
+    (the first dataset's turn); a backbone given as a file has no rotation head to audit."""
+    name = backbone.name
+    inputs = plan.audit_inputs.get(name)
+    if inputs is None or name in plan.audited:
+        return None
+    plan.audited.add(name)
+    work = plan.jobs_dir() / 'cue_audit' / name
+    pretrain = f'pretrain/{name}'
+    args = [
+        backbone.pretrain_config,
+        Deferred(pretrain, f'{pretrain}/<last checkpoint>', lambda r: [r['checkpoint']]), inputs.video_list,
+        '--data-root', inputs.video_root, '--out',
+        str(work)
+    ]
+    if inputs.blob_root:
+        args += ['--blob-root', inputs.blob_root]
+    if inputs.num_videos:
+        args += ['--num-videos', str(inputs.num_videos)]
+    if inputs.options:
+        args += ['--cfg-options', *inputs.options]
+    videos = inputs.num_videos or (videos_in(inputs.video_list) if Path(inputs.video_list).is_file() else 1)
+
+    def collect(folder: Path) -> Dict:
+        import json
+        found = json.loads((folder / 'audit.json').read_text())
+        flat = {f'{control}: top-1': cell['top1'] for control, cell in found['controls'].items()}
+        return dict(
+            flat,
+            controls=found['controls'],
+            chance=found['chance'],
+            reading=found['reading'],
+            picture=str(folder / 'audit.png'))
+
+    return Job(
+        f'cue_audit/{name}',
+        'cue_audit',
+        work,
+        'tools/audit_pretext.py',
+        args,
+        units=max(1, videos),
+        after=[pretrain],
+        collect=collect,
+        label=f'cue audit {name}',
+        loaders=())

@@ -186,10 +186,38 @@ def synthetic_lines(res: Dict) -> List[str]:
     return lines
 
 
+def audit_lines(res: Dict) -> List[str]:
+    """The cue audit of each rotation-pretrained backbone: rotation top-1 on each control, with its bootstrap 95 %
+    interval, and the reading lines."""
+    audits = (res.get('evaluations') or {}).get('cue_audit') or {}
+    if not audits:
+        return []
+    controls = list(next(iter(audits.values()))['controls'])
+    lines = [
+        '## What the pretext learnt: the cue audit', '',
+        'Rotation top-1 % of the pretraining\'s held-out clips (95 % bootstrap interval over videos) as they are and '
+        'under controls that each keep one cue (`tools/audit_pretext.py`); chance '
+        f'{next(iter(audits.values()))["chance"] * 100:.0f} %.', ''
+    ]
+    rows = []
+    for job, found in sorted(audits.items()):
+        cells = [found['controls'].get(c) for c in controls]
+        rows.append(
+            [job.split('/', 1)[1]] +
+            [f'{c["top1"] * 100:.1f} ({c["ci95"][0] * 100:.0f}-{c["ci95"][1] * 100:.0f})' if c else '–' for c in cells])
+    lines += _table(['backbone', *controls], rows)
+    for job, found in sorted(audits.items()):
+        lines += [f'- {job.split("/", 1)[1]}:'] + [f'  - {line}' for line in found['reading']]
+    return lines + ['']
+
+
 def evaluation_lines(res: Dict) -> List[str]:
-    """One table per extra evaluation (``run.EVALUATIONS``): its numeric results per backbone and dataset."""
+    """One table per extra evaluation (``run.EVALUATIONS``, but the cue audit: :func:`audit_lines`): its numeric
+    results per backbone and dataset."""
     lines = []
     for name, found in (res.get('evaluations') or {}).items():
+        if name == 'cue_audit':
+            continue
         rows = {job: {k: v for k, v in r.items() if isinstance(v, (int, float))} for job, r in sorted(found.items())}
         keys = sorted({k for r in rows.values() for k in r})
         if not keys:
@@ -252,8 +280,8 @@ def backbone_lines(res: Dict) -> List[str]:
 
 def markdown(res: Dict) -> str:
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (data_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines, evaluation_lines,
-                 backbone_lines):
+    for part in (data_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines, audit_lines,
+                 evaluation_lines, backbone_lines):
         lines += part(res)
     lines.append(timing_line(res))
     return '\n'.join(lines) + '\n'

@@ -18,7 +18,7 @@ from .data_check import check_sets, pretraining_uses
 from .devices import visible_gpus
 from .jobs import Job
 from .launch import Launcher
-from .plan import LabelSetting, Plan, finetune_jobs, frozen_job, parse_options, pretrain_jobs
+from .plan import LabelSetting, Plan, audit_job, finetune_jobs, frozen_job, parse_options, pretrain_jobs
 from .resources import Resources, plan_gpu_resources, plan_resources
 from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
@@ -30,11 +30,12 @@ REAL = {'ucf101': labelled_sets.ucf101, 'hmdb51': labelled_sets.hmdb51}
 # feeds the retrieval / linear-probe tables. Add a measurement here to run it for every backbone.
 EVALUATIONS: Dict[str, Callable[[Plan, labelled_sets.LabelledSet, Backbone], Optional[Job]]] = {
     'frozen': frozen_job,
-    'actor_share': synthetic_presets.actor_share_job
+    'actor_share': synthetic_presets.actor_share_job,
+    'cue_audit': audit_job,
 }
 # First guesses of seconds per unit (training iteration, test or feature batch) of the synthetic presets'
 # jobs on one core, for the ETA until a job of the kind has run (then measured ones are used).
-PRIORS = dict(pretrain=0.6, finetune=0.25, test=0.5, frozen=0.15, pretext=0.6, actor_share=20)
+PRIORS = dict(pretrain=0.6, finetune=0.25, test=0.5, frozen=0.15, pretext=0.6, actor_share=20, cue_audit=0.3)
 
 
 @dataclass

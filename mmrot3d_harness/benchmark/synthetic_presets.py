@@ -15,7 +15,7 @@ from .backbone_files import Backbone, export_pretrained
 from .jobs import Deferred, Job
 from .labelled_sets import SYNTHETIC_PRETRAIN, LabelledSet, synthetic_pretraining
 from .outputs import collect_test, collect_training
-from .plan import LabelSetting, Plan, merged_config, parse_options
+from .plan import AuditInputs, LabelSetting, Plan, merged_config, parse_options
 from .subsets import carve_validation
 
 _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
@@ -43,12 +43,13 @@ class Sizes:
     pretrain_iters: Optional[int] = None  # None: each pretraining config's own
     finetune_iters: Optional[int] = None  # None: the fine-tuning config's cap (it stops earlier on a plateau)
     val_interval: Optional[int] = None  # None: the fine-tuning config's
+    audit_videos: Optional[int] = None  # held-out clips the cue audit reads (None: all)
 
 
 # Demo sizes, measured on 2 cores (docs/benchmark.md). 48 labelled clips per class in 24 UCF-style groups
 # (2 clips each; UCF101 has 25): a split trains on 16 groups and tests on 8 unseen ones; with only a few
 # groups a from-scratch network memorises each group's scene instead of the action.
-DEMO = Sizes()
+DEMO = Sizes(audit_videos=200)
 # Smoke sizes: every stage at a few steps (tests, CI); the numbers mean nothing.
 TINY = Sizes(pretrain_clips=24, clips_per_class=3, groups=3, pretrain_iters=4, finetune_iters=4, val_interval=2)
 
@@ -141,6 +142,8 @@ def pretrain_jobs(plan: Plan,
                 loaders=('test', )))
     plan.backbone_files[name] = str(out)
     plan.backbone_after[name] = f'export/{name}'
+    plan.audit_inputs[name] = AuditInputs(kin['val'], kin['videos'], kin['actor_blob'], sizes.audit_videos,
+                                          tuple(options))
     return jobs
 
 

@@ -14,5 +14,6 @@ COMMANDS = {
     'check_dataset': 'check every video of a list before a long run',
     'visualize_activations': 'activation maps or Grad-CAM over videos',
     'actor_share': "the share of a backbone's activation on the synthetic actor",
+    'audit_pretext': 'which cues a rotation model uses: its accuracy on controls that each keep one',
     'trust_checkpoint': 'record full checkpoints you trust',
 }

@@ -2,9 +2,12 @@
 corrupt, or too short video and every malformed line (``LIST:LINE: path: reason``), exit status 1 if any.
 
     python tools/check_dataset.py LIST --data-prefix DIR [--workers N] [--clip-len 16 --frame-interval 2]
-        [--num-classes K] [--write-clean OUT]
+        [--num-classes K] [--write-clean OUT] [--borders BORDERS.json]
 
-The checks are the ones RobustVideoDataset makes during training (``mmrot3d.datasets.checks``).
+The checks are the ones RobustVideoDataset makes during training (``mmrot3d.datasets.checks``). With
+``--borders`` it also measures each good video's letterbox/pillarbox bars and static overlay (a logo) from 8
+frames, prints their share of the list with examples, and writes every video's to BORDERS.json, which
+``CropBorders(bars_file=BORDERS.json)`` reads instead of measuring again.
 """
 import argparse
 import os
@@ -34,6 +37,11 @@ def parse_args(argv=None):
     parser.add_argument('--delimiter', default=' ')
     parser.add_argument('--no-label', action='store_true', help='lines may be bare paths (inference lists)')
     parser.add_argument('--write-clean', metavar='OUT', help='write the good lines (unchanged) to OUT')
+    parser.add_argument(
+        '--borders',
+        metavar='OUT.json',
+        help='also measure letterbox/pillarbox bars and static overlays of the good videos (8 frames each), print '
+        "their share of the list, and write each video's to OUT.json (CropBorders(bars_file=OUT.json) reads it)")
     return parser.parse_args(argv)
 
 
@@ -55,4 +63,5 @@ def main(argv=None) -> None:
             args.num_classes,
             args.delimiter,
             require_label=not args.no_label,
-            write_clean=args.write_clean))
+            write_clean=args.write_clean,
+            borders=args.borders))

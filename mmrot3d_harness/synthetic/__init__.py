@@ -5,13 +5,13 @@ labelled set (see ``generator``); ``render_clip`` renders one clip in memory; ``
 actor's pixels in every frame of a written clip (rendered again from the clip's seeds, nothing is stored).
 """
 from .actions import CLASSES, camel_case
-from .generator import (GENERATOR_VERSION, ActorMasks, Params, generate, generate_actor_free, is_complete, make_jobs,
-                        render_job, render_job_masks)
+from .generator import (GENERATOR_VERSION, ActorMasks, Params, generate, generate_actor_blob, generate_actor_free,
+                        is_complete, make_jobs, render_job, render_job_masks)
 from .render import render_actor_masks, render_clip, sample_style
 from .stick_figure import JOINTS
 
 __all__ = [
     'CLASSES', 'JOINTS', 'GENERATOR_VERSION', 'ActorMasks', 'Params', 'camel_case', 'generate', 'is_complete',
-    'make_jobs', 'generate_actor_free', 'render_actor_masks', 'render_clip', 'render_job', 'render_job_masks',
-    'sample_style'
+    'make_jobs', 'generate_actor_blob', 'generate_actor_free', 'render_actor_masks', 'render_clip', 'render_job',
+    'render_job_masks', 'sample_style'
 ]

@@ -7,6 +7,10 @@ Layout under ``out``::
     ucf_style/UCF-101/<ClassName>/v_<ClassName>_gXX_cYY.avi
     ucf_style/ucfTrainTestlist/{classInd,trainlist0k,testlist0k}.txt   (k = 1, 2, 3)
     contact_sheet.png, meta.json
+    controls/{actor_free,actor_blob}/videos/val/...  twins of the held-out Kinetics-style clips (on request)
+
+The Kinetics-style (pretraining) clips can carry the shortcuts real video has: letterbox bars on a share of
+them (``bars``), a fixed logo on all of them (``logo``); the UCF-style clips never do.
 
 Every clip is rendered from its own random generator seeded by ``(seed, domain, ...)`` so results do not
 depend on the number of workers or the order they finish in.
@@ -34,7 +38,7 @@ from .render import SceneStyle, render_actor_masks, render_clip, sample_style
 GENERATOR_VERSION = 'actors-v2'  # v2: .avi files are XVID (v1: Motion-JPEG)
 
 # Seed-sequence domains: keep the random streams of different uses apart.
-_PRETRAIN_TRAIN, _PRETRAIN_VAL, _UCF_GROUP, _UCF_CLIP, _IDS = 1, 2, 3, 4, 5
+_PRETRAIN_TRAIN, _PRETRAIN_VAL, _UCF_GROUP, _UCF_CLIP, _IDS, _SHORTCUTS = 1, 2, 3, 4, 5, 6
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class Params:
     size: int = 64
     fps: float = 25.0
     version: str = GENERATOR_VERSION
+    bars: float = 0.0  # share of the Kinetics-style clips with black letterbox bars, top and bottom
+    bar_height: float = 0.15  # each bar, as a fraction of the frame's height
+    logo: bool = False  # a fixed logo (an asymmetric mark near the top-left corner) on every Kinetics-style clip
 
     def validate(self) -> None:
         if self.groups < 3:
@@ -59,6 +66,17 @@ class Params:
             raise ValueError('group and clip numbers must fit in two digits (gXX_cYY)')
         if self.frames < 1 or self.pretrain_clips < 0 or self.pretrain_val_clips < 0:
             raise ValueError('frames must be >= 1 and clip counts >= 0')
+        if not 0 <= self.bars <= 1 or not 0 < self.bar_height < 0.4:
+            raise ValueError(f'bars={self.bars} must be a share in [0, 1] and bar_height={self.bar_height} in (0, 0.4)')
+
+    def identity(self) -> Dict:
+        """What a dataset made with these parameters is recorded as (``meta.json``): every field, but the
+        shortcuts only where set, so that a dataset made before they existed stays complete."""
+        fields = asdict(self)
+        for name, default in (('bars', 0.0), ('bar_height', 0.15), ('logo', False)):
+            if fields[name] == default:
+                fields.pop(name)
+        return fields
 
 
 @dataclass(frozen=True)
@@ -146,10 +164,37 @@ def style_for(job: Job) -> SceneStyle:
     return sample_style(np.random.default_rng(list(job.style_key)))
 
 
+def has_bars(job: Job, params: Params) -> bool:
+    """Whether a Kinetics-style clip carries letterbox bars (a share ``params.bars`` of them, drawn per clip)."""
+    if not params.bars or not job.path.startswith('kinetics_style/'):
+        return False
+    return bool(np.random.default_rng([*job.clip_key, _SHORTCUTS]).random() < params.bars)
+
+
+def add_shortcuts(frames: np.ndarray, job: Job, params: Params) -> np.ndarray:
+    """``frames`` ``(T, S, S, 3)`` with the shortcuts ``params`` asks for on this clip: black bars over the top and
+    bottom rows, a logo (a white "L" on a black square) near the top-left corner."""
+    if not job.path.startswith('kinetics_style/'):
+        return frames
+    size = frames.shape[1]
+    if has_bars(job, params):
+        bar = int(round(params.bar_height * size))
+        frames[:, :bar] = 0
+        frames[:, size - bar:] = 0
+    if params.logo:
+        cell = max(2, size // 32)  # 2 px at 64 px
+        y, x = 4 * cell, 4 * cell
+        frames[:, y:y + 4 * cell, x:x + 4 * cell] = 0
+        frames[:, y + cell // 2:y + 4 * cell - cell // 2, x + cell // 2:x + cell + cell // 2] = 255  # the L's stem
+        frames[:, y + 3 * cell - cell // 2:y + 4 * cell - cell // 2, x + cell // 2:x + 4 * cell - cell // 2] = 255
+    return frames
+
+
 def render_job(job: Job, params: Params) -> Tuple[np.ndarray, np.ndarray]:
     """Frames ``(T, S, S, 3)`` uint8 and joints ``(T, J, 2)`` of one job; a pure function of its keys."""
-    return render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)), params.frames,
-                       params.size, params.fps)
+    frames, joints = render_clip(job.class_idx, style_for(job), np.random.default_rng(list(job.clip_key)),
+                                 params.frames, params.size, params.fps)
+    return add_shortcuts(frames, job, params), joints
 
 
 def render_job_masks(job: Job, params: Params) -> np.ndarray:
@@ -185,7 +230,6 @@ def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: i
         with get_context('fork').Pool(workers, initializer=_init_worker) as pool:
             for i, _ in enumerate(pool.imap_unordered(work, args, chunksize=4), 1):
                 progress.update(i)
-    progress.update(len(jobs), force=True)
 
 
 # ---------------------------------------------------------------- index files
@@ -246,7 +290,7 @@ def write_contact_sheet(params: Params, out: Path, examples: int = 2, columns: i
 def _meta(params: Params, complete: bool) -> Dict:
     return dict(
         generator_version=params.version,
-        params=asdict(params),
+        params=params.identity(),
         complete=complete,
         classes=list(CLASSES),
         ucf_class_names=[camel_case(c) for c in CLASSES],
@@ -266,7 +310,7 @@ def read_meta(out: Path) -> Optional[Dict]:
 def is_complete(params: Params, out: Path) -> bool:
     """True when ``out`` holds a finished dataset made with exactly ``params`` (all files present)."""
     meta = read_meta(Path(out))
-    if not meta or not meta.get('complete') or meta.get('params') != asdict(params):
+    if not meta or not meta.get('complete') or meta.get('params') != params.identity():
         return False
     names = [job.path for job in make_jobs(params)] + [
         'kinetics_style/train.csv', 'kinetics_style/validate.csv', 'contact_sheet.png',
@@ -293,7 +337,7 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
         print(f'[generate] {out}: complete for these parameters, nothing to do', file=sys.stderr)
         return False
     meta = read_meta(out)
-    if meta is not None and (force or meta.get('params') != asdict(params)):
+    if meta is not None and (force or meta.get('params') != params.identity()):
         for name in _OUTPUTS:
             target = out / name
             if target.is_dir():
@@ -323,12 +367,25 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
 # ---------------------------------------------------------------- shortcut controls
 
 ACTOR_FREE_DIR = 'controls/actor_free/videos'
+ACTOR_BLOB_DIR = 'controls/actor_blob/videos'
 
 
-def _work_actor_free(args: Tuple[Job, Params, str]) -> str:
-    job, params, out = args
+def actor_blob_frames(frames: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """``frames`` (the clip without its actor) with, in each frame, a grey disc where the actor is: at the centroid
+    of its pixels, of their area. The actor's position kept, its shape and pose gone."""
+    out = frames.copy()
+    for frame, mask in zip(out, masks):
+        if mask.any():
+            ys, xs = np.nonzero(mask)
+            radius = max(1, int(round(np.sqrt(mask.sum() / np.pi))))
+            cv2.circle(frame, (int(round(xs.mean())), int(round(ys.mean()))), radius, (128, 128, 128), -1)
+    return out
+
+
+def _work_control(args: Tuple[Job, Params, str, str]) -> str:
+    job, params, out, folder = args
     rel = job.path[len('kinetics_style/videos/'):]
-    path = Path(out) / ACTOR_FREE_DIR / rel
+    path = Path(out) / folder / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     frames, _ = render_clip(
         job.class_idx,
@@ -338,28 +395,54 @@ def _work_actor_free(args: Tuple[Job, Params, str]) -> str:
         params.size,
         params.fps,
         draw_actor=False)
+    if folder == ACTOR_BLOB_DIR:
+        frames = actor_blob_frames(frames, render_job_masks(job, params))
+    frames = add_shortcuts(frames, job, params)
     tmp = path.with_name(path.stem + '.partial' + path.suffix)
     write_video(tmp, frames, params.fps)
     os.replace(tmp, path)
     return str(path)
 
 
+def _work_actor_free(args: Tuple[Job, Params, str]) -> str:
+    return _work_control((*args, ACTOR_FREE_DIR))
+
+
+def _work_actor_blob(args: Tuple[Job, Params, str]) -> str:
+    return _work_control((*args, ACTOR_BLOB_DIR))
+
+
+def _generate_twins(out, params: Params, workers: Optional[int], folder: str, label: str, work) -> Path:
+    out = Path(out)
+    root = out / folder
+    jobs = [j for j in make_jobs(params) if j.path.startswith('kinetics_style/videos/val/')]
+    todo = [j for j in jobs if not (root / j.path[len('kinetics_style/videos/'):]).is_file()]
+    if todo:
+        _run_jobs(label, todo, params, out, workers or available_cores(), work=work)
+    return root
+
+
 def generate_actor_free(out, params: Params = Params(), workers: Optional[int] = None) -> Path:
-    """Actor-free twins of the Kinetics-style validation clips: the same background, drift and
-    distractors, no actor, under ``<out>/controls/actor_free/videos/val/...`` with the same relative
-    paths, so ``kinetics400_val_list_videos.txt`` lists them too. A rotation model must score chance
-    (25%) on them; more means something other than the actor gives "up" away.
+    """Actor-free twins of the Kinetics-style validation clips: the same background, drift, distractors and
+    shortcuts, no actor, under ``<out>/controls/actor_free/videos/val/...`` with the same relative paths, so
+    ``kinetics400_val_list_videos.txt`` lists them too. A rotation model must score chance (25%) on them; more
+    means something other than the actor gives "up" away.
 
     Returns:
         the video root of the controls (the ``data_prefix`` for the validation list).
     """
-    out = Path(out)
-    root = out / ACTOR_FREE_DIR
-    jobs = [j for j in make_jobs(params) if j.path.startswith('kinetics_style/videos/val/')]
-    todo = [j for j in jobs if not (root / j.path[len('kinetics_style/videos/'):]).is_file()]
-    if todo:
-        _run_jobs('actor-free controls', todo, params, out, workers or available_cores(), work=_work_actor_free)
-    return root
+    return _generate_twins(out, params, workers, ACTOR_FREE_DIR, 'actor-free controls', _work_actor_free)
+
+
+def generate_actor_blob(out, params: Params = Params(), workers: Optional[int] = None) -> Path:
+    """Position-only twins of the Kinetics-style validation clips: the actor-free twin with a grey disc where
+    the actor is in each frame (:func:`actor_blob_frames`), under ``<out>/controls/actor_blob/videos/val/...``:
+    what a rotation model can tell from the actor's position alone.
+
+    Returns:
+        the video root of the controls (the ``data_prefix`` for the validation list).
+    """
+    return _generate_twins(out, params, workers, ACTOR_BLOB_DIR, 'actor-blob controls', _work_actor_blob)
 
 
 # ---------------------------------------------------------------- actor masks of written clips
@@ -409,8 +492,8 @@ class ActorMasks:
             rel = path.relative_to(self.root).as_posix()
         except ValueError:
             raise ValueError(f'{video}: not inside the synthetic dataset {self.root}') from None
-        if rel.startswith(ACTOR_FREE_DIR + '/'):
-            raise ValueError(f'{video}: an actor-free control clip has no actor')
+        if rel.startswith(('controls/', )):
+            raise ValueError(f'{video}: a control clip (actor-free or actor-blob) has no actor')
         if rel not in self.jobs:
             raise ValueError(f'{video}: not a clip of the synthetic dataset {self.root}')
         return self.jobs[rel]

@@ -1,5 +1,10 @@
+from .crop_borders import CropBorders
+from .cue_controls import BlurFrames, KeepBorder, MaskBorder, ShuffleFrames, StaticFrames
 from .drop_keys import DropKeys
 from .resized_decord_init import ResizedDecordInit
 from .rotation import VideoRotation
 
-__all__ = ['DropKeys', 'ResizedDecordInit', 'VideoRotation']
+__all__ = [
+    'BlurFrames', 'CropBorders', 'DropKeys', 'KeepBorder', 'MaskBorder', 'ResizedDecordInit', 'ShuffleFrames',
+    'StaticFrames', 'VideoRotation'
+]

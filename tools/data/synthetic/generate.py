@@ -8,7 +8,7 @@ Does nothing when ``--out`` already holds a complete dataset made with the same 
 """
 import argparse
 
-from mmrot3d_harness.synthetic.generator import Params, generate, generate_actor_free
+from mmrot3d_harness.synthetic.generator import Params, generate, generate_actor_blob, generate_actor_free
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -30,10 +30,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--workers', type=int, default=None, help='processes (default: all CPU cores)')
     p.add_argument('--force', action='store_true', help='regenerate even if the output is complete')
     p.add_argument(
-        '--actor-free-controls',
+        '--controls',
         action='store_true',
-        help='also render actor-free twins of the Kinetics-style val clips under '
-        'controls/actor_free/videos (rotation accuracy on them must be chance)')
+        help='also render twins of the Kinetics-style val clips: without their actor (controls/actor_free/videos: '
+        'rotation accuracy on them must be chance) and with a grey disc where the actor is '
+        '(controls/actor_blob/videos: what the actor\'s position alone tells)')
+    p.add_argument('--bars', type=float, default=d.bars, help='share of the Kinetics-style clips with letterbox bars')
+    p.add_argument('--bar-height', type=float, default=d.bar_height, help='each bar, a fraction of the height')
+    p.add_argument('--logo', action='store_true', help='a fixed logo on every Kinetics-style clip')
     return p.parse_args(argv)
 
 
@@ -48,10 +52,14 @@ def main(argv=None) -> None:
         groups=a.groups,
         frames=a.frames,
         size=a.size,
-        fps=a.fps)
+        fps=a.fps,
+        bars=a.bars,
+        bar_height=a.bar_height,
+        logo=a.logo)
     generate(a.out, params, workers=a.workers, force=a.force)
-    if a.actor_free_controls:
+    if a.controls:
         generate_actor_free(a.out, params, workers=a.workers)
+        generate_actor_blob(a.out, params, workers=a.workers)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,121 @@
+"""Letterbox and pillarbox bars, and static overlays (a channel's logo), found from a few decoded frames.
+
+A bar is a run of rows (letterbox) or columns (pillarbox) from an edge of the frame that is dark, uniform
+across the frame and the same in every sampled frame. Rotated by 90 degrees a bar turns from horizontal to
+vertical, which tells {0, 180} from {90, 270} without looking at anything else: a rotation pretext can be
+solved from it. An overlay is a patch that stays exactly still and textured while the rest of the video
+changes, near the edge of the picture; found only where most of the video changes (on a static camera most
+of the picture stays still, and a still background would pass for an overlay).
+"""
+from dataclasses import asdict, dataclass
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+
+# A bar row or column: mean luma at most BAR_LUMA, spread (std over its pixels, in every frame, and of its mean
+# over frames) at most BAR_SPREAD, grey levels of 0-255.
+BAR_LUMA, BAR_SPREAD = 40.0, 6.0
+# Bars found on more than this fraction of a side are a dark frame, not bars: nothing is cropped.
+MAX_BARS = 0.4
+# Overlay: pixels that change by at most STILL grey levels over the sampled frames, with a local contrast of at
+# least TEXTURE, while the frame's median pixel changes by at least MOVING; at least OVERLAY_AREA of the frame.
+STILL, TEXTURE, MOVING, OVERLAY_AREA = 2.0, 24.0, 6.0, 0.002
+
+
+@dataclass(frozen=True)
+class Borders:
+    """Bars as fractions of the frame's height (``top``, ``bottom``) and width (``left``, ``right``), and the
+    bounding box ``(x0, y0, x1, y1)`` of a static overlay as fractions of the frame (None: none found, or the
+    video does not change enough to tell)."""
+    top: float = 0.0
+    bottom: float = 0.0
+    left: float = 0.0
+    right: float = 0.0
+    overlay: Optional[Tuple[float, float, float, float]] = None
+
+    @property
+    def has_bars(self) -> bool:
+        return any((self.top, self.bottom, self.left, self.right))
+
+    def crop_box(self, height: int, width: int) -> Tuple[int, int, int, int]:
+        """``(y0, y1, x0, x1)``: the pixels of a ``height x width`` frame inside the bars."""
+        return (int(round(self.top * height)), height - int(round(self.bottom * height)), int(round(self.left * width)),
+                width - int(round(self.right * width)))
+
+    def to_dict(self) -> Dict:
+        return asdict(self)
+
+
+def _luma(frames: np.ndarray) -> np.ndarray:
+    """``(K, H, W, 3)`` uint8 RGB -> ``(K, H, W)`` float32 luma."""
+    return frames[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def _bar_run(luma: np.ndarray, axis: int) -> Tuple[int, int]:
+    """Rows (``axis=2``: statistics over each row's pixels) or columns (``axis=1``) of ``(K, H, W)`` luma that
+    are bars, counted from the first and from the last edge: ``(from the start, from the end)``."""
+    mean = luma.mean(axis=axis)  # (K, lines)
+    spread = luma.std(axis=axis)
+    bar = (mean.mean(axis=0) <= BAR_LUMA) & (spread.max(axis=0) <= BAR_SPREAD) & (mean.std(axis=0) <= BAR_SPREAD)
+    start = int(np.argmin(bar)) if not bar.all() else len(bar)
+    end = int(np.argmin(bar[::-1])) if not bar.all() else len(bar)
+    return start, end
+
+
+def _overlay(luma: np.ndarray, inside: Tuple[int, int, int, int]) -> Optional[Tuple[float, float, float, float]]:
+    """The bounding box of the still, textured pixels (their neighbours still too, so that the edge of a still
+    region against a moving one does not count) within the outer quarter of the picture inside the bars."""
+    y0, y1, x0, x1 = inside
+    picture = luma[:, y0:y1, x0:x1]
+    if min(picture.shape[1:], default=0) < 8:
+        return None
+    change = picture.max(axis=0) - picture.min(axis=0)
+    if np.median(change) < MOVING:
+        return None
+    still = change <= STILL
+    core = still.copy()
+    core[1:-1, 1:-1] &= still[:-2, 1:-1] & still[2:, 1:-1] & still[1:-1, :-2] & still[1:-1, 2:]
+    core[[0, -1], :] = core[:, [0, -1]] = False
+    frame = np.median(picture, axis=0)
+    contrast = np.zeros_like(frame)
+    contrast[1:-1,
+             1:-1] = np.maximum(np.abs(frame[2:, 1:-1] - frame[:-2, 1:-1]), np.abs(frame[1:-1, 2:] - frame[1:-1, :-2]))
+    height, width = frame.shape
+    edge = np.ones_like(core)
+    edge[height // 4:height - height // 4, width // 4:width - width // 4] = False
+    found = core & (contrast >= TEXTURE) & edge
+    if found.mean() < OVERLAY_AREA:
+        return None
+    ys, xs = np.nonzero(found)
+    full_h, full_w = luma.shape[1:]
+    return ((x0 + xs.min()) / full_w, (y0 + ys.min()) / full_h, (x0 + xs.max() + 1) / full_w,
+            (y0 + ys.max() + 1) / full_h)
+
+
+def detect_borders(frames: np.ndarray) -> Borders:
+    """The bars and overlay of a video from ``frames``, a few of its decoded frames ``(K, H, W, 3)`` uint8 RGB
+    spread over it (``K >= 2``, so that what stays the same can be told from what changes)."""
+    frames = np.asarray(frames)
+    if frames.ndim != 4 or frames.shape[0] < 2:
+        raise ValueError(f'detect_borders: frames of shape {frames.shape}; give (K >= 2, H, W, 3)')
+    luma = _luma(frames)
+    _, height, width = luma.shape
+    top, bottom = _bar_run(luma, axis=2)
+    left, right = _bar_run(luma, axis=1)
+    if top + bottom > MAX_BARS * height:
+        top = bottom = 0
+    if left + right > MAX_BARS * width:
+        left = right = 0
+    overlay = _overlay(luma, (top, height - bottom, left, width - right))
+    return Borders(top / height, bottom / height, left / width, right / width, overlay)
+
+
+def video_borders(path: str, num_frames: int = 8) -> Borders:
+    """:func:`detect_borders` of ``num_frames`` frames spread evenly over the video at ``path`` (decord)."""
+    import decord
+    reader = decord.VideoReader(path, num_threads=1)
+    count = len(reader)
+    if count < 2:
+        raise ValueError(f'{path}: {count} frame(s); borders need at least 2')
+    index = np.linspace(0, count - 1, min(num_frames, count)).round().astype(int)
+    return detect_borders(reader.get_batch(sorted(set(index.tolist()))).asnumpy())

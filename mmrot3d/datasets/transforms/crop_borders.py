@@ -1,0 +1,58 @@
+"""Crop letterbox and pillarbox bars before the resize and crop, so that no bar reaches the network."""
+import json
+from typing import Dict, Optional
+
+from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
+
+from ..checks.borders import Borders, video_borders
+
+
+@TRANSFORMS.register_module()
+class CropBorders(BaseTransform):
+    """Cut each video's bars off every decoded frame: detected once per video from ``num_frames`` frames spread
+    over it (:func:`~mmrot3d.datasets.checks.borders.video_borders`), so every clip of a video loses the same
+    rows and columns whatever frames it samples. A detection is kept for the process's life; ``bars_file`` (the
+    JSON that ``tools/check_dataset.py LIST --borders FILE`` writes: ``{path: {top, bottom, left, right, ...}}``)
+    spares the decoding for the videos it lists.
+
+    Place it right after the decoding (``DecordDecode``), before ``Resize`` and any crop. Static overlays are
+    found by the same detection and reported by the dataset check, not cropped: a logo lies inside the picture.
+
+    Required keys: ``imgs`` (frames ``(H, W, C)``), ``filename``. Modified keys: ``imgs``, ``img_shape``.
+    Added keys: ``borders`` (the :class:`Borders` fractions, as a dict).
+    """
+
+    def __init__(self, num_frames: int = 8, bars_file: Optional[str] = None) -> None:
+        if num_frames < 2:
+            raise ValueError(f'CropBorders: num_frames={num_frames}; bars need at least 2 frames to compare')
+        self.num_frames, self.bars_file = num_frames, bars_file
+        self._found: Dict[str, Borders] = {}
+        if bars_file:
+            with open(bars_file) as f:
+                listed = json.load(f)
+            self._found = {
+                path: Borders(**{
+                    k: tuple(v) if k == 'overlay' and v else v
+                    for k, v in found.items()
+                })
+                for path, found in listed.items()
+            }
+
+    def borders(self, filename: str) -> Borders:
+        if filename not in self._found:
+            self._found[filename] = video_borders(filename, self.num_frames)
+        return self._found[filename]
+
+    def transform(self, results: Dict) -> Dict:
+        found = self.borders(results['filename'])
+        if found.has_bars:
+            height, width = results['imgs'][0].shape[:2]
+            y0, y1, x0, x1 = found.crop_box(height, width)
+            results['imgs'] = [frame[y0:y1, x0:x1] for frame in results['imgs']]
+            results['img_shape'] = (y1 - y0, x1 - x0)
+        results['borders'] = found.to_dict()
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(num_frames={self.num_frames}, bars_file={self.bars_file!r})'
