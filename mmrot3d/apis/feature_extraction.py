@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from mmengine.dist import all_gather_object, barrier, get_dist_info
 
+from ..structures.video_input import config_input
 from .inference import load_config, load_weights
 
 MODES = ('pooled', 'snippets')
@@ -108,7 +109,7 @@ def build_extractor(cfg, checkpoint: Optional[str] = None, seed: int = 0, prefix
             to_channels_last_3d(model.backbone)
     model.init_weights()
     if checkpoint:
-        load_weights(model, checkpoint, prefix)
+        load_weights(model, checkpoint, prefix, input_kind=config_input(cfg))
     return model.eval()
 
 

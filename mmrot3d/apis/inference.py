@@ -8,6 +8,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 from ..models.backbone_io import BackboneCheckpointError, check_backbone_state, load_backbone_weights
+from ..structures.video_input import config_input
 from ..utils.checkpoint import load_checkpoint_file
 
 
@@ -18,13 +19,13 @@ def load_config(config: Union[str, Config]) -> Config:
     return cfg
 
 
-def load_weights(model: nn.Module, checkpoint: str, prefix: str = 'backbone.') -> str:
+def load_weights(model: nn.Module, checkpoint: str, prefix: str = 'backbone.', input_kind: Optional[str] = None) -> str:
     """Load ``checkpoint`` into ``model``: all of it, or only the backbone; never partially.
 
     A state dict of the whole model (an MMEngine checkpoint your runs wrote, or a plain tensor file)
     loads strictly into the model; anything else must hold the backbone (an export, or tensors under
     ``prefix``) and goes through the project's strict backbone loader (every tensor must fit, else one error
-    naming what does not).
+    naming what does not; and a backbone pretrained on another input than ``input_kind``, if given, is refused).
 
     Returns:
         ``'model'`` or ``'backbone'``: what was loaded.
@@ -40,7 +41,8 @@ def load_weights(model: nn.Module, checkpoint: str, prefix: str = 'backbone.') -
     if backbone is None:
         raise BackboneCheckpointError(f'{checkpoint} does not fit {type(model).__name__}: '
                                       f'{"; ".join(check_backbone_state(model, state or {}))}')
-    load_backbone_weights(backbone, checkpoint, prefix, backbone_cfg=getattr(model, 'backbone_cfg', None))
+    load_backbone_weights(
+        backbone, checkpoint, prefix, backbone_cfg=getattr(model, 'backbone_cfg', None), input_kind=input_kind)
     return 'backbone'
 
 
@@ -65,6 +67,6 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None, see
         model.init_weights()
     finally:
         logger.setLevel(level)
-    loaded = load_weights(model, checkpoint) if checkpoint else 'nothing'
+    loaded = load_weights(model, checkpoint, input_kind=config_input(cfg)) if checkpoint else 'nothing'
     model.eval()
     return model, loaded

@@ -14,6 +14,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 import torch
 import torch.nn as nn
 
+from ..structures.video_input import RGB, config_input
 from ..utils.atomic_io import newest_complete_checkpoint
 from ..utils.checkpoint import PathLike, load_checkpoint_file, load_state_dict_file, save_checkpoint_file
 from .converters.layouts import hint, misfits, plain_flag, select, tensors_by_path, to_mmaction2
@@ -70,16 +71,24 @@ def _val_metrics_from_message_hub(checkpoint: dict) -> Dict[str, float]:
     return metrics
 
 
-def backbone_config_text(cfg_text: Optional[str]) -> str:
-    """The ``model.backbone`` part of a config text, for error messages ('' if unknown)."""
+def _source_config(cfg_text: Optional[str]):
+    """The config a checkpoint records (None if it records none, or one that no longer parses)."""
     if not cfg_text:
-        return ''
+        return None
     try:
         from mmengine.config import Config
-        backbone = Config.fromstring(cfg_text, '.py').model.backbone
-        return str(dict(backbone.to_dict() if hasattr(backbone, 'to_dict') else backbone))
+        return Config.fromstring(cfg_text, '.py')
     except Exception:  # an unparsable config must not stop the export
+        return None
+
+
+def backbone_config_text(cfg_text: Optional[str]) -> str:
+    """The ``model.backbone`` part of a config text, for error messages ('' if unknown)."""
+    cfg = _source_config(cfg_text)
+    if cfg is None or 'backbone' not in cfg.get('model', {}):
         return ''
+    backbone = cfg.model.backbone
+    return str(dict(backbone.to_dict() if hasattr(backbone, 'to_dict') else backbone))
 
 
 def _checkpoint_source(path: PathLike, validations: Optional[Dict[int, Dict[str, float]]]) -> Tuple[dict, dict]:
@@ -91,10 +100,12 @@ def _checkpoint_source(path: PathLike, validations: Optional[Dict[int, Dict[str,
         raise BackboneCheckpointError(f'{ckpt_path}: holds no state dict')
     meta_in = checkpoint.get('meta') or {}
     epoch, cfg_text = meta_in.get('epoch'), meta_in.get('cfg') or ''
+    source = _source_config(cfg_text)
     meta = {
         'source_checkpoint': osp.abspath(ckpt_path),
         'source_config': cfg_text,
         'backbone_config': backbone_config_text(cfg_text),
+        'input': config_input(source) if source is not None else RGB,
         'epoch': _plain(epoch) if epoch is not None else -1,
         'iter': _plain(meta_in.get('iter')) if meta_in.get('iter') is not None else -1,
     }
@@ -220,7 +231,8 @@ def load_backbone_weights(module: nn.Module,
                           prefix: str = 'backbone.',
                           flag: Callable[[str, str], str] = plain_flag,
                           name: Optional[str] = None,
-                          backbone_cfg: Optional[Mapping] = None) -> Tuple[int, dict]:
+                          backbone_cfg: Optional[Mapping] = None,
+                          input_kind: Optional[str] = None) -> Tuple[int, dict]:
     """Load a backbone file (an export, or another codebase's file: see :func:`read_backbone_file`) into
     ``module``: all tensors or none.
 
@@ -232,9 +244,17 @@ def load_backbone_weights(module: nn.Module,
             ``module`` exactly (missing keys, unexpected keys, or different shapes); the message says how
             the file would fit (``flag(kind, value)`` words the setting: kind ``prefix`` or ``format``;
             ``name`` is the module's in the message, default ``model.<prefix>``), or holds torchvision's
-            model while ``backbone_cfg`` (the module's config, if given) is not the network it computes.
+            model while ``backbone_cfg`` (the module's config, if given) is not the network it computes, or was
+            exported from a pretraining whose input (RGB or residual frames) differs from ``input_kind`` (the
+            input the run feeds the module, if given).
     """
     state, meta = read_backbone_file(path, prefix)
+    if input_kind and meta.get('input', input_kind) != input_kind:
+        raise BackboneCheckpointError(
+            f'{path} was pretrained on {meta["input"]} input and {name or "model.backbone"} is fed {input_kind} '
+            f'input: one backbone must see the same input at every stage; use a config whose pipeline gives '
+            f'{meta["input"]} input (ResidualFrames: the *-residual.py configs), or a backbone pretrained on '
+            f'{input_kind}')
     problems = check_backbone_state(module, state)
     if problems:
         origin = f'; the file was exported from backbone {meta["backbone_config"]}' \

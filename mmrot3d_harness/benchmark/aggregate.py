@@ -78,12 +78,12 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
 
 def paired_gains(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
     """``{dataset: {backbone: {label: gain}}}``: each pretrained backbone's fine-tuned top-1 minus that of the
-    random-init baseline of its architecture, run by run where both ran the same split and seed (the same
-    lists and data order, so a split's difficulty cancels): the pairs' mean and std, a 95 % t-interval of the
-    mean (the runs taken as independent), and in how many pairs the backbone is ahead. An interval that holds
-    0 means these runs cannot tell the gain from the spread between runs."""
-    baselines = {b.architecture: b.name for b in backbones if b.is_scratch}
-    architecture = {b.name: b.architecture for b in backbones}
+    random-init baseline of its architecture and input (RGB or residual frames), run by run where both ran the
+    same split and seed (the same lists and data order, so a split's difficulty cancels): the pairs' mean and std,
+    a 95 % t-interval of the mean (the runs taken as independent), and in how many pairs the backbone is ahead.
+    An interval that holds 0 means these runs cannot tell the gain from the spread between runs."""
+    baselines = {(b.architecture, b.input): b.name for b in backbones if b.is_scratch}
+    architecture = {b.name: (b.architecture, b.input) for b in backbones}
     out: Dict = defaultdict(dict)
     for dataset, table in finetune.items():
         for name, labels in table.items():

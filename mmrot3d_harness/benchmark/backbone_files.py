@@ -26,6 +26,7 @@ from mmrot3d.models.backbone_io import (FORMAT, BackboneCheckpointError, check_b
 from mmrot3d.models.converters.layouts import LAYOUTS, misfits
 from mmrot3d.models.converters.torchvision_video_resnet import MODELS as TORCHVISION_TWINS
 from mmrot3d.models.converters.torchvision_video_resnet import twin_differences
+from mmrot3d.structures.video_input import RGB, config_input
 from mmrot3d.utils.checkpoint import file_sha256, load_state_dict_file, save_checkpoint_file
 from mmrot3d.utils.shipped_files import shipped_path
 from ..run_logs import validations
@@ -47,6 +48,7 @@ class Backbone:
     layout: Optional[str] = None
     architecture: Optional[str] = None
     conversion: str = ''
+    input: str = RGB  # what the backbone sees: RGB or residual frames (its export's, or its pretraining config's)
 
     @property
     def is_scratch(self) -> bool:
@@ -179,6 +181,7 @@ def check_file(backbone: Backbone, archs: Architectures) -> Dict[str, torch.Tens
                                           f'of {config}: {"; ".join(problems)}')
     backbone.architecture, backbone.layout = arch, meta.get('layout', 'mmaction2')
     backbone.conversion = meta.get('conversion', '')
+    backbone.input = meta.get('input', RGB)
     return state
 
 
@@ -192,6 +195,7 @@ def check_shapes(backbone: Backbone, archs: Architectures) -> None:
             f'--pretrain-config {backbone.name}={backbone.pretrain_config} builds a backbone that does not fit '
             f'the one of {archs.configs[closest][0]}: {"; ".join(tried[closest][1])}')
     backbone.architecture = arch
+    backbone.input = config_input(Config.fromfile(backbone.pretrain_config))
 
 
 def install(backbone: Backbone, state: Dict[str, torch.Tensor], out: Path) -> str:
@@ -239,12 +243,16 @@ def preflight(backbones: List[Backbone],
 
 
 def scratch_baselines(backbones: Sequence[Backbone], archs: Architectures) -> List[Backbone]:
-    """A random-init backbone for every architecture of ``backbones`` (the default one if none):
-    ``scratch`` for the default architecture, ``scratch-<architecture>`` for another."""
-    used = {b.architecture for b in backbones} or {archs.names[0]}
-    return [
-        Backbone(SCRATCH if a == archs.names[0] else f'{SCRATCH}-{a}', architecture=a) for a in archs.names if a in used
-    ]
+    """A random-init backbone for every architecture and input of ``backbones`` (the default architecture on RGB
+    if none): ``scratch`` for the default architecture, ``scratch-<architecture>`` for another, ``-residual``
+    after either for residual frames."""
+    used = {(b.architecture, b.input) for b in backbones} or {(archs.names[0], RGB)}
+    out = []
+    for arch in archs.names:
+        for kind in sorted({k for a, k in used if a == arch}, key=lambda k: k != RGB):
+            name = SCRATCH if arch == archs.names[0] else f'{SCRATCH}-{arch}'
+            out.append(Backbone(name if kind == RGB else f'{name}-{kind.split("(")[0]}', architecture=arch, input=kind))
+    return out
 
 
 def export_pretrained(work_dir: Path, out: Path, target_config: str, options: Dict) -> Dict:

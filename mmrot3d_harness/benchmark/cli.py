@@ -72,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
         "(default: the config's file name)")
     p.add_argument('--no-scratch', action='store_true', help='leave out the random-init baseline')
     p.add_argument(
+        '--variants',
+        nargs='+',
+        metavar='NAME',
+        help='synthetic-paper: run only these pretraining rows (default: all; the random init is always there)')
+    p.add_argument(
         '--data-root',
         action='append',
         default=[],
@@ -160,7 +165,8 @@ def to_options(a: argparse.Namespace) -> Options:
         dry_run=a.dry_run,
         tiny=a.tiny,
         data_workers=a.data_workers,
-        skip_bad=a.skip_bad)
+        skip_bad=a.skip_bad,
+        variants=a.variants)
 
 
 def main(argv=None):

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from mmrot3d.datasets.video_list import read_video_list
+from mmrot3d.structures.video_input import RGB
 from mmrot3d.utils.shipped_files import shipped_path
 
-FINETUNE_CONFIG = 'configs/rotnet3d/finetune/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-rgb.py'
+FINETUNE_CONFIG = 'configs/rotnet3d/finetune/{architecture}_scratch_1xb32-16x2x1-150e_{name}-split{split}-{input}.py'
 # The backbones UCF101 and HMDB51 fine-tune (a config per split each): ours (the paper's R3D-18) first, then
 # torchvision's video ResNets, the architectures of most published video-SSL checkpoints.
 ARCHITECTURES = ('r3d18', 'r3d18-torchvision', 'mc3-18-torchvision', 'r2plus1d18-torchvision')
-SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-rgb.py'
+SYNTHETIC_FINETUNE = 'configs/demo/r3d18-narrow_1xb8-8x4x1-2000it_synthetic-ucf-split1-{input}.py'
 # The demo's pretraining: 32 clips through the backbone per step, 1200 steps (the paper preset's variants
 # run 800 steps of the same size).
 SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synthetic-kinetics-rgb.py'
@@ -25,9 +26,10 @@ SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synth
 class LabelledSet:
     """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
 
-    ``config`` is the fine-tuning config of a split and backbone architecture (``{split}`` and
-    ``{architecture}`` are replaced; a config without them serves every split, the lists being set by
-    ``data_options``, or every architecture). ``architectures``: those it has configs for, the default first.
+    ``config`` is the fine-tuning config of a split, backbone architecture and input (``{split}``,
+    ``{architecture}`` and ``{input}``, the config's modality suffix: ``rgb`` or ``residual``, are replaced; a
+    config without the first two serves every split, the lists being set by ``data_options``, or every
+    architecture). ``architectures``: those it has configs for, the default first.
     ``replaced`` maps an official list to the list the jobs read instead (the benchmark's data check: the
     list without its bad videos).
     """
@@ -55,12 +57,20 @@ class LabelledSet:
     def list_name(self) -> str:
         return 'ucf101' if self.name == 'synthetic' else self.name
 
-    def config_path(self, split: int, architecture: Optional[str] = None) -> str:
+    def config_path(self, split: int, architecture: Optional[str] = None, input_kind: str = RGB) -> str:
+        """The fine-tuning config of a split for a backbone of ``architecture`` that sees ``input_kind`` (RGB or
+        residual frames: :mod:`mmrot3d.structures.video_input`)."""
         architecture = architecture or self.architectures[0]
         if architecture not in self.architectures:
             raise ValueError(f'{self.title} has no fine-tuning config for the architecture {architecture} '
                              f'(known: {", ".join(self.architectures)})')
-        return str(shipped_path(self.config.format(name=self.name, split=split, architecture=architecture)))
+        suffix = input_kind.split('(')[0]
+        relpath = self.config.format(name=self.name, split=split, architecture=architecture, input=suffix)
+        try:
+            return str(shipped_path(relpath))
+        except FileNotFoundError:
+            raise ValueError(f'{self.title} has no fine-tuning config for {architecture} on {input_kind} input '
+                             f'({relpath})') from None
 
     def data_options(self,
                      train_list: str,

@@ -148,7 +148,7 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
     after = [plan.backbone_after[name]] if name in plan.backbone_after else []
     for label in plan.labels:
         for split in plan.splits:
-            config = data.config_path(split, backbone.architecture)
+            config = data.config_path(split, backbone.architecture, backbone.input)
             _, test = data.lists(split)
             val = plan.val_lists[split][1] if split in plan.val_lists else None
             for seed in plan.seeds:
@@ -197,7 +197,7 @@ def frozen_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Job:
     """Retrieval and linear probe of the frozen backbone on every split (one pass over the videos)."""
     name = backbone.name
     work = plan.jobs_dir() / 'frozen' / data.name / name
-    args = [data.config_path(plan.splits[0], backbone.architecture)]
+    args = [data.config_path(plan.splits[0], backbone.architecture, backbone.input)]
     if name in plan.backbone_files:
         args.append(plan.backbone_files[name])
     for split in plan.splits:

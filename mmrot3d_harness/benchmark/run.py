@@ -63,6 +63,7 @@ class Options:
     tiny: bool = False
     data_workers: Optional[int] = None
     skip_bad: Optional[float] = None  # leave bad videos out of every list, up to this fraction (None: stop)
+    variants: Optional[List[str]] = None  # synthetic-paper: the pretraining rows to run (None: all)
 
 
 def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
@@ -70,6 +71,12 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
     found = []
     configs = dict(rotnet3d=labelled_sets.SYNTHETIC_PRETRAIN) if preset == 'demo' else \
         dict(synthetic_presets.PAPER_VARIANTS) if preset == 'synthetic-paper' else {}
+    if o.variants is not None:
+        unknown = sorted(set(o.variants) - set(synthetic_presets.PAPER_VARIANTS))
+        if preset != 'synthetic-paper' or unknown:
+            raise ValueError(f'--variants {" ".join(unknown or o.variants)}: the synthetic-paper preset\'s rows are '
+                             f'{", ".join(synthetic_presets.PAPER_VARIANTS)}')
+        configs = {name: configs[name] for name in o.variants}
     configs.update(o.pretrain_configs)
     found += [
         Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
@@ -155,7 +162,7 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         sets = checked[0]
     jobs: List[Job] = []
     for b in [b for b in backbones if b.pretrain_config]:
-        config = sets[0].config_path(o.splits[0], b.architecture)
+        config = sets[0].config_path(o.splits[0], b.architecture, b.input)
         if preset:
             jobs += synthetic_presets.pretrain_jobs(
                 plan, b, o.data_roots.get(preset, 'data/synthetic'), config, sizes, seed=seeds[0])

@@ -25,6 +25,10 @@ _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
 # same recipe.
 PAPER_VARIANTS = {
     'rotnet3d': SYNTHETIC_PRETRAIN,
+    # what the pretext learns (issue 36): residual frames instead of RGB, and random-resized crops against the
+    # position cue; 1200 steps, as the demo's
+    'rotnet3d-residual': SYNTHETIC_PRETRAIN.replace('-rgb.py', '-residual.py'),
+    'rotnet3d-rrc': _DEMO.format('rotnet3d-rrc', '1xb8-8x4x1-1200it'),
     'rotnet3d-800it': _DEMO.format('rotnet3d', '1xb8-8x4x1-800it'),
     'supervised': _DEMO.format('supervised', '1xb32-8x4x1-800it'),
     'rotnet3d-1rot': _DEMO.format('rotnet3d-1rot', '1xb32-8x4x1-800it'),
@@ -162,7 +166,7 @@ def actor_share_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Option
     fine = f'finetune/{data.name}/{name}/{LabelSetting().name}/split{split}/seed{seed}'
     work = plan.jobs_dir() / 'actor_share' / data.name / name
     args = [
-        data.config_path(split),
+        data.config_path(split, backbone.architecture, backbone.input),
         data.lists(split)[1], '--data-root',
         str(data.video_root), '--num-videos',
         str(ACTOR_SHARE_VIDEOS), '--stages', *ACTOR_SHARE_STAGES, '--out',

@@ -5,6 +5,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from ...models.backbone_io import describe_export, load_backbone_weights
+from ...structures.video_input import config_input
 
 
 @HOOKS.register_module()
@@ -19,7 +20,8 @@ class PretrainedBackboneHook(Hook):
     * otherwise it loads ``checkpoint`` with ``torch.load(weights_only=True)`` into
       ``model.<module>``, logs ``loaded N tensors into backbone from PATH``, and raises
       :class:`~mmrot3d.models.BackboneCheckpointError` -- before the first iteration -- if a
-      tensor is missing, unexpected or of another shape. Nothing is loaded in that case.
+      tensor is missing, unexpected or of another shape, or if the export was pretrained on another input
+      (RGB or residual frames) than this run's pipeline gives. Nothing is loaded in that case.
 
     Config (a ``default_hooks`` entry merges with the base config's hooks, and
     ``--cfg-options default_hooks.pretrained_backbone.checkpoint=PATH`` picks another file)::
@@ -65,7 +67,8 @@ class PretrainedBackboneHook(Hook):
             self.prefix,
             flag=lambda kind, value: f'default_hooks.pretrained_backbone.{kind}={value}',
             name=f'model.{self.module}',
-            backbone_cfg=(getattr(runner, 'cfg', None) or {}).get('model', {}).get(self.module))
+            backbone_cfg=(getattr(runner, 'cfg', None) or {}).get('model', {}).get(self.module),
+            input_kind=config_input(runner.cfg) if getattr(runner, 'cfg', None) else None)
         origin = f', converted: {meta["conversion"]}' if 'conversion' in meta else \
             f', exported from {describe_export(meta)}' if meta else ''
         runner.logger.info(f'loaded {count} tensors into {self.module} from {self.checkpoint}{origin}')
