@@ -49,6 +49,7 @@ class Backbone:
     architecture: Optional[str] = None
     conversion: str = ''
     input: str = RGB  # what the backbone sees: RGB or residual frames (its export's, or its pretraining config's)
+    pretrain_data: Optional[str] = None  # synthetic presets: the data its pretraining reads (None: the preset's)
 
     @property
     def is_scratch(self) -> bool:

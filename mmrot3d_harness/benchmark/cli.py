@@ -11,6 +11,7 @@ paper's table: rows = backbones, columns = datasets) and results.png to --work-d
     python tools/benchmark.py ucf101 --backbone mine=b.pth --train-fraction 0.1 0.25 1.0 --samples 1000
     python tools/benchmark.py demo               # the demo (bash tools/run_demo.sh)
     python tools/benchmark.py synthetic-paper    # the paper's comparison on the synthetic data (hours on a CPU)
+    python tools/benchmark.py synthetic-shortcuts   # 3DRotNet on clips with bars or a logo, with and without the guard
 
 Before any job every video of every list is checked (WORK_DIR/data_check/); a bad one stops the benchmark
 with one line, unless --skip-bad leaves them out for every backbone. Every run is tools/train.py /
@@ -139,8 +140,9 @@ def to_options(a: argparse.Namespace) -> Options:
             roots[a.datasets[0]] = value
         else:
             raise ValueError(f'--data-root {value}: with several datasets, write DATASET=DIR')
-    if 'synthetic-paper' in roots:
-        roots.setdefault('demo', roots['synthetic-paper'])
+    for preset in ('synthetic-paper', 'synthetic-shortcuts'):
+        if preset in roots:
+            roots.setdefault('demo', roots[preset])
     default_dir = 'work_dirs/demo' if a.datasets == ['demo'] else f'work_dirs/benchmark_{"_".join(a.datasets)}'
     return Options(
         datasets=a.datasets,

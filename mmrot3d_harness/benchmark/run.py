@@ -23,7 +23,7 @@ from .resources import Resources, plan_gpu_resources, plan_resources
 from .results import print_commands, progress_line, summarise, write_results
 from .scheduler import Scheduler
 
-SYNTHETIC_PRESETS = ('demo', 'synthetic-paper')
+SYNTHETIC_PRESETS = ('demo', 'synthetic-paper', 'synthetic-shortcuts')
 REAL = {'ucf101': labelled_sets.ucf101, 'hmdb51': labelled_sets.hmdb51}
 # Evaluations of every backbone beside fine-tuning: name -> (plan, dataset, backbone) -> Job or None (not
 # applicable). Results land in results.json under evaluations/<name>/<dataset>/<backbone>; 'frozen' also
@@ -77,9 +77,18 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
             raise ValueError(f'--variants {" ".join(unknown or o.variants)}: the synthetic-paper preset\'s rows are '
                              f'{", ".join(synthetic_presets.PAPER_VARIANTS)}')
         configs = {name: configs[name] for name in o.variants}
+    root = o.data_roots.get(preset, 'data/synthetic')
+    data = {}
+    if preset == 'synthetic-shortcuts':
+        configs = {name: config for name, (config, _) in synthetic_presets.SHORTCUT_VARIANTS.items()}
+        data = {
+            name: synthetic_presets.shortcut_root(root, shortcut)
+            for name, (_, shortcut) in synthetic_presets.SHORTCUT_VARIANTS.items()
+        }
     configs.update(o.pretrain_configs)
     found += [
-        Backbone(name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='))
+        Backbone(
+            name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='), pretrain_data=data.get(name))
         for name, config in configs.items()
     ]
     found += [
@@ -116,12 +125,16 @@ def _labelled_sets(o: Options, preset: Optional[str], sizes: synthetic_presets.S
             t0 = time.monotonic()
             say(f'data: generating (or reusing) {root}: {sizes.pretrain_clips} pretraining clips, '
                 f'{sizes.clips_per_class} labelled clips per class')
-            labelled_sets.prepare_synthetic(
-                root,
-                pretrain_clips=sizes.pretrain_clips,
-                clips_per_class=sizes.clips_per_class,
-                groups=sizes.groups,
-                workers=o.data_workers)
+            shortcuts = synthetic_presets.SHORTCUTS if preset == 'synthetic-shortcuts' else {}
+            for where, generator in [(root, {})] + [(synthetic_presets.shortcut_root(root, name), params)
+                                                    for name, params in shortcuts.items()]:
+                labelled_sets.prepare_synthetic(
+                    where,
+                    pretrain_clips=sizes.pretrain_clips,
+                    clips_per_class=sizes.clips_per_class,
+                    groups=sizes.groups,
+                    workers=o.data_workers,
+                    **generator)
             data_seconds = time.monotonic() - t0
         sets = [labelled_sets.synthetic(root)]
     else:
@@ -165,7 +178,7 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
         config = sets[0].config_path(o.splits[0], b.architecture, b.input)
         if preset:
             jobs += synthetic_presets.pretrain_jobs(
-                plan, b, o.data_roots.get(preset, 'data/synthetic'), config, sizes, seed=seeds[0])
+                plan, b, b.pretrain_data or o.data_roots.get(preset, 'data/synthetic'), config, sizes, seed=seeds[0])
         else:
             jobs += pretrain_jobs(plan, b, config)
     if preset:

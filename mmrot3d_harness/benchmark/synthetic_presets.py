@@ -2,7 +2,9 @@
 their actor-free twins), the validation lists that tell each fine-tuning run when it has plateaued, and
 the demo's bar.
 
-``demo`` (the demo, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-paper``: the
+``demo`` (the demo, ``bash tools/run_demo.sh``): scratch vs 3DRotNet. ``synthetic-shortcuts``: 3DRotNet
+pretrained on clips with the shortcuts real video has (letterbox bars on half of them; a logo on all), with and
+without the guard that crops them (``CropBorders``). ``synthetic-paper``: the
 paper's comparison on the same data -- scratch, 3DRotNet, supervised pretraining with the same backbone
 and budget, one random rotation per clip at equal compute, the rotation set {0, 180}, and pretraining
 length -- each pretraining variant a config in ``configs/demo/``.
@@ -36,6 +38,22 @@ PAPER_VARIANTS = {
     'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-8x4x1-200it'),
     'rotnet3d-400it': _DEMO.format('rotnet3d', '1xb8-8x4x1-400it'),
 }
+
+_GUARDED = _DEMO.format('rotnet3d-crop-borders', '1xb8-8x4x1-1200it')
+# row name -> (pretraining config, the shortcut its pretraining clips carry); fine-tuned on the clean UCF-style set
+SHORTCUT_VARIANTS = {
+    'rotnet3d-bars': (SYNTHETIC_PRETRAIN, 'bars'),
+    'rotnet3d-bars-guard': (_GUARDED, 'bars'),
+    'rotnet3d-logo': (SYNTHETIC_PRETRAIN, 'logo'),
+    'rotnet3d-logo-guard': (_GUARDED, 'logo'),
+}
+# shortcut -> the generator's parameters for it (``prepare_synthetic``): bars on half of the pretraining clips
+SHORTCUTS = dict(bars=dict(bars=0.5), logo=dict(logo=True))
+
+
+def shortcut_root(root: str, shortcut: str) -> str:
+    """Where the synthetic set with ``shortcut`` in its pretraining clips lies: beside ``root``."""
+    return f'{str(root).rstrip("/")}-{shortcut}'
 
 
 @dataclass

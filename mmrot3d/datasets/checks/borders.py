@@ -10,16 +10,21 @@ of the picture stays still, and a still background would pass for an overlay).
 from dataclasses import asdict, dataclass
 from typing import Dict, Optional, Tuple
 
+import cv2
 import numpy as np
 
-# A bar row or column: mean luma at most BAR_LUMA, spread (std over its pixels, in every frame, and of its mean
-# over frames) at most BAR_SPREAD, grey levels of 0-255.
-BAR_LUMA, BAR_SPREAD = 40.0, 6.0
-# Bars found on more than this fraction of a side are a dark frame, not bars: nothing is cropped.
-MAX_BARS = 0.4
+# A bar row or column, in grey levels of 0-255: mean luma at most BAR_LUMA (video black is 16), spread over its
+# pixels at most BAR_SPREAD in every frame, its mean the same in every frame within BAR_STILL. A dark, dim scene
+# (luma 25-30, spread 3-6, drifting by a few levels) is none.
+BAR_LUMA, BAR_SPREAD, BAR_STILL = 24.0, 3.0, 2.0
+# Bars narrower than MIN_BAR of a side (at least 2 lines) are noise; on more than MAX_BARS of a side, a dark frame
+# rather than bars: neither is cropped.
+MIN_BAR, MAX_BARS = 0.02, 0.4
 # Overlay: pixels that change by at most STILL grey levels over the sampled frames, with a local contrast of at
 # least TEXTURE, while the frame's median pixel changes by at least MOVING; at least OVERLAY_AREA of the frame.
-STILL, TEXTURE, MOVING, OVERLAY_AREA = 2.0, 24.0, 6.0, 0.002
+# The overlay is the largest patch of such pixels; its bounding box covers at most MAX_OVERLAY of the picture.
+# Cropping it off takes a strip from an edge of at most MAX_OVERLAY_CUT of the side.
+STILL, TEXTURE, MOVING, OVERLAY_AREA, MAX_OVERLAY, MAX_OVERLAY_CUT = 2.0, 24.0, 3.0, 0.002, 0.1, 0.3
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,23 @@ class Borders:
     def has_bars(self) -> bool:
         return any((self.top, self.bottom, self.left, self.right))
 
-    def crop_box(self, height: int, width: int) -> Tuple[int, int, int, int]:
-        """``(y0, y1, x0, x1)``: the pixels of a ``height x width`` frame inside the bars."""
-        return (int(round(self.top * height)), height - int(round(self.bottom * height)), int(round(self.left * width)),
-                width - int(round(self.right * width)))
+    def cut(self, overlays: bool = True) -> Tuple[float, float, float, float]:
+        """The fractions of the frame to cut off ``(top, bottom, left, right)``: the bars and, with ``overlays``, the
+        thinnest strip from an edge that holds the overlay (none where that strip would exceed MAX_OVERLAY_CUT)."""
+        cut = [self.top, self.bottom, self.left, self.right]
+        if overlays and self.overlay:
+            x0, y0, x1, y1 = self.overlay
+            strips = [y1, 1 - y0, x1, 1 - x0]  # the strip from each edge that holds the overlay
+            side = int(np.argmin(strips))
+            if strips[side] <= MAX_OVERLAY_CUT:
+                cut[side] = max(cut[side], strips[side])
+        return tuple(cut)
+
+    def crop_box(self, height: int, width: int, overlays: bool = True) -> Tuple[int, int, int, int]:
+        """``(y0, y1, x0, x1)``: the pixels of a ``height x width`` frame that :meth:`cut` keeps."""
+        top, bottom, left, right = self.cut(overlays)
+        return (int(round(top * height)), height - int(round(bottom * height)), int(round(left * width)),
+                width - int(round(right * width)))
 
     def to_dict(self) -> Dict:
         return asdict(self)
@@ -56,10 +74,11 @@ def _bar_run(luma: np.ndarray, axis: int) -> Tuple[int, int]:
     are bars, counted from the first and from the last edge: ``(from the start, from the end)``."""
     mean = luma.mean(axis=axis)  # (K, lines)
     spread = luma.std(axis=axis)
-    bar = (mean.mean(axis=0) <= BAR_LUMA) & (spread.max(axis=0) <= BAR_SPREAD) & (mean.std(axis=0) <= BAR_SPREAD)
+    bar = (mean.mean(axis=0) <= BAR_LUMA) & (spread.max(axis=0) <= BAR_SPREAD) & (np.ptp(mean, axis=0) <= BAR_STILL)
     start = int(np.argmin(bar)) if not bar.all() else len(bar)
     end = int(np.argmin(bar[::-1])) if not bar.all() else len(bar)
-    return start, end
+    least = max(2, int(np.ceil(MIN_BAR * len(bar))))
+    return (start if start >= least else 0), (end if end >= least else 0)
 
 
 def _overlay(luma: np.ndarray, inside: Tuple[int, int, int, int]) -> Optional[Tuple[float, float, float, float]]:
@@ -86,10 +105,17 @@ def _overlay(luma: np.ndarray, inside: Tuple[int, int, int, int]) -> Optional[Tu
     found = core & (contrast >= TEXTURE) & edge
     if found.mean() < OVERLAY_AREA:
         return None
-    ys, xs = np.nonzero(found)
+    # the largest compact patch (strokes of a logo joined): a logo or a caption, not still pixels scattered about
+    joined = cv2.dilate(found.astype(np.uint8), np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    if count < 2:
+        return None
+    left, top, w, h, _ = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    if w * h > MAX_OVERLAY * height * width or found[top:top + h,
+                                                     left:left + w].mean() * w * h < OVERLAY_AREA * found.size:
+        return None
     full_h, full_w = luma.shape[1:]
-    return ((x0 + xs.min()) / full_w, (y0 + ys.min()) / full_h, (x0 + xs.max() + 1) / full_w,
-            (y0 + ys.max() + 1) / full_h)
+    return ((x0 + left) / full_w, (y0 + top) / full_h, (x0 + left + w) / full_w, (y0 + top + h) / full_h)
 
 
 def detect_borders(frames: np.ndarray) -> Borders:

@@ -16,17 +16,18 @@ class CropBorders(BaseTransform):
     JSON that ``tools/check_dataset.py LIST --borders FILE`` writes: ``{path: {top, bottom, left, right, ...}}``)
     spares the decoding for the videos it lists.
 
-    Place it right after the decoding (``DecordDecode``), before ``Resize`` and any crop. Static overlays are
-    found by the same detection and reported by the dataset check, not cropped: a logo lies inside the picture.
+    Place it right after the decoding (``DecordDecode``), before ``Resize`` and any crop. With ``overlays``, a
+    static overlay the same detection finds (a logo) goes too, with the thinnest strip from an edge that holds it
+    (at most 30 % of the side): a logo kept would tell the rotation by the corner it sits in.
 
     Required keys: ``imgs`` (frames ``(H, W, C)``), ``filename``. Modified keys: ``imgs``, ``img_shape``.
     Added keys: ``borders`` (the :class:`Borders` fractions, as a dict).
     """
 
-    def __init__(self, num_frames: int = 8, bars_file: Optional[str] = None) -> None:
+    def __init__(self, num_frames: int = 8, bars_file: Optional[str] = None, overlays: bool = True) -> None:
         if num_frames < 2:
             raise ValueError(f'CropBorders: num_frames={num_frames}; bars need at least 2 frames to compare')
-        self.num_frames, self.bars_file = num_frames, bars_file
+        self.num_frames, self.bars_file, self.overlays = num_frames, bars_file, overlays
         self._found: Dict[str, Borders] = {}
         if bars_file:
             with open(bars_file) as f:
@@ -46,13 +47,14 @@ class CropBorders(BaseTransform):
 
     def transform(self, results: Dict) -> Dict:
         found = self.borders(results['filename'])
-        if found.has_bars:
-            height, width = results['imgs'][0].shape[:2]
-            y0, y1, x0, x1 = found.crop_box(height, width)
+        height, width = results['imgs'][0].shape[:2]
+        y0, y1, x0, x1 = found.crop_box(height, width, self.overlays)
+        if (y0, y1, x0, x1) != (0, height, 0, width):
             results['imgs'] = [frame[y0:y1, x0:x1] for frame in results['imgs']]
             results['img_shape'] = (y1 - y0, x1 - x0)
         results['borders'] = found.to_dict()
         return results
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(num_frames={self.num_frames}, bars_file={self.bars_file!r})'
+        return (f'{self.__class__.__name__}(num_frames={self.num_frames}, bars_file={self.bars_file!r}, '
+                f'overlays={self.overlays})')
