@@ -170,7 +170,7 @@ def check_dataset(ann_file: str,
         (f'; good lines written to {write_clean}' if write_clean else ''),
         file=out)
     if borders:
-        paths = [osp.join(data_prefix, e.path) for e in good]
+        paths = [osp.abspath(osp.join(data_prefix, e.path)) for e in good]
         found = measure_borders(paths, workers, CountProgress('borders', len(set(paths)), 'videos', stream=err))
         write_text_atomic(borders, json.dumps(found, indent=1))
         print(f'{borders_line(borders_summary(found))}; every video in {borders}', file=out)

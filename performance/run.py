@@ -4,7 +4,8 @@
 * ``decode_reuse``: the data loader's CPU per rotated training sample against decoding alone, and the
   cores per GPU it takes;
 * ``decoders``: decord, decord2, PyAV and torchcodec on the containers and codecs of a scraped dataset;
-* ``pinning``: the benchmark's concurrent CPU jobs bound to cores of their own against placed by the OS.
+* ``pinning``: the benchmark's concurrent CPU jobs bound to cores of their own against placed by the OS;
+* ``borders``: the Kinetics recipe's pipeline with ``CropBorders`` (bars listed, or measured afresh) against without.
 
     .venv/bin/python -m performance.run --json perf.json   # everything
     .venv/bin/python -m performance.run --quick            # smoke run
@@ -21,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders', 'pinning')
+MEASUREMENTS = ('overhead', 'decode_reuse', 'decoders', 'pinning', 'borders')
 
 
 def main(argv=None) -> dict:

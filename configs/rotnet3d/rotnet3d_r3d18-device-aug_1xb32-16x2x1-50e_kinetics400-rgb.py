@@ -9,6 +9,7 @@ train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=16, frame_interval=2, num_clips=1),
     dict(type='DecordDecode'),
+    dict(type='CropBorders', bars_file='data/kinetics400/kinetics400_train_borders.json'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='DropKeys', keys=('label', )),

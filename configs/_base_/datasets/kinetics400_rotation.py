@@ -12,10 +12,17 @@ ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'
 ann_file_val = 'data/kinetics400/kinetics400_val_list_videos.txt'
 
 clip_len, frame_interval, crop_size = 16, 2, 112  # 16 frames, every 2nd of a 32-frame window
+# Letterbox/pillarbox bars and logos tell a rotation by themselves (a bar turns from horizontal to vertical): every
+# video loses them before the resize and crop (CropBorders), as measured once per video by
+#   python tools/check_dataset.py LIST --data-prefix data/kinetics400/videos --borders FILE
+# for the training and the validation list (the crop's cost, once listed: docs/performance.md).
+borders_train = 'data/kinetics400/kinetics400_train_borders.json'
+borders_val = 'data/kinetics400/kinetics400_val_borders.json'
 train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval, num_clips=1),
     dict(type='DecordDecode'),
+    dict(type='CropBorders', bars_file=borders_train),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='RandomCrop', size=crop_size),
     dict(type='Flip', flip_ratio=0.5),
@@ -28,6 +35,7 @@ val_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
+    dict(type='CropBorders', bars_file=borders_val),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=crop_size),
     dict(type='FormatShape', input_format='NCTHW'),

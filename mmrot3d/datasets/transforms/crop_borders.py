@@ -1,11 +1,29 @@
-"""Crop letterbox and pillarbox bars before the resize and crop, so that no bar reaches the network."""
+"""Crop letterbox and pillarbox bars, and a logo's edge strip, before the resize and crop: nothing of them reaches
+the network to tell a rotation by."""
 import json
+import os.path as osp
 from typing import Dict, Optional
 
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 from ..checks.borders import Borders, video_borders
+
+
+def _read_bars_file(bars_file: str) -> Dict[str, Borders]:
+    if not osp.isfile(bars_file):
+        raise FileNotFoundError(
+            f'CropBorders: bars_file={bars_file!r} does not exist; make it with python tools/check_dataset.py LIST '
+            f'--data-prefix DIR --borders {bars_file} (or set bars_file=None: each loader worker then measures a '
+            "video's bars when it first meets it, about 4x the CPU of a sample, docs/performance.md)")
+    with open(bars_file) as f:
+        listed = json.load(f)
+    found = {}
+    for path, fields in listed.items():
+        if 'error' not in fields:
+            fields = dict(fields, overlay=tuple(fields['overlay']) if fields.get('overlay') else None)
+            found[osp.abspath(path)] = Borders(**fields)
+    return found
 
 
 @TRANSFORMS.register_module()
@@ -28,22 +46,13 @@ class CropBorders(BaseTransform):
         if num_frames < 2:
             raise ValueError(f'CropBorders: num_frames={num_frames}; bars need at least 2 frames to compare')
         self.num_frames, self.bars_file, self.overlays = num_frames, bars_file, overlays
-        self._found: Dict[str, Borders] = {}
-        if bars_file:
-            with open(bars_file) as f:
-                listed = json.load(f)
-            self._found = {
-                path: Borders(**{
-                    k: tuple(v) if k == 'overlay' and v else v
-                    for k, v in found.items()
-                })
-                for path, found in listed.items()
-            }
+        self._found: Dict[str, Borders] = _read_bars_file(bars_file) if bars_file else {}
 
     def borders(self, filename: str) -> Borders:
-        if filename not in self._found:
-            self._found[filename] = video_borders(filename, self.num_frames)
-        return self._found[filename]
+        key = osp.abspath(filename)
+        if key not in self._found:
+            self._found[key] = video_borders(filename, self.num_frames)
+        return self._found[key]
 
     def transform(self, results: Dict) -> Dict:
         found = self.borders(results['filename'])
