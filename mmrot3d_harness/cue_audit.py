@@ -58,6 +58,18 @@ def split_pipeline(pipeline: List[Dict]) -> int:
     raise AuditError(f'the test pipeline has no {" or ".join(SPLIT_BEFORE)} step to place the controls before')
 
 
+def test_pipeline(cfg) -> List[Dict]:
+    """The pipeline a config's test (else validation) runs use: its loader's, which ``--cfg-options`` reach."""
+    for loader in ('test_dataloader', 'val_dataloader'):
+        pipeline = ((cfg.get(loader) or {}).get('dataset') or {}).get('pipeline')
+        if pipeline:
+            return pipeline
+    pipeline = cfg.get('test_pipeline') or cfg.get('val_pipeline')
+    if not pipeline:
+        raise AuditError(f'{cfg.filename}: no test or validation pipeline to decode the videos with')
+    return pipeline
+
+
 def rotation_model(cfg, checkpoint: str):
     """The whole rotation model of ``checkpoint`` (the pretraining's own checkpoint: backbone and rotation head)."""
     from mmaction.registry import MODELS
@@ -110,7 +122,7 @@ def run_audit(a: Audit, progress: Optional[Callable[[int, int], None]] = None) -
     cfg = Config.fromfile(a.config)
     cfg.merge_from_dict(a.cfg_options)
     cfg = load_config(cfg)
-    pipeline = copy.deepcopy([dict(t) for t in (cfg.get('test_pipeline') or cfg.get('val_pipeline') or [])])
+    pipeline = copy.deepcopy([dict(t) for t in test_pipeline(cfg)])
     cut = split_pipeline(pipeline)
     for step in pipeline[:cut]:
         if step['type'] == 'SampleFrames':

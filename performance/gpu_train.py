@@ -8,6 +8,7 @@ checkpoints, and ``--no-validate``. MMEngine's ``IterTimerHook`` logs per iterat
 iteration) and ``data_time`` (the part spent in the DataLoader's ``next``); ``LocalVisBackend`` writes
 their window means to ``<work_dir>/<timestamp>/vis_data/scalars.json``.
 """
+import json
 import multiprocessing
 import os
 import shutil
@@ -122,6 +123,20 @@ def train_command(ctx, config: Path, folder: Path, list_file: Path, work_dir: Pa
     return cmd + (['--amp'] if ctx.cuda else []) + ['--cfg-options'] + options
 
 
+def borders_file_options(config: Path, folder: Path, bars_file: Path) -> List[str]:
+    """The recipe's ``CropBorders`` pointed at the bars of these videos (measured once, as
+    ``tools/check_dataset.py --borders`` would), so that the run costs what a run on a checked list does."""
+    from mmengine.config import Config
+
+    from mmrot3d.datasets.checks import video_borders
+    from mmrot3d_harness.benchmark.plan import borders_options
+    if not bars_file.is_file():
+        bars_file.write_text(
+            json.dumps({str(v.resolve()): video_borders(str(v)).to_dict()
+                        for v in sorted(folder.glob('*.mp4'))}))
+    return borders_options(Config.fromfile(config), bars_file)
+
+
 def run_subprocess(cmd: List[str], log_file: Path, wall_s: float, log) -> Dict:
     """Run ``cmd`` (its own process group) with output to ``log_file``; stop it after ``wall_s``."""
     env = dict(os.environ, PYTHONUNBUFFERED='1')
@@ -224,6 +239,7 @@ def train_run(ctx, config: Path, name: str, extra_options: List[str]) -> Dict:
         raise TimeoutError(f'skipped: {ctx.time_left():.0f} s left of the time limit, too little for a train run')
     work_dir = ctx.scratch / f'{name}_work_dir'
     shutil.rmtree(work_dir, ignore_errors=True)
+    extra_options = borders_file_options(config, folder, ctx.scratch / 'borders.json') + list(extra_options)
     cmd = train_command(ctx, config, folder, list_file, work_dir, workers, iters, extra_options)
     log_file = ctx.out / f'{name}.log'
     ctx.log(f'{name}: {iters} iterations x {p.train_batch} clips x 4 rotations, {workers} loader workers, '

@@ -183,7 +183,10 @@ def check_sets(sets: Sequence[LabelledSet],
 
 def _borders(checked, cache: CheckCache, folder: Path, workers: int, say: Callable[[str], None]) -> Dict[str, Dict]:
     """The bars and overlays of every good video (``folder/borders.json``), and per list their share."""
-    paths = {u.list: [osp.join(u.video_root, e.path) for e, r in results if r is None] for u, results in checked}
+    paths = {
+        u.list: [osp.abspath(osp.join(u.video_root, e.path)) for e, r in results if r is None]
+        for u, results in checked
+    }
     every = sorted({p for ps in paths.values() for p in ps})
     found = measure_borders(every, workers, CountProgress('borders', len(every), 'videos'), cache)
     cache.save()

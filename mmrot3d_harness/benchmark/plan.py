@@ -233,15 +233,16 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
     units = train_units(cfg, lambda: videos_in(cfg.train_dataloader.dataset.ann_file))
     plan.backbone_files[backbone.name], plan.backbone_after[backbone.name] = str(out), f'export/{backbone.name}'
     held_out = (cfg.get('val_dataloader') or {}).get('dataset') or {}
+    options = borders_options(cfg, plan.work_dir / 'data_check' / 'borders.json')
     if held_out.get('ann_file') and is_rotation_config(backbone.pretrain_config):
         plan.audit_inputs[backbone.name] = AuditInputs(
-            str(held_out.ann_file), str((held_out.get('data_prefix') or {}).get('video', '')))
+            str(held_out.ann_file), str((held_out.get('data_prefix') or {}).get('video', '')), options=tuple(options))
     return [
         Job(f'pretrain/{backbone.name}',
             'pretrain',
             work,
             'tools/train.py',
-            [backbone.pretrain_config, '--work-dir', str(work)],
+            [backbone.pretrain_config, '--work-dir', str(work)] + (['--cfg-options', *options] if options else []),
             units=units,
             collect=collect_training,
             resumable=True,
@@ -252,6 +253,19 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
             after=[f'pretrain/{backbone.name}'],
             call=lambda results: export_pretrained(work, out, finetune_config, parse_options(plan.options)))
     ]
+
+
+def borders_options(cfg: Config, bars_file: Path) -> List[str]:
+    """``--cfg-options`` words pointing every ``CropBorders`` step of ``cfg``'s training and validation pipelines at
+    ``bars_file``: the bars the benchmark's data check measured for every video it checked."""
+    words = []
+    for loader in ('train_dataloader', 'val_dataloader'):
+        pipeline = ((cfg.get(loader) or {}).get('dataset') or {}).get('pipeline') or []
+        words += [
+            f'{loader}.dataset.pipeline.{i}.bars_file={bars_file}' for i, step in enumerate(pipeline)
+            if step.get('type') == 'CropBorders'
+        ]
+    return words
 
 
 def audit_job(plan: Plan, data: LabelledSet, backbone: Backbone) -> Optional[Job]:

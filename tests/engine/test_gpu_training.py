@@ -57,9 +57,10 @@ def test_the_r3d18_recipe_trains_in_channels_last_3d_on_the_gpu(video_dir, tmp_p
     """configs/rotnet3d_kinetics.py (full-width R3D-18) --amp, two steps on tiny clips."""
     run = run_tool('tools/train.py', shipped_path('configs/rotnet3d_kinetics.py'),
                    '--amp', '--work-dir', tmp_path, '--no-validate', '--cfg-options',
-                   *data_options(video_dir, ('train', )), 'train_dataloader.batch_size=4',
-                   'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-                   'train_dataloader.dataset.pipeline.1.clip_len=4', 'train_cfg.max_epochs=1')
+                   *data_options(video_dir,
+                                 ('train', )), 'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+                   'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.pipeline.1.clip_len=4',
+                   'train_dataloader.dataset.pipeline.3.bars_file=None', 'train_cfg.max_epochs=1')
     assert run.returncode == 0, run.stderr[-3000:]
     assert 'the backbone runs in channels_last_3d (on cuda)' in run.stdout + run.stderr
     assert finite(tmp_path / 'epoch_1.pth')
