@@ -1,11 +1,11 @@
 """Which cues does a rotation model use? Its rotation accuracy on the clips as they are and on controls that each
 keep one cue (``mmrot3d.datasets.transforms.cue_controls``), with bootstrap intervals over videos.
 
-Every video is decoded and cropped once by its config's own test pipeline up to the rotation (or the
-``FormatShape``); each control then changes that clip, so a band or a blur is measured on what the network sees;
-the rest of the pipeline and the model's rotations follow. ``position only`` reads other files: twins of the clips
-where the actor is a grey disc at its place (the synthetic generator renders them; for other videos it is
-left out).
+Every video is decoded and cropped once by its config's own test pipeline, up to its residual frames, rotation or
+``FormatShape`` (whichever comes first); each control then changes that clip, so that a band or a blur is measured
+on what the network sees, and a static clip makes grey residual frames; the rest of the pipeline and the model's
+rotations follow. ``position only`` reads other files: twins of the clips where the actor is a grey disc at its
+place (the synthetic generator renders them; for other videos it is left out).
 """
 import copy
 import json
@@ -25,7 +25,8 @@ CONTROLS = {
     'layout only': (dict(type='BlurFrames'), 'from the coarse layout alone (heavy blur)'),
     'position only': (None, "from the actor's position alone (a disc in its place)"),
 }
-SPLIT_BEFORE = ('VideoRotation', 'FormatShape')
+# the controls change the decoded, cropped frames: before residual frames are made of them, before any rotation
+SPLIT_BEFORE = ('ResidualFrames', 'VideoRotation', 'FormatShape')
 
 
 class AuditError(ValueError):

@@ -134,11 +134,11 @@ SMOKE = Plan(
     time_limit_s=900,
     train_options=[
         *_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
-        'train_dataloader.dataset.pipeline.3.scale=(-1,40)', 'train_dataloader.dataset.pipeline.4.size=32'
+        'train_dataloader.dataset.pipeline.4.scale=(-1,40)', 'train_dataloader.dataset.pipeline.5.size=32'
     ],
     train_device_aug_options=[
         *_TINY_MODEL, 'train_dataloader.dataset.pipeline.1.clip_len=4',
-        'train_dataloader.dataset.pipeline.3.scale=(-1,40)', 'model.data_preprocessor.crop_size=32'
+        'train_dataloader.dataset.pipeline.4.scale=(-1,40)', 'model.data_preprocessor.crop_size=32'
     ])
 
 

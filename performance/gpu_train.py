@@ -134,7 +134,7 @@ def borders_file_options(config: Path, folder: Path, bars_file: Path) -> List[st
         bars_file.write_text(
             json.dumps({str(v.resolve()): video_borders(str(v)).to_dict()
                         for v in sorted(folder.glob('*.mp4'))}))
-    return borders_options(Config.fromfile(config), bars_file)
+    return borders_options(Config.fromfile(config), bars_file, loaders=('train', ))  # the runs do not validate
 
 
 def run_subprocess(cmd: List[str], log_file: Path, wall_s: float, log) -> Dict:

@@ -14,23 +14,28 @@ ALL = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'finetune').glob('r3d18_*.py'))
 TORCHVISION_FINETUNE = sorted((CONFIGS / 'rotnet3d' / 'finetune').glob('*-torchvision_*.py'))
 # MMAction2's convention:
-# [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-rgb
-NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-rgb$')
+# [{algorithm}_]{backbone}_[{pretraining}_]{N}xb{B}-{clip}x{interval}x{clips}-{schedule}_{data}-{modality}: rgb, or
+# residual (frame differences: ResidualFrames)
+NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-9-]+-(?:rgb|residual)$')
 
 
 def test_the_expected_configs_exist():
-    assert {p.stem
-            for p in FINETUNE} == {
-                f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb'
-                for d in ('ucf101', 'hmdb51')
-                for k in (1, 2, 3)
-                for init in ('rotnet3d-pretrained', 'scratch')
-            }
+    assert {
+        p.stem
+        for p in FINETUNE
+    } == {
+        f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb'
+        for d in ('ucf101', 'hmdb51')
+        for k in (1, 2, 3)
+        for init in ('rotnet3d-pretrained', 'scratch')
+    } | {f'r3d18_scratch_1xb32-16x2x1-150e_{d}-split{k}-residual'
+         for d in ('ucf101', 'hmdb51')
+         for k in (1, 2, 3)}
     assert {p.stem
             for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
                 f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
                 for backbone in ('r3d18', 'r3d18-device-aug', 'r3d18-torchvision', 'slowfast-r50', 'x3d-s')
-            }
+            } | {'rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400-residual'}
     assert {p.stem
             for p in TORCHVISION_FINETUNE} == {
                 f'{arch}-torchvision_scratch_1xb32-16x2x1-150e_{d}-split{k}-rgb'
@@ -68,15 +73,20 @@ def statements(path):
 
 @pytest.mark.parametrize('path', FINETUNE, ids=lambda p: p.stem)
 def test_finetune_variant_is_a_small_file_with_the_paper_protocol(path):
-    init, dataset, split = re.match(r'r3d18_([\w-]+)_1xb32-16x2x1-150e_(\w+)-split(\d)-rgb', path.stem).groups()
-    assert len(statements(path)) <= 3  # split and init come from shared bases, not copies
+    init, dataset, split, modality = re.match(r'r3d18_([\w-]+)_1xb32-16x2x1-150e_(\w+)-split(\d)-(rgb|residual)',
+                                              path.stem).groups()
+    assert len(statements(path)) <= (3 if modality == 'rgb' else 7)  # split and init from shared bases, not copies
     cfg = Config.fromfile(path)
     assert cfg.model.cls_head.num_classes == {'ucf101': 101, 'hmdb51': 51}[dataset]
     for loader, subset in (('train', 'train'), ('val', 'val'), ('test', 'val')):
         ann = cfg[f'{loader}_dataloader'].dataset.ann_file
         assert ann == f'data/{dataset}/{dataset}_{subset}_split_{split}_videos.txt'
     (sample, ) = [t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'SampleFrames']
-    assert (sample['clip_len'], sample['frame_interval'], sample['num_clips'], sample['test_mode']) == (16, 2, 10, True)
+    frames = 16 if modality == 'rgb' else 17  # residual: 16 differences of 17 frames
+    assert (sample['clip_len'], sample['frame_interval'], sample['num_clips'], sample['test_mode']) == (frames, 2, 10,
+                                                                                                        True)
+    residual = [t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'ResidualFrames']
+    assert len(residual) == (modality == 'residual')
     assert dict(type='CenterCrop', crop_size=112) in cfg.test_dataloader.dataset.pipeline
     assert set(cfg.test_evaluator.metric_list) == {'top_k_accuracy', 'mean_class_accuracy'}
     assert tuple(cfg.test_evaluator.metric_options.top_k_accuracy.topk) == (1, 5)

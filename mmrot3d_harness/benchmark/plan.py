@@ -255,11 +255,11 @@ def pretrain_jobs(plan: Plan, backbone: Backbone, finetune_config: str) -> List[
     ]
 
 
-def borders_options(cfg: Config, bars_file: Path) -> List[str]:
-    """``--cfg-options`` words pointing every ``CropBorders`` step of ``cfg``'s training and validation pipelines at
+def borders_options(cfg: Config, bars_file: Path, loaders: Sequence[str] = ('train', 'val')) -> List[str]:
+    """``--cfg-options`` words pointing every ``CropBorders`` step of ``cfg``'s ``loaders``' pipelines at
     ``bars_file``: the bars the benchmark's data check measured for every video it checked."""
     words = []
-    for loader in ('train_dataloader', 'val_dataloader'):
+    for loader in (f'{name}_dataloader' for name in loaders):
         pipeline = ((cfg.get(loader) or {}).get('dataset') or {}).get('pipeline') or []
         words += [
             f'{loader}.dataset.pipeline.{i}.bars_file={bars_file}' for i, step in enumerate(pipeline)

@@ -149,7 +149,7 @@ def test_a_video_that_breaks_after_the_check_is_skipped_in_training_and_stops_a_
     root = damaged_tree('ucf101', tmp_path / 'ucf101', UCF_DAMAGE)
     records = {r['list'].rsplit('/', 1)[1]: r for r in skipped['results']['data']['lists']}
     test_list = records['ucf101_val_split_1_videos.txt']['used']
-    config = str(shipped_path(FINETUNE_CONFIG.format(name='ucf101', split=1, architecture='r3d18')))
+    config = str(shipped_path(FINETUNE_CONFIG.format(name='ucf101', split=1, architecture='r3d18', input='rgb')))
     train_list = trees['ucf101'] / 'ucf101_train_split_1_videos.txt'  # 2 bad of 12, as if never checked
     common = [
         config, '--cfg-options', *tiny_options(), *(f'{loader}_dataloader.dataset.data_prefix.video={root / "UCF-101"}'

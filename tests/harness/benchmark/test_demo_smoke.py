@@ -90,7 +90,7 @@ def test_each_split_validates_on_groups_carved_from_its_training_list(demo):
 
 def test_paper_preset_lists_every_row(demo, tmp_path):
     printed = benchmark(['synthetic-paper', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])
-    rows = ['scratch', *PAPER_VARIANTS]
+    rows = ['scratch', 'scratch-residual', *PAPER_VARIANTS]  # a random init for each input
     assert {name.split('/')[1] for name in printed if name.startswith('pretrain/')} == set(PAPER_VARIANTS)
     tests = [name for name in printed if name.startswith('test/')]
     assert len(tests) == len(rows) * 3 * 3  # 3 splits x 3 seeds per row
