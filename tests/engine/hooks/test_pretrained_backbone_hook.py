@@ -52,3 +52,35 @@ def test_a_backbone_with_its_tensors_but_not_its_architecture_is_refused(torchvi
         f"{path} holds torchvision's r3d_18, and model.backbone has its tensors but not its architecture: "
         'with_pool1=True (torchvision r3d_18: False); use the backbone of '
         'configs/_base_/models/r3d18-torchvision_classifier.py')
+
+
+def test_a_backbone_pretrained_on_another_input_is_refused_before_step_1(tmp_path):
+    """An export records its pretraining's input (RGB or residual frames); a run fed the other input refuses it."""
+    from mmrot3d.models.backbone_io import export_backbone
+    from mmrot3d.utils.checkpoint import save_checkpoint_file
+    cfg = dict(type='ResNet3d', depth=18, base_channels=8, pretrained=None, pretrained2d=False, inflate=(1, 1, 1, 1))
+    source = torch.nn.Module()
+    source.backbone = MODELS.build(cfg)
+    residual = Config(
+        dict(
+            model=dict(backbone=cfg),
+            train_dataloader=dict(dataset=dict(pipeline=[dict(
+                type='SampleFrames'), dict(type='ResidualFrames')]))))
+    save_checkpoint_file({
+        'state_dict': source.state_dict(),
+        'meta': dict(cfg=residual.pretty_text, epoch=1)
+    }, tmp_path / 'epoch_1.pth')
+    meta = export_backbone(tmp_path / 'epoch_1.pth', tmp_path / 'backbone.pth')
+    assert meta['input'] == 'residual(step=1)'
+    rgb = runner(cfg)
+    rgb.cfg.train_dataloader = dict(dataset=dict(pipeline=[dict(type='SampleFrames')]))
+    with pytest.raises(
+            BackboneCheckpointError,
+            match=r'pretrained on residual\(step=1\) input and model.backbone is '
+            r'fed rgb input.*\*-residual.py configs'):
+        PretrainedBackboneHook(checkpoint=str(tmp_path / 'backbone.pth')).before_train(rgb)
+    fed_residual = runner(cfg)
+    fed_residual.cfg = residual
+    PretrainedBackboneHook(checkpoint=str(tmp_path / 'backbone.pth')).before_train(fed_residual)
+    assert all(
+        torch.equal(fed_residual.model.backbone.state_dict()[k], v) for k, v in source.backbone.state_dict().items())

@@ -146,7 +146,7 @@ def tiny_options(epochs: int = 1) -> list:
 
 def benchmark(argv):
     """``python tools/benchmark.py ARGV`` in this process (the script only calls this)."""
-    from mmrot3d_harness.commands.benchmark import main
+    from mmrot3d_harness.benchmark.cli import main
     return main([str(a) for a in argv])
 
 

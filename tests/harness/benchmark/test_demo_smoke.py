@@ -37,6 +37,11 @@ def test_main_job_writes_every_number_and_the_bar(demo):
         'pretext_held_out_80pct', 'pretext_actor_free_35pct'
     }
     assert demo['results']['bar'] == saved['bar']
+    audit = saved['evaluations']['cue_audit']['cue_audit/rotnet3d']  # the pretext's cues, on its held-out clips
+    assert set(audit['controls']) == {
+        'clips', 'static', 'shuffled', 'border only', 'centre only', 'layout only', 'position only'
+    } and len(audit['reading']) in (1, 6)
+    assert (work / 'jobs' / 'cue_audit' / 'rotnet3d' / 'audit.png').is_file()
     md = (work / 'results.md').read_text()
     for heading in ('## Fine-tuned top-1', '## Frozen backbone', '## Pretext accuracy', '## Fine-tuning until',
                     '**Bar: ', '## actor_share'):
@@ -97,3 +102,23 @@ def test_paper_preset_lists_every_row(demo, tmp_path):
     assert {name.split('/')[1] for name in printed if name.startswith('frozen/')} == {'synthetic'}
     assert '1200it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d']['command']
     assert '800it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-800it']['command']
+
+
+def test_the_shortcut_preset_pretrains_on_clips_with_bars_or_a_logo_with_and_without_the_guard(demo, tmp_path):
+    printed = benchmark(
+        ['synthetic-shortcuts', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])
+    rows = {name.split('/')[1] for name in printed if name.startswith('pretrain/')}
+    assert rows == {'rotnet3d-bars', 'rotnet3d-bars-guard', 'rotnet3d-logo', 'rotnet3d-logo-guard'}
+    for row in rows:
+        shortcut = 'bars' if 'bars' in row else 'logo'
+        command = printed[f'pretrain/{row}']['command']
+        assert f'{demo["data"]}-{shortcut}/kinetics_style' in command  # pretrained on the clips with the shortcut
+        assert ('rotnet3d-crop-borders_' in command) == row.endswith('guard')
+        assert f'{demo["data"]}-{shortcut}/kinetics_style' in printed[f'cue_audit/{row}']['command']
+        assert f'data_prefix.video={demo["data"]}/ucf_style' in printed[f'finetune/synthetic/{row}/full/split1/seed0'][
+            'command']  # fine-tuned on the clean labelled set
+    with pytest.raises(SystemExit, match='--variants nope'):
+        benchmark([
+            'synthetic-paper', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path, '--variants',
+            'nope'
+        ])

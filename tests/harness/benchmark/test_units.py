@@ -235,3 +235,48 @@ def test_a_finished_job_with_other_arguments_is_refused_not_reused(tmp_path):
     changed = Job('pretrain/rotnet3d', 'pretrain', tmp_path / 'p', 'tools/train.py', ['b.py', '--cfg-options', 'x=1'])
     with pytest.raises(JobFailed, match='finished earlier with other arguments'):
         Scheduler(Launcher(), progress, plan_resources(1)).run([changed])
+
+
+def test_a_random_init_for_each_architecture_and_input_and_each_input_its_configs():
+    from types import SimpleNamespace
+
+    from mmrot3d_harness.benchmark.backbone_files import scratch_baselines
+    from mmrot3d_harness.benchmark.labelled_sets import synthetic, ucf101
+    archs = SimpleNamespace(names=['r3d18', 'r3d18-torchvision'])
+    pretrained = [
+        Backbone('a', architecture='r3d18'),
+        Backbone('b', architecture='r3d18', input='residual(step=1)'),
+        Backbone('c', architecture='r3d18-torchvision')
+    ]
+    assert [(b.name, b.architecture, b.input) for b in scratch_baselines(pretrained, archs)
+            ] == [('scratch', 'r3d18', 'rgb'), ('scratch-residual', 'r3d18', 'residual(step=1)'),
+                  ('scratch-r3d18-torchvision', 'r3d18-torchvision', 'rgb')]
+    assert synthetic().config_path(1, input_kind='residual(step=1)').endswith('synthetic-ucf-split1-residual.py')
+    assert ucf101().config_path(2, 'r3d18', 'residual(step=1)').endswith('150e_ucf101-split2-residual.py')
+    with pytest.raises(ValueError, match='no fine-tuning config for r3d18-torchvision on residual'):
+        ucf101().config_path(1, 'r3d18-torchvision', 'residual(step=1)')
+
+
+def test_gains_pair_a_backbone_with_the_random_init_of_its_input():
+    runs = lambda *top1: dict(full=dict(runs=[dict(split=1, seed=s, top1=t) for s, t in enumerate(top1)]))  # noqa
+    finetune = dict(d=dict(scratch=runs(0.5, 0.5), **{'scratch-residual': runs(0.3, 0.3)}, res=runs(0.4, 0.4)))
+    backbones = [
+        Backbone('scratch', architecture='r3d18'),
+        Backbone('res', 'x.pth', architecture='r3d18', input='residual(step=1)'),
+        Backbone('scratch-residual', architecture='r3d18', input='residual(step=1)')
+    ]
+    gain = paired_gains(finetune, backbones)['d']['res']['full']
+    assert gain['baseline'] == 'scratch-residual' and gain['mean'] == pytest.approx(0.1)
+
+
+def test_a_count_progress_line_is_what_the_benchmark_reads_a_jobs_progress_from(tmp_path):
+    from mmrot3d_harness.progress import CountProgress
+    stream = io.StringIO()
+    counter = CountProgress('frozen features', 40, 'videos', stream=stream)
+    counter(10, 40)
+    counter(11, 40)  # within a second of the last line: not printed
+    counter(40, 40)  # the last item always is
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith('[frozen features 10/40 videos | 0:00 elapsed, ETA ')
+    (tmp_path / 'job.log').write_text(stream.getvalue())
+    assert log_progress(tmp_path / 'job.log', 40) == 40

@@ -204,3 +204,47 @@ def test_actor_free_controls_twin_the_val_clips(dataset):
         for t in range(len(diff)):
             assert diff[t][away[t]].mean() < 12 and np.quantile(diff[t][away[t]], 0.99) < 40, (job.path, t)
     assert generate_actor_free(dataset, SMALL, workers=1) == root  # reused
+
+
+def test_actor_blob_controls_keep_the_actors_place_and_nothing_of_its_shape(dataset):
+    """Each position-only twin is the actor-free twin with a grey disc at the actor's centroid, of its area."""
+    from mmrot3d_harness.synthetic import generate_actor_blob, generate_actor_free
+    free, blob = generate_actor_free(dataset, SMALL, workers=1), generate_actor_blob(dataset, SMALL, workers=1)
+    job = next(j for j in make_jobs(SMALL) if j.path.startswith('kinetics_style/videos/val/'))
+    rel = Path(job.path).relative_to('kinetics_style/videos')
+    with_disc, without = _decode(blob / rel).astype(int), _decode(free / rel).astype(int)
+    masks = render_job_masks(job, SMALL)
+    for t in range(len(masks)):
+        ys, xs = np.nonzero(masks[t])
+        y, x = int(round(ys.mean())), int(round(xs.mean()))
+        assert np.abs(with_disc[t, y, x] - 128).max() < 25  # grey at the actor's centroid
+        corner = (0, 0) if abs(y) + abs(x) > 8 else (-1, -1)
+        assert np.abs(with_disc[t][corner] - without[t][corner]).max() < 25  # the scene elsewhere
+
+
+def test_the_pretraining_clips_carry_the_shortcuts_asked_for_and_the_ucf_clips_none():
+    from mmrot3d_harness.synthetic.generator import has_bars
+    shortcut = Params(
+        seed=3,
+        pretrain_clips=40,
+        pretrain_val_clips=4,
+        clips_per_class=3,
+        groups=3,
+        frames=4,
+        size=32,
+        bars=0.5,
+        logo=True)
+    kinetics = [j for j in make_jobs(shortcut) if j.path.startswith('kinetics_style/')]
+    barred = [j for j in kinetics if has_bars(j, shortcut)]
+    assert 0.3 < len(barred) / len(kinetics) < 0.7  # a share of them, drawn per clip
+    frames, _ = render_job(barred[0], shortcut)
+    bar = int(round(0.15 * 32))
+    assert (frames[:, :bar] == 0).all() and (frames[:, -bar:] == 0).all()
+    clean = next(j for j in kinetics if not has_bars(j, shortcut))
+    frames, _ = render_job(clean, shortcut)
+    assert (frames[:, 10:13, 9] == 255).all() and not (frames[:, :bar] == 0).all()  # the logo's white stem, no bar
+    ucf = next(j for j in make_jobs(shortcut) if j.path.startswith('ucf_style/'))
+    plain = Params(**{**shortcut.__dict__, 'bars': 0.0, 'logo': False})
+    assert np.array_equal(render_job(ucf, shortcut)[0], render_job(ucf, plain)[0])
+    # recorded only where set: a dataset made before the shortcuts existed stays complete
+    assert 'bars' not in SMALL.identity() and shortcut.identity()['bars'] == 0.5
