@@ -1,7 +1,8 @@
 """How the benchmark starts jobs: plain processes that die with the benchmark, their CPU seconds (with their
-children's) recorded; concurrent GPU jobs on GPUs of their own; and a benchmark process that never
+children's) recorded; jobs that run at the same time on GPUs and cores of their own; and a benchmark process that never
 initialises CUDA (a torch built with CUDA is simulated: NVML counts 2 GPUs, initialising CUDA raises)."""
 import io
+import json
 import os
 import signal
 import subprocess
@@ -74,60 +75,89 @@ def test_a_job_dies_with_the_benchmark_that_started_it(tmp_path):
         raise AssertionError(f'job {pid} outlived the benchmark')
 
 
+# The start of every reporting job (argv: its report file, and how many jobs run at once): it marks that it
+# started and waits until as many jobs have started as may run at once, so jobs started together provably overlap
+# (a scheduler that ran them one after another fails here); its report says when it ran and what it saw.
+REPORTING_JOB = '''
+import json, os, sys, time
+report, together = sys.argv[1], int(sys.argv[2])
+folder, start = os.path.dirname(report), time.time()
+open(report + '.started', 'w').close()
+deadline = time.monotonic() + 60
+while sum(name.endswith('.started') for name in os.listdir(folder)) < together:
+    if time.monotonic() > deadline:
+        sys.exit('no other job was started beside this one')
+    time.sleep(0.02)
+def done(seen):
+    with open(report, 'w') as f:
+        json.dump(dict(seen=seen, start=start, end=time.time()), f)
+'''
+
+
 class EchoLauncher(Launcher):
-    """Jobs that write the GPUs they were given, stay a moment, and end."""
+    """Jobs that report the GPUs they were given."""
 
     def command(self, tool, argv, name):
-        return [
-            sys.executable, '-c', 'import os, sys, time\n'
-            'open(sys.argv[1], "w").write(os.environ.get("CUDA_VISIBLE_DEVICES", "-"))\n'
-            'time.sleep(0.5)', *argv
-        ]
+        return [sys.executable, '-c', REPORTING_JOB + 'done(os.environ.get("CUDA_VISIBLE_DEVICES", "-"))', *argv]
 
 
 def run_reporting_jobs(launcher, resources, folder, count=4):
-    """``count`` jobs, each writing what it saw to a file of its own; returns the results and the files' texts."""
+    """``count`` jobs, each reporting what it saw; returns their results and reports (``seen``, ``start``, ``end``)."""
     jobs = [
         Job(f'job{i}',
             'finetune',
             folder / f'job{i}',
-            'tools/train.py', [str(folder / f'seen{i}.txt')],
+            'tools/train.py', [str(folder / f'seen{i}.json'), str(resources.jobs)],
             collect=lambda folder: {}) for i in range(count)
     ]
     progress = Progress('t', priors=dict(finetune=0.1), stream=io.StringIO())
     results = Scheduler(launcher, progress, resources).run(jobs)
-    return [results[f'job{i}']['job'] for i in range(count)], [(folder / f'seen{i}.txt').read_text()
-                                                               for i in range(count)]
+    return [results[f'job{i}']['job']
+            for i in range(count)], [json.loads((folder / f'seen{i}.json').read_text()) for i in range(count)]
+
+
+def overlapping_pairs(reports):
+    """Index pairs of the jobs that ran at the same time: at least one pair (the jobs started together)."""
+    pairs = [(i, j) for i, a in enumerate(reports) for j, b in enumerate(reports[:i])
+             if a['start'] < b['end'] and b['start'] < a['end']]
+    assert pairs, 'no two jobs ran at the same time'
+    return pairs
 
 
 def test_concurrent_gpu_jobs_each_get_gpus_of_their_own(tmp_path):
     resources = plan_gpu_resources(cores=8, gpus=['0', '1', '2', '3'], gpus_per_job=2)
     assert (resources.jobs, resources.gpu_slots, resources.threads) == (2, ('0,1', '2,3'), 4)
-    jobs, seen = run_reporting_jobs(EchoLauncher(), resources, tmp_path)
+    jobs, reports = run_reporting_jobs(EchoLauncher(), resources, tmp_path)
+    seen = [report['seen'] for report in reports]
     assert sorted(seen) == ['0,1', '0,1', '2,3', '2,3']
     assert [job['gpus'] for job in jobs] == seen
+    for i, j in overlapping_pairs(reports):
+        assert seen[i] != seen[j], (i, j, seen)  # jobs running together never share a GPU
     assert all(job['cpu_seconds'] > 0 for job in jobs)
 
 
 class AffinityLauncher(Launcher):
-    """Jobs that write the cores they and a process they start may run on, stay a moment, and end."""
+    """Jobs that report the cores they and a process they start may run on."""
 
     def command(self, tool, argv, name):
         return [
-            sys.executable, '-c', 'import os, subprocess, sys, time\n'
+            sys.executable, '-c', REPORTING_JOB + 'import subprocess\n'
             'child = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"], '
             'capture_output=True, text=True, check=True).stdout.strip()\n'
-            'open(sys.argv[1], "w").write(f"{sorted(os.sched_getaffinity(0))} {child}")\n'
-            'time.sleep(0.3)', *argv
+            'done(f"{sorted(os.sched_getaffinity(0))} {child}")', *argv
         ]
 
 
 def test_concurrent_cpu_jobs_run_on_cores_of_their_own(tmp_path):
     ids = sorted(os.sched_getaffinity(0))[:2]
-    jobs, seen = run_reporting_jobs(AffinityLauncher(), plan_resources(len(ids), core_ids=ids), tmp_path)
-    for job, text in zip(jobs, seen):
+    if len(ids) < 2:
+        pytest.skip('needs 2 cores to give two concurrent jobs one each')
+    jobs, reports = run_reporting_jobs(AffinityLauncher(), plan_resources(len(ids), core_ids=ids), tmp_path)
+    for job, report in zip(jobs, reports):
         assert job['cores'] in ([core] for core in ids)
-        assert text == f'{job["cores"]} {job["cores"]}'  # the job and the process it starts
+        assert report['seen'] == f'{job["cores"]} {job["cores"]}'  # the job and the process it starts
+    for i, j in overlapping_pairs(reports):
+        assert jobs[i]['cores'] != jobs[j]['cores'], (i, j, jobs[i]['cores'])  # running together: own cores
 
 
 def test_gpu_plans():
