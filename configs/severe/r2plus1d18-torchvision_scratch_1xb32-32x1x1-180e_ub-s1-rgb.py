@@ -1,0 +1,9 @@
+# FineGym UB-S1: SEVERE's fine-tuning of torchvision's R(2+1)D-18 (SEVERE's network).
+# From random initialisation, with SEVERE's recipe for it (its *_scratch.yaml).
+_base_ = [
+    '_base_/models/r2plus1d18-torchvision_severe.py',
+    '_base_/datasets/ub-s1.py',
+    '_base_/schedules/severe_adam-wd1e-5_18x10e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(cls_head=dict(num_classes=15))

@@ -1,0 +1,9 @@
+# Something-Something v2: SEVERE's fine-tuning of torchvision's R3D-18.
+# From random initialisation, with SEVERE's recipe for it (its *_scratch.yaml).
+_base_ = [
+    '_base_/models/r3d18-torchvision_severe.py',
+    '_base_/datasets/sthv2.py',
+    '_base_/schedules/severe_adam-wd1e-4_25x2e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(cls_head=dict(num_classes=174))

@@ -1,0 +1,11 @@
+# Diving48 V2: SEVERE's fine-tuning of R3D-18 (ours).
+# From a pretrained backbone: tools/benchmark.py --backbone, or --cfg-options
+# default_hooks.pretrained_backbone.type=PretrainedBackboneHook default_hooks.pretrained_backbone.checkpoint=PATH
+# (SEVERE has no random-init recipe here: the random init fine-tunes with this one too).
+_base_ = [
+    '_base_/models/r3d18_severe.py',
+    '_base_/datasets/diving48.py',
+    '_base_/schedules/severe_adam_16x10e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(cls_head=dict(num_classes=48))

@@ -1,0 +1,10 @@
+# Something-Something v2: SEVERE's fine-tuning of R3D-18 (ours).
+# From a pretrained backbone: tools/benchmark.py --backbone, or --cfg-options
+# default_hooks.pretrained_backbone.type=PretrainedBackboneHook default_hooks.pretrained_backbone.checkpoint=PATH.
+_base_ = [
+    '_base_/models/r3d18_severe.py',
+    '_base_/datasets/sthv2.py',
+    '_base_/schedules/severe_adam_22x2e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(cls_head=dict(num_classes=174))
