@@ -134,25 +134,36 @@ def test_tensor_mode_and_extract_feat_return_backbone_features():
 @pytest.mark.parametrize('rotate_in_model', [True, False], ids=['in-model', 'in-pipeline'])
 @pytest.mark.parametrize('name', list(small_backbones()))
 def test_backbones_train_forward_and_backward(name, rotate_in_model):
+    """The loss of every supported backbone is the cross-entropy of each rotated copy against its own angle (the
+    value of the test's own four copies, ``torch.rot90`` rotation-major along the view axis, through backbone and
+    head against labels 0, 1, 2, 3), and its gradient reaches every backbone weight."""
     backbone, channels, clip, format_shape = small_backbones()[name]
     # (N, V, C, T, H, W), one clip for C3D (full width); a 2D backbone's segments are its views: (N, segments, C, H, W)
     shape = (1 if name == 'C3D' else 2, 1, 3, *clip) if format_shape == 'NCTHW' else (2, clip[0], 3, *clip[1:])
     torch.manual_seed(0)
     model = build_recognizer(backbone, channels, format_shape, rotate_in_model=rotate_in_model)
-    inputs = torch.randn(shape)
+    upright = torch.randn(shape)
+    turned = torch.cat([torch.rot90(upright, k, dims=(-2, -1)) for k in range(4)], dim=1)
     samples = [ActionDataSample() for _ in range(shape[0])]
-    if not rotate_in_model:  # as VideoRotation(mode='all') packs it: copies along the view axis
-        inputs = torch.cat([torch.rot90(inputs, k, dims=(-2, -1)) for k in range(4)], dim=1)
+    if not rotate_in_model:  # as VideoRotation(mode='all') packs it: the copies along the view axis, their labels
         for sample in samples:
             sample.rotation_label = torch.arange(4)
-    losses = model(inputs, samples, mode='loss')
-    losses['loss_rotation'].backward()
+    segments = 1 if format_shape == 'NCTHW' else clip[0]  # backbone rows per scored clip
+    torch.manual_seed(1)  # the same dropout draws in both passes
+    with torch.no_grad():
+        logits = model.cls_head(model.backbone(turned.flatten(0, 1)), segments)  # one row per (sample, copy)
+    expected = F.cross_entropy(logits, torch.arange(4).repeat(shape[0]))
+
+    torch.manual_seed(1)
+    loss = model(upright if rotate_in_model else turned, samples, mode='loss')['loss_rotation']
+    torch.testing.assert_close(loss, expected)
+    loss.backward()
     grads = [p.grad for p in model.backbone.parameters() if p.requires_grad]
-    assert grads and all(g is not None for g in grads)
-    assert any(g.abs().sum() > 0 for g in grads)
+    assert grads and all(g is not None for g in grads)  # every backbone weight is in the loss's graph ...
+    assert any(g.abs().sum() > 0 for g in grads)  # ... and the loss moves them
     model.eval()
     with torch.no_grad():
-        predicted = model(inputs, samples, mode='predict')
+        predicted = model(upright if rotate_in_model else turned, samples, mode='predict')
     assert predicted[0].pred_score.shape == (4, 4)
 
 
