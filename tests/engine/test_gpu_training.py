@@ -14,6 +14,7 @@ from mmengine.optim import AmpOptimWrapper
 from small_backbones import narrow_r3d
 
 from mmrot3d.engine.hooks import ChannelsLast3dHook
+from mmrot3d.models.backbone_io import read_backbone_file
 from mmrot3d.utils.shipped_files import shipped_path
 
 pytestmark = pytest.mark.gpu
@@ -32,6 +33,14 @@ def finite(path) -> bool:
     return all(torch.isfinite(v.float()).all() for v in state['state_dict'].values() if v.is_floating_point())
 
 
+def stepped(path) -> bool:
+    """Did the run's optimizer take steps? SGD makes its momentum buffers at its first step, and a step that AMP's
+    loss scaler skips (inf/NaN in the fp16 gradients) never reaches the optimizer: a scaler that skips every step
+    leaves finite, unchanged weights and no optimizer state."""
+    state = torch.load(path, map_location='cpu', weights_only=False)['optimizer']['state']
+    return bool(state) and any(s['momentum_buffer'].abs().sum() > 0 for s in state.values())
+
+
 def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_path):
     pretrain = tmp_path / 'pretrain'
     run = run_tool('tools/train.py', CONFIGS / 'rotnet3d_tiny.py', '--amp', '--work-dir', pretrain, '--cfg-options',
@@ -39,6 +48,7 @@ def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_pa
     assert run.returncode == 0, run.stderr[-3000:]
     checkpoint = torch.load(pretrain / 'epoch_1.pth', map_location='cpu', weights_only=False)
     assert 'loss_scaler' in checkpoint['optimizer'] and finite(pretrain / 'epoch_1.pth')  # AmpOptimWrapper's
+    assert stepped(pretrain / 'epoch_1.pth')
     load_tool('tools/export_backbone.py').main([str(pretrain), '--out', str(tmp_path / 'backbone.pth')])
 
     finetune = tmp_path / 'finetune'
@@ -47,6 +57,10 @@ def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_pa
                    '--cfg-options', *data, f'default_hooks.pretrained_backbone.checkpoint={tmp_path / "backbone.pth"}')
     assert run.returncode == 0, run.stderr[-3000:]
     assert ' tensors into backbone from ' in run.stdout + run.stderr and finite(finetune / 'epoch_1.pth')
+    assert stepped(finetune / 'epoch_1.pth')
+    exported, _ = read_backbone_file(tmp_path / 'backbone.pth')
+    tuned = torch.load(finetune / 'epoch_1.pth', map_location='cpu', weights_only=False)['state_dict']
+    assert any(not torch.equal(v, tuned[f'backbone.{k}']) for k, v in exported.items() if v.is_floating_point())
     test = run_tool('tools/test.py', CONFIGS / 'r3d18_finetune_tiny.py', finetune / 'epoch_1.pth', '--work-dir',
                     finetune, '--cfg-options', *data)
     assert test.returncode == 0, test.stderr[-3000:]
@@ -63,7 +77,7 @@ def test_the_r3d18_recipe_trains_in_channels_last_3d_on_the_gpu(video_dir, tmp_p
                    'train_dataloader.dataset.pipeline.3.bars_file=None', 'train_cfg.max_epochs=1')
     assert run.returncode == 0, run.stderr[-3000:]
     assert 'the backbone runs in channels_last_3d (on cuda)' in run.stdout + run.stderr
-    assert finite(tmp_path / 'epoch_1.pth')
+    assert finite(tmp_path / 'epoch_1.pth') and stepped(tmp_path / 'epoch_1.pth')
 
 
 def rotation_model():
@@ -99,5 +113,11 @@ def test_channels_last_3d_on_the_gpu_same_values_and_an_amp_step(full_fp32):
         torch.testing.assert_close(a.pred_score, b.pred_score, rtol=1e-4, atol=1e-5)
     model.train()
     wrapper = AmpOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.01), dtype='float16')
-    losses = model.train_step(batch(), wrapper)
-    assert torch.isfinite(losses['loss'])
+    before = [p.detach().clone() for p in model.parameters()]
+    for _ in range(5):  # the loss scaler skips a step whose fp16 gradients overflow while it settles its scale
+        losses = model.train_step(batch(), wrapper)
+        assert torch.isfinite(losses['loss'])
+        if any(not torch.equal(a, b) for a, b in zip(before, model.parameters())):
+            break
+    else:
+        raise AssertionError('5 AMP steps left every weight unchanged: the loss scaler skipped them all')
