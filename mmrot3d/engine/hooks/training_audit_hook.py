@@ -29,8 +29,10 @@ class TrainingAuditHook(Hook):
 
     Every rank writes ``<work_dir>/<out_dir>/rank<R>.json`` after training with the samples of
     each of its iterations (their ``filename`` when ``PackActionInputs(meta_keys=(..., 'filename'))``
-    packs it, else a digest of the input clip) and a SHA-256 of its final model weights. Ranks of a
-    correct data-parallel run list disjoint samples and identical digests.
+    packs it, else a digest of the input clip), a SHA-256 of its final model weights, and SHA-256s of
+    its parameters before and after training (without buffers: BatchNorm statistics change in any
+    forward pass, trained or not). Ranks of a correct data-parallel run list disjoint samples and
+    identical digests, and their parameters moved.
     """
 
     priority = 'VERY_LOW'
@@ -38,6 +40,14 @@ class TrainingAuditHook(Hook):
     def __init__(self, out_dir: str = 'audit') -> None:
         self.out_dir = out_dir
         self.samples: List[List[str]] = []
+        self.initial_params_sha256 = ''
+
+    @staticmethod
+    def _model(runner) -> torch.nn.Module:
+        return runner.model.module if is_model_wrapper(runner.model) else runner.model
+
+    def before_train(self, runner) -> None:
+        self.initial_params_sha256 = state_dict_sha256(dict(self._model(runner).named_parameters()))
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         if not data_batch:
@@ -53,13 +63,15 @@ class TrainingAuditHook(Hook):
 
     def after_train(self, runner) -> None:
         rank, world_size = get_dist_info()
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = self._model(runner)
         record = dict(
             rank=rank,
             world_size=world_size,
             iters=runner.iter,
             samples=self.samples,
-            state_dict_sha256=state_dict_sha256(model))
+            state_dict_sha256=state_dict_sha256(model),
+            initial_params_sha256=self.initial_params_sha256,
+            params_sha256=state_dict_sha256(dict(model.named_parameters())))
         out = Path(osp.join(runner.work_dir, self.out_dir))
         out.mkdir(parents=True, exist_ok=True)
         (out / f'rank{rank}.json').write_text(json.dumps(record, indent=1))

@@ -1,4 +1,5 @@
-"""tools/dist_train.sh: two CPU processes (torchrun, gloo) train one model on disjoint data."""
+"""tools/dist_train.sh: two CPU processes (torchrun, gloo) train one model on disjoint data: the weights move, and
+the same on both."""
 import json
 import os
 import socket
@@ -45,6 +46,8 @@ def test_two_gloo_processes_see_different_data_and_end_with_identical_weights(vi
     assert len(ranks[0]['samples']) == len(ranks[1]['samples']) == 2  # 8 videos / 2 ranks / batch 2
     assert not set(seen[0]) & set(seen[1])  # different data on each rank ...
     assert sorted(seen[0] + seen[1]) == sorted(str(p) for p in video_dir.glob('clip_*.mp4'))  # ... all of it
-    assert ranks[0]['state_dict_sha256'] == ranks[1]['state_dict_sha256']  # identical weights at the end
+    assert ranks[0]['initial_params_sha256'] == ranks[1]['initial_params_sha256']  # the same start ...
+    assert ranks[0]['params_sha256'] != ranks[0]['initial_params_sha256']  # ... trained: the weights moved ...
+    assert ranks[0]['state_dict_sha256'] == ranks[1]['state_dict_sha256']  # ... to identical weights at the end
     saved = torch.load(work / 'epoch_1.pth', weights_only=False)['state_dict']
     assert state_dict_sha256(saved) == ranks[0]['state_dict_sha256']  # and they are what was saved
