@@ -2,6 +2,7 @@
 import pytest
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmaction.registry import MODELS
 from small_backbones import narrow_r3d, narrow_slowfast
 
@@ -9,36 +10,62 @@ from mmrot3d.visualization import activation_maps, gradcam_maps, normalize_per_f
 
 PREPROCESSOR = dict(type='ActionDataPreprocessor', format_shape='NCTHW')
 BACKBONES = {
-    # name: (backbone, default-stage check)
-    'R3D-18':
-    narrow_r3d(),
-    'R(2+1)D':
-    dict(
+    # name: (backbone, its default stage)
+    'R3D-18': (narrow_r3d(), 'layer3'),
+    'R(2+1)D': (dict(
         narrow_r3d(),
         type='ResNet2Plus1d',
         conv_cfg=dict(type='Conv2plus1d'),
         norm_cfg=dict(type='BN3d'),
-        zero_init_residual=False),
-    'X3D':
-    dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1),
-    'SlowFast':
-    narrow_slowfast(),
+        zero_init_residual=False), 'layer3'),
+    'X3D': (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=1), 'layer3'),
+    'SlowFast': (narrow_slowfast(), 'slow_path.layer3'),
 }
 
 
-def _clips(n=2, frames=8, size=32):
-    return torch.randn(n, 1, 3, frames, size, size, generator=torch.Generator().manual_seed(0))
+def _clips(n=2, frames=8, height=32, width=32):
+    return torch.randn(n, 1, 3, frames, height, width, generator=torch.Generator().manual_seed(0))
 
 
 @pytest.mark.parametrize('name', list(BACKBONES))
 def test_3d_backbones_give_one_map_per_input_frame(name):
+    """On frames wider than high (a height/width swap shows): each frame's map is the default stage's output,
+    read by a hook of the test's own, summed (or maxed) over channels and upsampled trilinearly to the frames."""
+    config, stage = BACKBONES[name]
     torch.manual_seed(0)
-    backbone = MODELS.build(BACKBONES[name])
+    backbone = MODELS.build(config)
     backbone.eval()  # mmaction's ResNet3d.train() returns None, so no chaining
-    for reduce in ('sum', 'max'):
-        maps = activation_maps(backbone, _clips(), reduce=reduce)
-        assert maps.shape == (2, 8, 32, 32)
+    clips = _clips(height=32, width=48)
+    outputs = []
+    handle = backbone.get_submodule(stage).register_forward_hook(lambda module, args, out: outputs.append(out))
+    with torch.no_grad():
+        backbone(clips.flatten(0, 1))
+    handle.remove()
+    feats, = outputs  # (clips, C, T', h, w)
+    for reduce, reduced in (('sum', feats.sum(dim=1)), ('max', feats.amax(dim=1))):
+        maps = activation_maps(backbone, clips, reduce=reduce)
+        assert maps.shape == (2, 8, 32, 48)
+        expected = F.interpolate(reduced[:, None], size=(8, 32, 48), mode='trilinear', align_corners=False)[:, 0]
+        torch.testing.assert_close(maps, expected)
         assert torch.isfinite(maps).all() and maps.std() > 0
+
+
+def test_a_2d_backbones_maps_are_its_frames_in_their_clips():
+    """A 2D backbone sees each frame as an image ``(N·F, C, H, W)``; its maps go back to their clips frame by frame.
+    With a stage whose activation is the brightness, every map is its own frame's bright block (a different place
+    in each frame of each clip, on frames wider than high)."""
+    backbone = nn.Sequential()
+    backbone.add_module('stage', nn.Sequential(nn.Conv2d(3, 1, 1), nn.ReLU()))
+    with torch.no_grad():
+        backbone.stage[0].weight.fill_(1 / 3)
+        backbone.stage[0].bias.zero_()
+    frames, expected = torch.zeros(2, 3, 3, 24, 40), torch.zeros(2, 3, 24, 40)  # (N, F, C, H, W), (N, F, H, W)
+    for clip in range(2):
+        for frame in range(3):
+            block = (slice(2 + 6 * frame, 8 + 6 * frame), slice(3 + 12 * clip + 5 * frame, 9 + 12 * clip + 5 * frame))
+            frames[(clip, frame, slice(None)) + block] = 1.0
+            expected[(clip, frame) + block] = 1.0
+    torch.testing.assert_close(activation_maps(backbone, frames, 'stage'), expected)
 
 
 def test_a_2d_backbone_maps_every_frame_and_a_transformer_is_refused_in_one_line():
