@@ -32,6 +32,13 @@ def test_activation_sheets_and_animations(video_dir, tmp_path):
         sheet = np.asarray(Image.open(tmp_path / f'{video.stem}.png'))
         tile = 32 * 4  # 32-pixel frames shown 4x
         assert sheet.shape == (22 + 2 * tile, 110 + 4 * tile, 3)  # title, frames row, overlay row
+        frames, overlays = (sheet[22 + row * tile:22 + (row + 1) * tile, 110:].astype(int) for row in (0, 1))
+        # overlay = (frame + colour-mapped map) / 2: the map's colours are 2 x overlay - frame. Each frame's map is
+        # min-max normalised, so every frame shows both ends of the JET colour map: blue (low) and red (high).
+        colours = 2 * overlays - frames
+        for column in range(4):
+            red_minus_blue = (colours[..., 0] - colours[..., 2])[:, column * tile:(column + 1) * tile]
+            assert red_minus_blue.max() > 100 and red_minus_blue.min() < -100, (video, column)
         gif = Image.open(tmp_path / f'{video.stem}.gif')
         assert gif.n_frames == 8 and gif.size == (2 * tile, tile)  # every frame of the clip, beside its overlay
     assert Image.open(tmp_path / 'all.png').size == (110 + 4 * tile, 2 * (22 + 2 * tile))  # both sheets stacked
