@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+import torch.nn as nn
 from mmaction.registry import MODELS
 from small_backbones import narrow_r3d
 
@@ -38,22 +39,46 @@ def test_masks_follow_the_frames_through_the_pipeline(videos):
     np.testing.assert_array_equal(clip.masks, np.stack(expected))
 
 
-def test_measurement_smoke(videos):
+def brightness_probe() -> nn.Module:
+    """A backbone whose stage's map is the mean of the input's RGB, pixel by pixel."""
+    probe = nn.Sequential()
+    probe.add_module('stage', nn.Sequential(nn.Conv3d(3, 1, 1), nn.ReLU()))
+    with torch.no_grad():
+        probe.stage[0].weight.fill_(1 / 3)
+        probe.stage[0].bias.zero_()
+    return probe
+
+
+def test_measurement_on_real_clips_and_their_masks(videos):
+    """Known answers on the generator's masks: a map that is the actor gives it all the mass (share 1, lift
+    1 / its area), a map that is everything but the actor none; a real backbone's shares lie between."""
     cfg = load_config(CONFIG)
     preprocessor = MODELS.build(cfg.model.data_preprocessor)
     inputs, masks = load_clips_with_masks(videos, single_clip_pipeline(cfg), preprocessor,
                                           ActorMasks.of_video(videos[0]))
     assert inputs.shape == (len(videos), 1, 3, 8, 32, 32) and masks.shape == (len(videos), 8, 32, 32)
+    frame_areas = masks.flatten(2).double().mean(dim=2)
+    area, frames = frame_areas[frame_areas > 0].mean().item(), int((frame_areas > 0).sum())
+    assert 0 < area < 0.5 and frames > 0
+
+    def as_images(shown):  # (N, T, H, W) bool -> (N, 1, 3, T, H, W): white where True
+        return shown[:, None, None].float().expand(-1, 1, 3, -1, -1, -1)
+
+    on_actor = measure_actor_share(brightness_probe(), as_images(masks), masks, stages=('stage', ))['stage']
+    off_actor = measure_actor_share(brightness_probe(), as_images(~masks), masks, stages=('stage', ))['stage']
+    for reading in ('raw', 'normalized'):
+        assert on_actor[reading]['actor_share'] == pytest.approx(1.0)
+        assert on_actor[reading]['lift'] == pytest.approx(1 / area)
+        assert on_actor[reading]['area_share'] == pytest.approx(area) and on_actor[reading]['frames'] == frames
+        assert off_actor[reading]['actor_share'] == 0 and off_actor[reading]['lift'] == 0
+
     torch.manual_seed(0)
     backbone = MODELS.build(narrow_r3d())
     result = measure_actor_share(backbone, inputs, masks, stages=('layer1', 'layer3'))
     assert set(result) == {'layer1', 'layer3'}
     for stage in result.values():
         for reading in ('raw', 'normalized'):
-            r = stage[reading]
-            assert r['area_share'] == pytest.approx(masks.double().mean().item())
-            assert 0 <= r['actor_share'] <= 1 and r['lift'] == pytest.approx(r['actor_share'] / r['area_share'])
-            assert r['frames'] == masks.shape[0] * masks.shape[1]
+            assert 0 < stage[reading]['actor_share'] < 1 and stage[reading]['area_share'] == pytest.approx(area)
 
 
 def test_backbones_are_compared_on_the_same_clips(videos, tmp_path):
