@@ -87,3 +87,92 @@ def test_label_beyond_num_classes_is_rejected():
 def test_unpoolable_output_is_rejected():
     with pytest.raises(ValueError, match='cannot pool a backbone output of shape'):
         build_head(in_channels=8)(torch.randn(2, 8, 1, 1, 1, 1))
+
+
+def test_defaults_are_a_linear_classifier_of_512_channels_with_small_weights():
+    """``RotationHead()``: R3D-18's 512 channels, 4 angles, no dropout, weights N(0, 0.01) and zero biases."""
+    torch.manual_seed(0)
+    head = build_head()
+    assert isinstance(head.dropout, torch.nn.Identity) and head.classifier.weight.shape == (4, 512)
+    weight = head.classifier.weight  # 2048 draws: the mean within 0.2 of its std, the std within 10 %
+    assert abs(weight.mean().item()) < 0.002 and weight.std().item() == pytest.approx(0.01, rel=0.1)
+    assert not head.classifier.bias.any()
+
+
+def test_dropout_acts_in_training_only_where_a_ratio_is_set():
+    feats = torch.randn(16, 8)
+    plain = build_head(in_channels=8)
+    torch.testing.assert_close(plain.train()(feats), plain.eval()(feats))  # ratio 0: no dropout at all
+    head = build_head(in_channels=8, dropout_ratio=0.5)
+    assert not torch.equal(head.train()(feats), head(feats))  # a new mask each step
+    torch.testing.assert_close(head.eval()(feats), head.classifier(feats))
+
+
+@pytest.mark.parametrize('ratio', [-0.1, 1.0])
+def test_a_dropout_ratio_outside_0_1_is_rejected(ratio):
+    with pytest.raises(ValueError, match=rf'^RotationHead: dropout_ratio={ratio}; give a probability in \[0, 1\)$'):
+        build_head(dropout_ratio=ratio)
+
+
+def test_the_mlp_is_linear_relu_linear():
+    head = build_head(in_channels=8, hidden_channels=6)
+    first, last = [m for m in head.classifier if isinstance(m, torch.nn.Linear)]
+    feats = torch.randn(5, 8)
+    assert (first(feats) < 0).any()  # the ReLU has something to cut
+    torch.testing.assert_close(head(feats), last(torch.relu(first(feats))))
+
+
+def test_the_configured_loss_and_init_cfg_are_used():
+    feats, labels = torch.randn(4, 8), samples(torch.tensor([[0, 1, 2, 3]]))
+    head = build_head(in_channels=8)
+    doubled = build_head(in_channels=8, loss_cls=dict(type='CrossEntropyLoss', loss_weight=2.0))
+    doubled.load_state_dict(head.state_dict())
+    torch.testing.assert_close(
+        doubled.loss(feats, labels)['loss_rotation'], 2 * head.loss(feats, labels)['loss_rotation'])
+    # MMEngine keeps a module's init_cfg and prints it with the model
+    init_cfg = dict(type='Normal', layer='Linear', std=0.02)
+    assert build_head(in_channels=8, init_cfg=init_cfg).init_cfg == init_cfg
+
+
+def test_pool_takes_one_row_per_clip_by_default():
+    feats = torch.randn(3, 8)
+    torch.testing.assert_close(build_head(in_channels=8).pool(feats), feats)
+
+
+def test_a_label_equal_to_num_classes_is_rejected_before_the_loss():
+    with pytest.raises(ValueError, match=r'^RotationHead\(num_classes=4\) got rotation label 4; num_classes must'):
+        build_head(in_channels=8).loss(torch.randn(4, 8), samples(torch.tensor([[1, 2, 3, 4]])))
+
+
+def test_labels_follow_the_scores_to_their_device():
+    """On whatever device the scores are (the meta device here, as CUDA would be): no host/device mix."""
+    scores, labels = torch.randn(4, 4, device='meta'), samples(torch.tensor([[0, 1, 2, 3]]))
+    out = build_head(in_channels=8).loss_by_feat(scores, labels)
+    assert {v.device.type for v in out.values()} == {'meta'}
+
+
+SLOW_FAST = (torch.randn(2, 6, 1, 1, 1), torch.randn(2, 3, 1, 1))
+
+
+@pytest.mark.parametrize('feats, described', [
+    (torch.randn(2, 6, 1, 1, 1), r'6 channels after pooling \(2, 6, 1, 1, 1\); set in_channels=6$'),
+    (SLOW_FAST, r'9 channels after pooling a tuple of \(2, 6, 1, 1, 1\), \(2, 3, 1, 1\); set in_channels=9$'),
+])
+def test_a_channel_mismatch_describes_the_backbone_output(feats, described):
+    with pytest.raises(ValueError, match=r'^RotationHead\(in_channels=8\) got backbone features with ' + described):
+        build_head(in_channels=8)(feats)
+
+
+def test_fewer_than_two_angles_are_rejected():
+    with pytest.raises(ValueError, match=r'^RotationHead: num_classes=1; rotation prediction needs at least 2'):
+        build_head(num_classes=1)
+
+
+def test_rows_that_do_not_split_into_segments_are_rejected():
+    with pytest.raises(ValueError, match=r'^RotationHead: 5 feature rows are not a multiple of num_segs=2$'):
+        build_head(in_channels=8)(torch.randn(5, 8), num_segs=2)
+
+
+def test_an_output_of_another_type_is_named():
+    with pytest.raises(TypeError, match=r'^RotationHead cannot pool a backbone output of type dict$'):
+        build_head(in_channels=8)(dict(feats=torch.randn(2, 8)))

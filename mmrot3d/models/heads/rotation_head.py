@@ -56,7 +56,7 @@ class RotationHead(BaseHead):
         in_channels: channels of the pooled backbone output (summed over pathways).
         hidden_channels: ``None`` for a linear classifier; an int for the paper's MLP
             ``in -> hidden -> ReLU -> num_classes`` (3DRotNet uses 64).
-        dropout_ratio: dropout before the classifier.
+        dropout_ratio: dropout before the classifier, in ``[0, 1)`` (0: none).
         loss_cls: the classification loss config.
         average_clips: how :meth:`predict_by_feat` joins the views of a copy: ``'prob'`` (mean softmax),
             ``'score'`` (mean logits) or ``None`` (one score per view), as in ``BaseHead``.
@@ -74,6 +74,9 @@ class RotationHead(BaseHead):
                  init_cfg: Optional[Dict] = None) -> None:
         if num_classes < 2:
             raise ValueError(f'RotationHead: num_classes={num_classes}; rotation prediction needs at least 2 angles')
+        # nn.Dropout takes 1 (every feature dropped) and a negative ratio would silently mean no dropout here
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f'RotationHead: dropout_ratio={dropout_ratio}; give a probability in [0, 1)')
         super().__init__(
             num_classes, in_channels, loss_cls=loss_cls, topk=(1, ), average_clips=average_clips, init_cfg=init_cfg)
         self.init_std = init_std
