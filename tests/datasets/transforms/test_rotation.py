@@ -73,7 +73,23 @@ def test_bad_arguments_fail_at_build_time(kwargs, message):
 
 def test_non_square_frames_with_quarter_turns_are_rejected():
     frames = frame_list(height=8, width=12)
-    with pytest.raises(ValueError, match=r'frames are 8x12 \(HxW\) but rotations by 90/270'):
+    with pytest.raises(ValueError, match=r'^VideoRotation: frames are 8x12 \(HxW\) but rotations by 90/270'):
         VideoRotation()(dict(imgs=frames, num_clips=1))
     out = VideoRotation(angles=(0, 180), mode='all')(dict(imgs=frames, num_clips=1))
     assert out['imgs'][-1].shape == (8, 12, 3)
+
+
+def test_a_clip_of_one_frame_rotates():
+    (frame, ) = frame_list(num_frames=1)
+    out = VideoRotation(mode='all')(dict(imgs=[frame], num_clips=1))
+    assert len(out['imgs']) == 4
+    for k, got in enumerate(out['imgs']):
+        np.testing.assert_array_equal(got, np.rot90(frame, k))
+
+
+def test_a_frame_list_without_num_clips_is_one_clip():
+    """``num_clips`` is optional for frame lists: one clip, so ``'all'`` makes ``len(angles)`` of them."""
+    out = VideoRotation(angles=(0, 180), mode='all')(dict(imgs=frame_list(num_frames=2)))
+    assert out['num_clips'] == 2 and len(out['imgs']) == 4
+    np.random.seed(0)
+    assert VideoRotation(mode='random')(dict(imgs=frame_list()))['num_clips'] == 1
