@@ -76,3 +76,30 @@ def test_rotation_accuracy_refuses_angles_other_than_the_models(video_dir):
             r'with angles=\(0, 90, 180, 270\); leave angles unset'):
         metric.process({}, [s.to_dict() for s in samples])
     assert not metric.results
+
+
+def scored(pred_score, gt_label, angles=(0, 90, 180, 270)):
+    """A prediction as RotationRecognizer.predict gives it, as a dict (what a metric's ``process`` receives)."""
+    return dict(pred_score=torch.tensor(pred_score), gt_label=torch.tensor(gt_label), rotation_angles=angles)
+
+
+def test_one_prediction_is_scored_and_the_prefix_names_the_results():
+    metric = RotationAccuracy(prefix='pretext')
+    metric.process({}, [scored([[0.1, 0.9], [0.8, 0.2]], [1, 1], angles=(0, 180))])
+    assert metric.evaluate(1) == {'pretext/top1': 0.5, 'pretext/acc_180deg': 0.5}
+
+
+def test_collect_device_reaches_mmengine():
+    """Where MMEngine gathers the ranks' results (``'gpu'``: NCCL); the default is the host."""
+    assert RotationAccuracy(collect_device='gpu').collect_device == 'gpu'
+    assert RotationAccuracy().collect_device == 'cpu'
+
+
+def test_predictions_of_another_model_are_refused_saying_what_to_do():
+    with pytest.raises(
+            KeyError,
+            match=r'RotationAccuracy: predictions carry no rotation_angles; it scores the predictions '
+            r'of a RotationRecognizer'):
+        RotationAccuracy().process({}, [dict(pred_score=torch.zeros(4), gt_label=torch.tensor([0]))])
+    with pytest.raises(ValueError, match=r"leave angles unset \(the model's name the results\)$"):
+        RotationAccuracy(angles=(0, 180)).process({}, [scored([0.0, 1.0, 0.0, 0.0], [1])])

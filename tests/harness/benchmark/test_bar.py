@@ -149,9 +149,20 @@ def test_a_pretext_never_measured_does_not_pass():
     passing."""
     bar = bar_of(numbers_with(actor_free=None))
     assert failing(bar) == {'pretext_actor_free_35pct'} and bar['met'] is False
+    assert bar['pretext_actor_free'] == 1.0  # reported as the worst it could be: every actor-free clip read
     results = job_results(GOOD)
     results['pretrain/rotnet3d'].pop('val')
     bar = check_bar(
         finetune_table(results)['synthetic'],
         frozen_table(results)['synthetic'], pretraining_table(results))
-    assert failing(bar) == {'pretext_held_out_80pct'}
+    assert failing(bar) == {'pretext_held_out_80pct'} and bar['pretext_held_out'] == 0.0
+
+
+def test_the_allowance_for_float_error_is_a_billionth_and_inclusive():
+    """A result 1e-9 under its threshold meets it; 2e-9 under, it does not."""
+    for under, met in ((1e-9, True), (2e-9, False)):
+        results = job_results(numbers_with(scratch_top1=SCRATCH_TRAINED - under), splits=(1, ), seeds=(0, ))
+        bar = check_bar(
+            finetune_table(results)['synthetic'],
+            frozen_table(results)['synthetic'], pretraining_table(results))
+        assert bar['scratch_top1'] == SCRATCH_TRAINED - under and bar['checks']['scratch_trained_35pct'] is met

@@ -6,7 +6,7 @@ import pytest
 from mmrot3d_harness.benchmark.aggregate import finetune_table, mean_std, paired_gains
 from mmrot3d_harness.benchmark.backbone_files import Backbone, parse_pairs
 from mmrot3d_harness.benchmark.jobs import Deferred, Job, read_result
-from mmrot3d_harness.benchmark.resources import plan_resources
+from mmrot3d_harness.benchmark.resources import plan_gpu_resources, plan_resources
 from mmrot3d_harness.benchmark.synthetic_presets import DEMO, TINY, finetune_options, iteration_options
 from mmrot3d_harness.progress import Progress, log_progress
 
@@ -19,6 +19,7 @@ from mmrot3d_harness.progress import Progress, log_progress
         (8, None, (8, 1, 0)),
         (2, 1, (1, 2, 0)),  # --jobs 1: the job gets both cores as threads
         (8, 2, (2, 3, 1)),  # 4 cores per job: 3 threads + 1 loader worker
+        (3, 1, (1, 2, 1)),  # 3 cores are enough for a worker
         (8, 1, (1, 7, 1)),
     ])
 def test_thread_and_worker_choice_never_oversubscribes(cores, cap, expected):
@@ -36,6 +37,20 @@ def test_each_concurrent_job_gets_cores_of_its_own():
     assert 'each on cores of its own' in plan_resources(2, core_ids=[0, 1]).describe()
     with pytest.raises(ValueError, match='3 core ids for 2 cores'):
         plan_resources(2, core_ids=[0, 1, 2])
+
+
+def test_the_split_in_words():
+    assert plan_resources(
+        4, max_jobs=1).describe() == ('4 core(s) available: 1 concurrent job(s) x 3 torch thread(s) '
+                                      '+ 1 loader worker(s) each')
+    assert plan_resources(
+        2, core_ids=[0, 1]).describe() == ('2 core(s) available: 2 concurrent job(s) x 1 torch '
+                                           'thread(s) + 0 loader worker(s) each, each on cores of '
+                                           'its own')
+    tail = 'torch thread(s) per process, loader workers as the configs set them'
+    assert plan_gpu_resources(8, ['0', '1', '2', '3'], 2).describe() == ('8 core(s) available: 2 job(s) at a time on '
+                                                                         f'GPU(s) 0,1 | 2,3, 4 {tail}')
+    assert plan_gpu_resources(4, [], 1).describe() == f'4 core(s) available: 1 job(s) at a time, 4 {tail}'
 
 
 def test_log_progress_reads_mmengine_lines(tmp_path):

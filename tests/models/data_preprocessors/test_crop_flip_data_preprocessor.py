@@ -4,6 +4,7 @@ import pytest
 import torch
 from conftest import load_batch
 from mmaction.registry import MODELS, TRANSFORMS
+from mmaction.structures import ActionDataSample
 from small_backbones import narrow_r3d
 
 NORM = dict(mean=[114.75, 110.0, 100.5], std=[57.375, 50.0, 60.25], format_shape='NCTHW')
@@ -132,3 +133,74 @@ def test_on_the_gpu_the_same_crops_flips_and_values(video_dir):
     torch.testing.assert_close(on_gpu['inputs'].cpu(), on_cpu['inputs'])
     for gpu, cpu in zip(on_gpu['data_samples'], on_cpu['data_samples']):
         assert gpu.crop_bbox.tolist() == cpu.crop_bbox.tolist() and gpu.flip == cpu.flip
+
+
+def clips(*sizes):
+    """Random uint8 clips ``(1, 3, 2, H, W)``, one per ``(H, W)``."""
+    gen = torch.Generator().manual_seed(0)
+    return [torch.randint(0, 256, (1, 3, 2, h, w), generator=gen, dtype=torch.uint8) for h, w in sizes]
+
+
+def test_by_default_a_112_crop_and_a_resize_hint_for_smaller_clips():
+    pre = MODELS.build(dict(type='CropFlipDataPreprocessor', **NORM))
+    assert pre(dict(inputs=clips((128, 171)), data_samples=None), training=True)['inputs'].shape[-2:] == (112, 112)
+    with pytest.raises(
+            ValueError,
+            match=r'^CropFlipDataPreprocessor: clip 0 of the batch is 100x150 \(HxW\), smaller than '
+            r'crop_size=112; resize it to at least 112 in the pipeline, e.g. Resize\(scale=\(-1, 128\)\)$'):
+        pre(dict(inputs=clips((100, 150)), data_samples=None), training=True)
+
+
+@pytest.mark.parametrize('size', [True, 32.0, 0])
+def test_crop_size_must_be_a_positive_int(size):
+    with pytest.raises(
+            ValueError,
+            match=rf'^CropFlipDataPreprocessor: crop_size={size!r}; give the side of the '
+            r'square crop in pixels, e.g. crop_size=112$'):
+        MODELS.build(dict(type='CropFlipDataPreprocessor', crop_size=size))
+
+
+def test_a_one_pixel_crop_and_flip_ratios_0_and_1_are_allowed():
+    pre = MODELS.build(dict(type='CropFlipDataPreprocessor', crop_size=1, **NORM))
+    assert pre(dict(inputs=clips((4, 4)), data_samples=None), training=True)['inputs'].shape[-2:] == (1, 1)
+    assert [crop_flip(flip_ratio=r).flip_ratio for r in (0, 1)] == [0, 1]
+
+
+@pytest.mark.parametrize('ratio', [-0.1, 1.5])
+def test_a_flip_ratio_outside_0_1_is_rejected(ratio):
+    with pytest.raises(
+            ValueError, match=rf'^CropFlipDataPreprocessor: flip_ratio={ratio}; give a probability in '
+            r'\[0, 1\]$'):
+        crop_flip(flip_ratio=ratio)
+
+
+def test_flip_ratio_0_never_flips_and_1_always_flips(monkeypatch):
+    """Even on a draw of exactly 0.0, which ``np.random.rand`` can return: a flip when ``rand() < flip_ratio``,
+    as ``Flip`` decides."""
+    monkeypatch.setattr(np.random, 'rand', lambda: 0.0)
+    assert crop_flip(flip_ratio=0.0).draw(CROP, CROP)[2] is False
+    assert crop_flip(flip_ratio=1.0).draw(CROP, CROP)[2] is True
+
+
+@pytest.mark.parametrize('training', [True, False])
+def test_a_clip_already_at_the_crop_size_passes_unchanged(training):
+    batch = clips((CROP, CROP))
+    expected = MODELS.build(dict(type='ActionDataPreprocessor', **NORM))(
+        dict(inputs=batch, data_samples=None), training=training)
+    out = crop_flip(flip_ratio=0.0)(dict(inputs=batch, data_samples=[ActionDataSample()]), training=training)
+    torch.testing.assert_close(out['inputs'], expected['inputs'], rtol=0, atol=0)
+    (sample, ) = out['data_samples']
+    assert sample.crop_bbox.tolist() == [0, 0, CROP, CROP] and sample.img_shape == (CROP, CROP)
+
+
+def test_preprocess_centre_crops_unless_told_it_is_training():
+    """``training`` defaults to False, as in ``ActionDataPreprocessor.preprocess``."""
+    _, (sample, ) = crop_flip().preprocess(clips((40, 48)), [ActionDataSample()])
+    assert sample.crop_bbox.tolist() == [8, 4, 40, 36] and sample.flip is False
+
+
+def test_training_reaches_mmaction2s_blending():
+    pre = crop_flip(blending=dict(type='MixupBlending', num_classes=3, alpha=0.2))
+    samples = [ActionDataSample().set_gt_label(torch.tensor([i])) for i in range(2)]
+    out = pre(dict(inputs=clips((CROP, CROP), (CROP, CROP)), data_samples=samples), training=True)
+    assert [tuple(s.gt_label.shape) for s in out['data_samples']] == [(3, ), (3, )]  # mixed soft labels
