@@ -10,6 +10,7 @@ import numpy as np
 from .backbone_files import Backbone
 
 FINETUNE_METRICS = {'top1': 'acc/top1', 'top5': 'acc/top5', 'mean_class_acc': 'acc/mean1'}
+MULTI_LABEL_METRICS = {'mAP': 'acc/mean_average_precision'}  # a multi-label set's (Charades), where its tests give it
 FROZEN_METRICS = ('linear_probe_top1', 'retrieval_R_at_1', 'retrieval_R_at_5', 'retrieval_R_at_10', 'retrieval_R_at_20',
                   'retrieval_R_at_50')
 
@@ -59,6 +60,10 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
                 k: result.get(v)
                 for k, v in FINETUNE_METRICS.items()
             },
+            **{
+                k: result[v]
+                for k, v in MULTI_LABEL_METRICS.items() if v in result
+            },
             loss_curve=train.get('loss_curve'),
             **stopping(train))
         runs[(dataset, backbone, label)].append(run)
@@ -66,8 +71,10 @@ def finetune_table(results: Dict[str, Dict]) -> Dict:
         rs.sort(key=lambda r: (r['split'], r['seed']))
         table[dataset][backbone][label] = dict(
             runs=rs,
-            summary={k: mean_std(r[k] for r in rs)
-                     for k in FINETUNE_METRICS},
+            summary={
+                k: mean_std(r.get(k) for r in rs)
+                for k in [*FINETUNE_METRICS, *(m for m in MULTI_LABEL_METRICS if any(m in r for r in rs))]
+            },
             per_split={
                 str(s): mean_std(r['top1'] for r in rs if r['split'] == s)
                 for s in sorted({r['split']

@@ -12,6 +12,7 @@ paper's table: rows = backbones, columns = datasets) and results.png to --work-d
     python tools/benchmark.py demo               # the demo (bash tools/run_demo.sh)
     python tools/benchmark.py synthetic-paper    # the paper's comparison on the synthetic data (hours on a CPU)
     python tools/benchmark.py synthetic-shortcuts   # 3DRotNet on clips with bars or a logo, with and without the guard
+    python tools/benchmark.py severe --backbone mine=b.pth --data-root gym=data/gym   # SEVERE's table (docs/severe.md)
 
 Before any job every video of every list is checked (WORK_DIR/data_check/); a bad one stops the benchmark
 with one line, unless --skip-bad leaves them out for every backbone. Every run is tools/train.py /
@@ -27,8 +28,9 @@ from mmrot3d.models import BackboneCheckpointError
 from mmrot3d.utils.upstream_fixes import apply_tool_fixes
 from .backbone_files import parse_pairs
 from .data_check import SKIP_BAD_LIMIT
-from .run import REAL, SYNTHETIC_PRESETS, Options, run
+from .run import REAL, SEVERE, SYNTHETIC_PRESETS, Options, run
 from .scheduler import JobFailed
+from .severe_presets import GROUPS, expand, root_keys
 
 apply_tool_fixes()  # before anything reads a config or a checkpoint (mmrot3d/utils/upstream_fixes.py)
 
@@ -38,9 +40,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         'datasets',
         nargs='+',
-        choices=[*REAL, *SYNTHETIC_PRESETS],
+        choices=[*REAL, *SEVERE, *GROUPS, *SYNTHETIC_PRESETS],
         metavar='DATASET',
-        help=f'one or more of {", ".join(REAL)}; or one preset: {", ".join(SYNTHETIC_PRESETS)}')
+        help=f'one or more of {", ".join([*REAL, *SEVERE])}, or severe (SEVERE\'s table: '
+        f'{" ".join(GROUPS["severe"])}); or one preset: {", ".join(SYNTHETIC_PRESETS)}')
     p.add_argument(
         '--backbone',
         action='append',
@@ -82,10 +85,12 @@ def parser() -> argparse.ArgumentParser:
         action='append',
         default=[],
         metavar='[DATASET=]DIR',
-        help='dataset root as the list tools write it (default data/<dataset>, data/synthetic)')
+        help='dataset root as the list tools write it (default data/<dataset>, data/synthetic; the FineGym presets: '
+        'data/gym, also set by gym=DIR; ucf101=DIR also sets ucf101-severe and ucf101-1000)')
     p.add_argument('--work-dir', help='default: work_dirs/benchmark_<datasets> (work_dirs/demo for demo)')
-    p.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3], choices=[1, 2, 3])
-    p.add_argument('--seeds', type=int, nargs='+', help='fine-tuning seeds (default 0 1 2; demo: 0)')
+    p.add_argument(
+        '--splits', type=int, nargs='+', choices=[1, 2, 3], help="default: the datasets' own (1 2 3; SEVERE's: 1)")
+    p.add_argument('--seeds', type=int, nargs='+', help='fine-tuning seeds (default 0 1 2; demo and SEVERE\'s: 0)')
     p.add_argument(
         '--train-fraction',
         type=float,
@@ -134,9 +139,9 @@ def to_options(a: argparse.Namespace) -> Options:
     roots = {}
     for value in a.data_root:
         name, sep, path = value.partition('=')
-        if sep and name in (*REAL, *SYNTHETIC_PRESETS):
+        if sep and name in (*REAL, *SEVERE, *root_keys(), *SYNTHETIC_PRESETS):
             roots[name] = path
-        elif len(a.datasets) == 1:
+        elif len(expand(a.datasets)) == 1:
             roots[a.datasets[0]] = value
         else:
             raise ValueError(f'--data-root {value}: with several datasets, write DATASET=DIR')
@@ -145,7 +150,7 @@ def to_options(a: argparse.Namespace) -> Options:
             roots.setdefault('demo', roots[preset])
     default_dir = 'work_dirs/demo' if a.datasets == ['demo'] else f'work_dirs/benchmark_{"_".join(a.datasets)}'
     return Options(
-        datasets=a.datasets,
+        datasets=expand(a.datasets),
         work_dir=a.work_dir or default_dir,
         data_roots=roots,
         backbones=parse_pairs(a.backbone, '--backbone'),

@@ -59,6 +59,7 @@ class ListUse:
         max_bad: the share of bad entries its jobs tolerate by design (a pretraining config's
             ``max_bad_fraction``: the run skips them); None for the evaluation lists, whose bad entries stop
             the benchmark unless ``--skip-bad`` leaves them out.
+        multi_class: lines with several labels (Charades).
     """
     group: str
     list: str
@@ -66,13 +67,17 @@ class ListUse:
     min_frames: int
     num_classes: Optional[int] = None
     max_bad: Optional[float] = None
+    multi_class: bool = False
 
 
 def evaluation_uses(data: LabelledSet, splits: Sequence[int], cfg_options: Sequence[str]) -> List[ListUse]:
     """The training and test lists of ``data``'s splits (the fine-tuning, test and frozen-feature jobs)."""
     min_frames = required_frames(merged_config(data.config_path(splits[0]), list(cfg_options)))
     lists = dict.fromkeys(p for s in splits for p in data.official_lists(s))
-    return [ListUse(data.name, p, str(data.video_root), min_frames, data.num_classes) for p in lists]
+    return [
+        ListUse(data.name, p, str(data.video_root), min_frames, data.num_classes, multi_class=data.multi_class)
+        for p in lists
+    ]
 
 
 def pretraining_uses(configs: Sequence[str]) -> List[ListUse]:
@@ -101,7 +106,7 @@ def _check(uses: Sequence[ListUse], cache: CheckCache, workers: int) -> List[Tup
     found = {}
     for root, need in dict.fromkeys((u.video_root, u.min_frames) for u in uses):
         group = [u for u in uses if (u.video_root, u.min_frames) == (root, need)]
-        per_list = [read_video_list(u.list, num_classes=u.num_classes) for u in group]
+        per_list = [read_video_list(u.list, multi_class=u.multi_class, num_classes=u.num_classes) for u in group]
         flat = [e for entries in per_list for e in entries]
         reasons = [r for _, r in scan_entries(flat, root, need, workers, CountProgress('check', 0, 'videos'), cache)]
         start = 0

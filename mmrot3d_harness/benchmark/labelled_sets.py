@@ -6,7 +6,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmrot3d.datasets.video_list import read_video_list
 from mmrot3d.structures.video_input import RGB
@@ -24,14 +24,18 @@ SYNTHETIC_PRETRAIN = 'configs/demo/rotnet3d_r3d18-narrow_1xb8-8x4x1-1200it_synth
 
 @dataclass
 class LabelledSet:
-    """A labelled dataset with splits, as ``tools/data/<name>/build_file_list.py`` lists it.
+    """A benchmark preset: a labelled dataset as ``list_tool`` lists it, and its fine-tuning configs.
 
     ``config`` is the fine-tuning config of a split, backbone architecture and input (``{split}``,
     ``{architecture}`` and ``{input}``, the config's modality suffix: ``rgb`` or ``residual``, are replaced; a
     config without the first two serves every split, the lists being set by ``data_options``, or every
-    architecture). ``architectures``: those it has configs for, the default first.
+    architecture); ``scratch_config`` the random init's, where the protocol has its own recipe for it (SEVERE's).
+    ``architectures``: those it has configs for, the default first. ``list_files``: the training and test list of
+    a split under ``root`` (``{name}``: ``list_name``, ``{split}``); ``splits``, ``seeds``: the default ones.
     ``replaced`` maps an official list to the list the jobs read instead (the benchmark's data check: the
-    list without its bad videos).
+    list without its bad videos). ``layout``: the line every list must have (None: the data check judges the
+    lines); ``multi_class``: lines with several labels (``metric`` ``mAP``). ``evaluations``: the benchmark's
+    evaluations besides fine-tuning it runs (None: all of ``run.EVALUATIONS``).
     """
     name: str
     title: str
@@ -42,11 +46,18 @@ class LabelledSet:
     list_tool: str
     replaced: Dict[str, str] = field(default_factory=dict)
     architectures: Tuple[str, ...] = ARCHITECTURES
+    list_files: Tuple[str, str] = ('{name}_train_split_{split}_videos.txt', '{name}_val_split_{split}_videos.txt')
+    splits: Tuple[int, ...] = (1, 2, 3)
+    seeds: Tuple[int, ...] = (0, 1, 2)
+    scratch_config: Optional[str] = None
+    layout: Optional[str] = None
+    multi_class: bool = False
+    metric: str = 'top1'
+    evaluations: Optional[Tuple[str, ...]] = None
 
     def official_lists(self, split: int) -> Tuple[str, str]:
         """The training and test list of a split, as the list tool writes them."""
-        return (str(self.root / f'{self.list_name}_train_split_{split}_videos.txt'),
-                str(self.root / f'{self.list_name}_val_split_{split}_videos.txt'))
+        return tuple(str(self.root / name.format(name=self.list_name, split=split)) for name in self.list_files)
 
     def lists(self, split: int) -> Tuple[str, str]:
         """The training and test list the jobs of a split read."""
@@ -57,15 +68,20 @@ class LabelledSet:
     def list_name(self) -> str:
         return 'ucf101' if self.name == 'synthetic' else self.name
 
-    def config_path(self, split: int, architecture: Optional[str] = None, input_kind: str = RGB) -> str:
+    def config_path(self,
+                    split: int,
+                    architecture: Optional[str] = None,
+                    input_kind: str = RGB,
+                    scratch: bool = False) -> str:
         """The fine-tuning config of a split for a backbone of ``architecture`` that sees ``input_kind`` (RGB or
-        residual frames: :mod:`mmrot3d.structures.video_input`)."""
+        residual frames: :mod:`mmrot3d.structures.video_input`); ``scratch``: for the random init."""
         architecture = architecture or self.architectures[0]
         if architecture not in self.architectures:
             raise ValueError(f'{self.title} has no fine-tuning config for the architecture {architecture} '
                              f'(known: {", ".join(self.architectures)})')
         suffix = input_kind.split('(')[0]
-        relpath = self.config.format(name=self.name, split=split, architecture=architecture, input=suffix)
+        template = self.scratch_config if scratch and self.scratch_config else self.config
+        relpath = template.format(name=self.name, split=split, architecture=architecture, input=suffix)
         try:
             return str(shipped_path(relpath))
         except FileNotFoundError:
@@ -99,6 +115,23 @@ class LabelledSet:
                     return (f'{path}: video list not found; build the lists with: python {self.list_tool} '
                             f'--root {self.root}')
         return None
+
+
+def common_splits(sets: Sequence[LabelledSet], requested: Optional[Sequence[int]]) -> List[int]:
+    """The splits a benchmark of ``sets`` runs: ``requested`` (``--splits``), each of which every set must have,
+    else the sets' own, which must agree (UCF101's 3 splits beside SEVERE's one: give ``--splits 1``)."""
+    if requested is None:
+        own = {data.splits for data in sets}
+        if len(own) > 1:
+            raise ValueError('the datasets have different splits (' +
+                             ', '.join(f'{d.name}: {" ".join(map(str, d.splits))}'
+                                       for d in sets) + '): give --splits for all of them')
+        return list(own.pop())
+    lacking = next((d for d in sets if not set(requested) <= set(d.splits)), None)
+    if lacking:
+        raise ValueError(f'--splits {" ".join(map(str, requested))}: {lacking.title} ({lacking.name}) has split(s) '
+                         f'{" ".join(map(str, lacking.splits))} only')
+    return list(requested)
 
 
 def ucf101(root: str = 'data/ucf101') -> LabelledSet:

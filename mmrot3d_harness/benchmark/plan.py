@@ -148,7 +148,7 @@ def finetune_jobs(plan: Plan, data: LabelledSet, backbone: Backbone) -> List[Job
     after = [plan.backbone_after[name]] if name in plan.backbone_after else []
     for label in plan.labels:
         for split in plan.splits:
-            config = data.config_path(split, backbone.architecture, backbone.input)
+            config = data.config_path(split, backbone.architecture, backbone.input, scratch=backbone.is_scratch)
             _, test = data.lists(split)
             val = plan.val_lists[split][1] if split in plan.val_lists else None
             for seed in plan.seeds:

@@ -279,9 +279,10 @@ def backbone_lines(res: Dict) -> List[str]:
 
 
 def markdown(res: Dict) -> str:
+    from .severe_report import severe_lines  # SEVERE's table, formatted with this module's helpers
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (data_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines, audit_lines,
-                 evaluation_lines, backbone_lines):
+    for part in (data_lines, severe_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines,
+                 audit_lines, evaluation_lines, backbone_lines):
         lines += part(res)
     lines.append(timing_line(res))
     return '\n'.join(lines) + '\n'

@@ -1,6 +1,7 @@
 """One benchmark run: data, backbones checked, jobs planned, run (or printed), results aggregated and reported.
 
 Presets: ``ucf101`` and ``hmdb51`` (one or both; the fine-tuning configs' own protocol, no recipe search),
+SEVERE's datasets (``severe_presets``: ``sthv2``, ``gym99``, ``fx-s1``, ...; the group ``severe`` is its table),
 ``demo`` (the demo: generated data, 3DRotNet pretraining, both arms fine-tuned until they plateau) and
 ``synthetic-paper`` (the paper's comparison on the synthetic data).
 """
@@ -12,7 +13,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..cores import available_cores, core_ids
 from ..progress import Progress
-from . import labelled_sets, synthetic_presets
+from . import labelled_sets, severe_presets, synthetic_presets
 from .backbone_files import SCRATCH, Architectures, Backbone, preflight, resolve_config, scratch_baselines
 from .data_check import check_sets, pretraining_uses
 from .devices import visible_gpus
@@ -25,6 +26,7 @@ from .scheduler import Scheduler
 
 SYNTHETIC_PRESETS = ('demo', 'synthetic-paper', 'synthetic-shortcuts')
 REAL = {'ucf101': labelled_sets.ucf101, 'hmdb51': labelled_sets.hmdb51}
+SEVERE = severe_presets.PRESETS  # and the group that runs SEVERE's table: severe_presets.GROUPS
 # Evaluations of every backbone beside fine-tuning: name -> (plan, dataset, backbone) -> Job or None (not
 # applicable). Results land in results.json under evaluations/<name>/<dataset>/<backbone>; 'frozen' also
 # feeds the retrieval / linear-probe tables. Add a measurement here to run it for every backbone.
@@ -49,7 +51,7 @@ class Options:
     formats: Dict[str, str] = field(default_factory=dict)
     pretrain_configs: Dict[str, str] = field(default_factory=dict)
     scratch: bool = True
-    splits: List[int] = field(default_factory=lambda: [1, 2, 3])
+    splits: Optional[List[int]] = None  # None: the datasets' own (ucf101, hmdb51: 1 2 3; SEVERE's: 1)
     seeds: Optional[List[int]] = None
     fractions: List[float] = field(default_factory=list)
     samples: List[int] = field(default_factory=list)
@@ -138,11 +140,18 @@ def _labelled_sets(o: Options, preset: Optional[str], sizes: synthetic_presets.S
             data_seconds = time.monotonic() - t0
         sets = [labelled_sets.synthetic(root)]
     else:
-        sets = [REAL[d](o.data_roots.get(d, f'data/{d}')) for d in o.datasets]
+        sets = [
+            REAL[d](o.data_roots.get(d, f'data/{d}')) if d in REAL else severe_presets.preset(d, o.data_roots)
+            for d in o.datasets
+        ]
+    o.splits = labelled_sets.common_splits(sets, o.splits)  # every later step reads the resolved splits
     for data in sets:
         missing = data.missing_lists(o.splits)
         if missing and not (preset and o.dry_run):
             raise FileNotFoundError(missing)
+        problem = None if missing else severe_presets.layout_problem(data, o.splits)
+        if problem:
+            raise ValueError(problem)
     return sets, data_seconds
 
 
@@ -154,7 +163,8 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
     sizes = synthetic_presets.TINY if o.tiny else synthetic_presets.DEMO
     sets, data_seconds = _labelled_sets(o, preset, sizes, say)
     backbones = _backbones(o, preset)
-    seeds = o.seeds if o.seeds is not None else ([0, 1, 2] if preset == 'synthetic-paper' or not preset else [0])
+    seeds = o.seeds if o.seeds is not None else ([0, 1, 2] if preset == 'synthetic-paper' else [0]) if preset else \
+        sorted({seed for data in sets for seed in data.seeds})
     # fewer labels first; all labels always (the main table's column)
     labels = [LabelSetting(fraction=f) for f in sorted(set(o.fractions)) if f < 1] + \
         [LabelSetting(samples=n) for n in sorted(set(o.samples))] + [LabelSetting()]
@@ -187,7 +197,10 @@ def build(o: Options, say: Callable[[str], None]) -> Dict:
     for data in sets:
         for b in backbones:
             jobs += finetune_jobs(plan, data, b)
-            jobs += [j for j in (make(plan, data, b) for make in EVALUATIONS.values()) if j is not None]
+            makers = [
+                make for name, make in EVALUATIONS.items() if data.evaluations is None or name in data.evaluations
+            ]
+            jobs += [j for j in (make(plan, data, b) for make in makers) if j is not None]
     return dict(
         jobs=jobs,
         plan=plan,
