@@ -11,7 +11,7 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 from torch.utils.data import get_worker_info
 
-from .checks import ConfigError, check_rotation_crop, check_video, missing_videos_hint, sampled_window
+from .checks import ConfigError, check_rotation_crop, check_video, missing_videos_hint, read_errors, sampled_window
 from .video_list import read_video_list
 
 # Videos whose existence is checked when the list is read (spread over the list): if none exists, the
@@ -48,8 +48,11 @@ class RobustVideoDataset(VideoDataset):
     A list none of whose sampled videos exists under the data prefix stops at build, with a guess at
     the right prefix.
 
-    Only failures of the *reading* steps (``*Init`` / ``*Decode`` transforms) count as bad data: an
-    error of any later transform is a bug or a config error, and is raised.
+    Only what a bad file raises in the *reading* steps (``*Init`` / ``*Decode`` transforms; see
+    :func:`~mmrot3d.datasets.checks.read_errors`) counts as bad data. Any other error is a bug or a
+    config error and is raised as it is; from a reading step, its message names the step
+    (``dataset.pipeline[0] (DecordInit)``), so that, e.g., a misspelt argument of ``DecordInit`` stops
+    the run at its first sample instead of making every video "bad".
 
     Skip records live in shared memory created before DataLoader workers start, so the counts, the
     "already logged" marks and the bad-fraction limit hold across all workers of a rank (and across
@@ -150,15 +153,20 @@ class RobustVideoDataset(VideoDataset):
     def prepare_data(self, idx: int):
         """Run the pipeline; failures of the reading steps (or a too-short video) raise BadVideoError."""
         results = self.get_data_info(idx)
-        length_checked = False
-        for transform in self.pipeline.transforms:
-            reads_the_file = type(transform).__name__.endswith(('Init', 'Decode'))
+        filename, length_checked = results['filename'], False
+        for i, transform in enumerate(self.pipeline.transforms):
+            name = type(transform).__name__
+            reads_the_file = name.endswith(('Init', 'Decode'))
             try:
                 results = transform(results)
-            except Exception as err:
+            except read_errors() as err:
                 if not reads_the_file:
                     raise
-                raise BadVideoError(f'{type(transform).__name__}: {_first_line(err)}') from err
+                raise BadVideoError(f'{name}: {_first_line(err)}') from err
+            except Exception as err:  # never bad data: raised, from a reading step with its place in the config
+                if reads_the_file:
+                    err.args = (f'dataset.pipeline[{i}] ({name}) reading {filename}: {err}', )
+                raise
             if results is None:
                 return None
             if not length_checked and 'total_frames' in results:

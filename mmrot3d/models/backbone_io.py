@@ -75,10 +75,12 @@ def _source_config(cfg_text: Optional[str]):
     """The config a checkpoint records (None if it records none, or one that no longer parses)."""
     if not cfg_text:
         return None
+    from mmengine.config import Config
     try:
-        from mmengine.config import Config
         return Config.fromstring(cfg_text, '.py')
-    except Exception:  # an unparsable config must not stop the export
+    # an outdated config (its syntax, names, imports or base files gone) must not stop the export; other errors
+    # (MMEngine's API changed, a bug here) must not silently read every export as RGB input
+    except (SyntaxError, NameError, ImportError, OSError, KeyError, AttributeError):
         return None
 
 

@@ -1,8 +1,9 @@
 """Can a listed video give a clip? Checks of the files themselves, shared by RobustVideoDataset and the
 dataset check (``tools/check_dataset.py``); every answer is one line naming what is wrong."""
+import functools
 import os
 import os.path as osp
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple, Type
 
 # The first bytes of the containers decord/FFmpeg read. A file that fails to decode *and* starts like
 # none of these is "not a video"; one that starts like a container is "truncated or corrupt".
@@ -12,6 +13,21 @@ _SIGNATURES = (
     (0, (b'\x1a\x45\xdf\xa3', )),  # Matroska / WebM
     (0, (b'\x00\x00\x01\xba', b'\x00\x00\x01\xb3')),  # MPEG-PS / MPEG-1/2 video
     (0, (b'FLV', b'OggS', b'\x30\x26\xb2\x75')))  # FLV, Ogg, ASF/WMV
+
+
+@functools.lru_cache(maxsize=None)
+def read_errors() -> Tuple[Type[BaseException], ...]:
+    """What reading a bad video file raises in the readers MMAction2's pipelines use: the file missing or
+    unreadable (``OSError``), decord's failures (``DECORDError``; ``RuntimeError`` for data FFmpeg cannot
+    parse: zero bytes, garbage, a cut-off file), PyAV's (``av.FFmpegError``), a file that ends early
+    (``EOFError``). Anything else (``TypeError``, ``KeyError``...) is a bug or a config error, not bad data."""
+    errors = [OSError, RuntimeError, EOFError]
+    for module, name in (('decord', 'DECORDError'), ('av', 'FFmpegError')):  # either may be absent
+        try:
+            errors.append(getattr(__import__(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(errors)
 
 
 def looks_like_a_video_container(head: bytes) -> bool:
@@ -49,7 +65,7 @@ def check_video(path: str, min_frames: int = 1, decode: bool = True) -> Optional
             return f'too short: {frames} frames < sampled window of {min_frames}'
         if decode:
             reader.get_batch(sorted({0, frames // 2, frames - 1})).asnumpy()
-    except Exception as err:  # decord raises its own DECORDError (and RuntimeError) for every decode failure
+    except read_errors() as err:  # not TypeError and the like: a wrong argument is not a bad file
         first = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
         kind = 'truncated or corrupt video' if looks_like_a_video_container(head) else 'not a video'
         return f'{kind} ({first})'

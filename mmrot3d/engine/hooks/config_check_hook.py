@@ -88,7 +88,11 @@ def check_head_fits_backbone(model: RotationRecognizer, clip: torch.Tensor) -> N
             num_segs = model.num_segments(clip, 1)
             try:
                 feats, _ = model.extract_feat(clip, num_segs=num_segs)
-            except Exception as err:
+            # what a backbone raises for input of the wrong shape (torch's shape checks, MMAction2's asserts);
+            # any other error is a bug in the backbone's code and is raised as it is
+            except (RuntimeError, ValueError, AssertionError, IndexError) as err:
+                if isinstance(err, torch.cuda.OutOfMemoryError):
+                    raise
                 raise ConfigError(
                     f'model.backbone fails on a clip shaped like the pipeline output '
                     f'{tuple(clip.shape[1:])}: {str(err).splitlines()[0] if str(err) else err!r}') from err
