@@ -60,7 +60,10 @@ if __name__ == '__main__':
         python_requires='>=3.9',
         # Exact, verified versions live in requirements/lock.txt; these are the ranges the code needs.
         install_requires=[
-            'torch>=2.0',
+            # 2.6: torch.load's weights-only default, from which MMEngine's own loading goes through the trust
+            # check (upstream_fixes); with an older torch's default a checkpoint's pickled code runs on load_from
+            # and --resume (tests/reliability/test_untrusted_checkpoints.py fails there). Tests run on 2.13.
+            'torch>=2.6',
             'mmengine>=0.10,<0.11',
             'mmcv-lite>=2.0.0rc4,<2.2.0',
             'mmaction2==1.2.0',
