@@ -1,5 +1,7 @@
 """Build MMAction2 video lists (``relative/path.ext <label>``, 0-based) from the official
-UCF101, HMDB51 and Kinetics-400 annotation files. CLIs: ``tools/data/<dataset>/build_file_list.py``.
+UCF101, HMDB51 and Kinetics-400 annotation files, and those of SEVERE's datasets (``sthv2``, ``finegym``,
+``diving48`` through MMAction2's own data tools, ``mmaction_tools``; ``charades``; ``severe_subsets``).
+CLIs: ``tools/data/<dataset>/build_file_list.py``.
 
 Dataset preparation, kept with the data tools as MMAction2 keeps its own (``tools/data/``): the library reads
 the lists these write (``mmrot3d.datasets.video_list``) and never the official layouts."""
