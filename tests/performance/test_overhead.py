@@ -14,6 +14,7 @@ from performance.overhead import main
 COSTS = dict(supervised=(3.0, 2.0), rotation_in_model=(4.0, 1.0), rotation_in_pipeline=(6.0, 4.0))
 
 
+@pytest.mark.slow
 def test_overhead_reports_per_repeat_ratios(tmp_path, monkeypatch):
     clock = dict(wall=0.0, cpu=0.0)
     monkeypatch.setattr(time, 'perf_counter', lambda: clock['wall'])

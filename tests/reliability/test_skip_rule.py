@@ -33,6 +33,13 @@ class FakeDecode:
         return results
 
 
+class WrongInit:
+    """A reading step with a wrong argument: what it raises is no bad file's doing."""
+
+    def __call__(self, results):
+        raise TypeError('bad argument')
+
+
 class Trim:
     """A later step that keeps only the first 4 frames (and says so in ``total_frames``)."""
 
@@ -41,15 +48,16 @@ class Trim:
         return results
 
 
-def dataset(tmp_path, videos, pipeline=None, **kwargs):
-    """A list of ``videos`` (name -> file content; None: listed, never written) under ``tmp_path``."""
+def dataset(tmp_path, videos, pipeline=None, malformed=(), **kwargs):
+    """A list of ``videos`` (name -> file content; None: listed, never written) under ``tmp_path``, then the
+    ``malformed`` lines."""
     root = tmp_path / 'videos'
     root.mkdir(parents=True, exist_ok=True)
     for name, content in videos.items():
         if content is not None:
             (root / name).write_text(content)
     ann_file = tmp_path / 'list.txt'
-    ann_file.write_text(''.join(f'{name} 0\n' for name in videos))
+    ann_file.write_text(''.join(f'{line}\n' for line in [f'{name} 0' for name in videos] + list(malformed)))
     cfg = dict(
         type='RobustVideoDataset',
         ann_file=str(ann_file),
@@ -81,6 +89,16 @@ def test_a_failing_reading_step_or_a_short_video_makes_a_bad_video(tmp_path, con
     data = dataset(tmp_path, {'bad.mp4': content, **GOOD})
     with pytest.raises(BadVideoError, match=reason):
         data.prepare_data(0)
+
+
+def test_an_error_that_no_bad_file_raises_is_raised_naming_the_reading_step(tmp_path):
+
+    data = dataset(tmp_path, {'a.mp4': '16'}, pipeline=[FakeInit(), WrongInit()])
+    with pytest.raises(
+            TypeError,
+            match=rf"^dataset.pipeline\[1\] \(WrongInit\) reading {tmp_path / 'videos' / 'a.mp4'}: "
+            r"bad argument$"):
+        data[0]
 
 
 def test_errors_of_later_steps_are_raised_as_they_are(tmp_path):
@@ -120,11 +138,16 @@ def test_a_step_that_drops_the_sample_is_not_a_bad_video(tmp_path):
 def test_a_bad_video_is_replaced_the_same_way_every_run(tmp_path):
     """Sample ``i``'s ``a``-th substitute is ``random.Random(i * 1_000_003 + a).randrange(len)``: resumed runs,
     and runs of another version, see the same substitutes."""
-    videos = {'bad.mp4': None, **{f'good{i}.mp4': '16' for i in range(9)}}
-    data = dataset(tmp_path, videos)
-    names = list(videos)
-    expected = names[random.Random(0 * 1_000_003 + 0).randrange(len(names))]
-    assert data[0]['filename'].endswith(expected) and expected != 'bad.mp4'
+    size = 10
+
+    def substitute(idx, attempt):
+        return random.Random(idx * 1_000_003 + attempt).randrange(size)
+
+    # a bad sample whose first substitute is bad too, and whose second is good
+    idx = next(i for i in range(1, 100) if substitute(i, 0) != i and substitute(i, 1) not in (i, substitute(i, 0)))
+    bad = {idx, substitute(idx, 0)}
+    data = dataset(tmp_path, {f'v{i}.mp4': '5' if i in bad else '16' for i in range(size)})
+    assert data[idx]['filename'].endswith(f'v{substitute(idx, 1)}.mp4')
 
 
 def test_a_bad_video_is_named_once_counted_each_time_and_never_read_again(tmp_path):
@@ -134,8 +157,9 @@ def test_a_bad_video_is_named_once_counted_each_time_and_never_read_again(tmp_pa
     handler.emit = records.append
     logger.addHandler(handler)
     try:
-        data = dataset(tmp_path, {'bad.mp4': '5', **GOOD})
+        data = dataset(tmp_path, {'bad.mp4': '5', **GOOD}, malformed=['no_label.mp4'])
         data[0]
+        assert data.bad_counts() == (1, 1, 2, 5)  # 1 file met, 1 sample skipped; + the malformed line
         (tmp_path / 'videos' / 'bad.mp4').write_text('16')  # fixed meanwhile: known bad all the same
         data[0]
     finally:
@@ -143,9 +167,9 @@ def test_a_bad_video_is_named_once_counted_each_time_and_never_read_again(tmp_pa
     where = f'{tmp_path / "list.txt"}:1: {tmp_path / "videos" / "bad.mp4"}: too short: 5 frames < sampled window of 8'
     assert [r.getMessage() for r in records if 'bad video' in r.getMessage()] == [f'Skipping bad video {where}']
     assert data.last_bad() == where
-    assert data.bad_counts() == (1, 2, 1, 4)  # 1 file, skipped twice, 1 known bad, 4 entries
-    assert data.bad_counts(reset=True) == (1, 2, 1, 4)
-    assert data.bad_counts() == (0, 0, 1, 4)  # what was met since the reset; the known bad stay known
+    assert data.bad_counts() == (1, 2, 2, 5)  # 1 file, skipped twice; 2 entries known bad of 5
+    assert data.bad_counts(reset=True) == (1, 2, 2, 5)
+    assert data.bad_counts() == (0, 0, 2, 5)  # what was met since the reset; the known bad stay known
 
 
 def test_the_latest_bad_video_is_kept_up_to_2047_bytes(tmp_path):

@@ -22,6 +22,7 @@ def demo(tmp_path_factory):
     return dict(work=work, data=data, results=results, saved=json.loads((work / 'results.json').read_text()))
 
 
+@pytest.mark.slow
 def test_main_job_writes_every_number_and_the_bar(demo):
     saved, work = demo['saved'], demo['work']
     assert saved['backbone_order'] == BACKBONES and (demo['data'] / 'contact_sheet.png').is_file()
@@ -59,6 +60,7 @@ def test_main_job_writes_every_number_and_the_bar(demo):
         assert heading in md
 
 
+@pytest.mark.slow
 def test_actor_share_of_random_init_pretrained_and_fine_tuned_backbones(demo):
     share = demo['saved']['evaluations']['actor_share']
     assert set(share) == {f'actor_share/synthetic/{b}' for b in BACKBONES}
@@ -69,6 +71,7 @@ def test_actor_share_of_random_init_pretrained_and_fine_tuned_backbones(demo):
         assert 0 < found['actor area'] < 1 and all(0 <= v <= 1 for v in found.values())
 
 
+@pytest.mark.slow
 def test_pretext_is_measured_on_held_out_and_actor_free_clips(demo):
     pre = demo['saved']['pretraining']
     assert set(pre) == {'rotnet3d'}
@@ -91,6 +94,7 @@ def test_variants_use_equal_compute():
     assert half_turns.model.angles == (0, 180) and half_turns.val_evaluator.angles == (0, 180)
 
 
+@pytest.mark.slow
 def test_each_split_validates_on_groups_carved_from_its_training_list(demo):
     lists = demo['work'] / 'lists' / 'validation' / 'split1'
     val = set((lists / 'val.txt').read_text().splitlines())
@@ -104,6 +108,7 @@ def test_each_split_validates_on_groups_carved_from_its_training_list(demo):
     assert f'val_dataloader.dataset.ann_file={lists / "val.txt"}' in command
 
 
+@pytest.mark.slow
 def test_paper_preset_lists_every_row(demo, tmp_path):
     printed = benchmark(['synthetic-paper', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])
     rows = ['scratch', 'scratch-residual', *PAPER_VARIANTS]  # a random init for each input
@@ -115,6 +120,7 @@ def test_paper_preset_lists_every_row(demo, tmp_path):
     assert '800it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-800it']['command']
 
 
+@pytest.mark.slow
 def test_the_shortcut_preset_pretrains_on_clips_with_bars_or_a_logo_with_and_without_the_guard(demo, tmp_path):
     printed = benchmark(
         ['synthetic-shortcuts', '--tiny', '--dry-run', '--data-root', demo['data'], '--work-dir', tmp_path])

@@ -7,7 +7,7 @@ import pytest
 
 from performance.gpu_acceptance import benchmark_end_to_end
 
-pytestmark = pytest.mark.gpu
+pytestmark = [pytest.mark.gpu, pytest.mark.slow]  # slow: each run starts 6 jobs, each a fresh process
 
 
 @pytest.mark.parametrize('launcher', ['none', 'pytorch'])

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from official_trees import benchmark, official_tree, tiny_options
 
 from mmrot3d.utils.shipped_files import shipped_path
@@ -68,6 +69,7 @@ def tables(work: Path) -> str:
     return '\n'.join((work / 'results.md').read_text().strip().splitlines()[:-1])
 
 
+@pytest.mark.slow
 def test_sigkill_then_restart_equals_an_uninterrupted_run(tmp_path, monkeypatch):
     # Jobs on the CPU, also where there is a GPU: equal tables need bit-identical training, a CPU property
     # (cuDNN's backward passes are not deterministic). tests/harness/benchmark/test_gpu_benchmark.py runs it on GPUs.

@@ -48,6 +48,7 @@ def ucf(tmp_path_factory):
     return dict(work=work, results=results, argv=argv, state=state, file=theirs)
 
 
+@pytest.mark.slow
 def test_every_number_per_backbone_split_and_frozen_split(ucf):
     saved = json.loads((ucf['work'] / 'results.json').read_text())
     assert saved['backbone_order'] == [BASELINE, 'theirs']
@@ -72,6 +73,7 @@ def test_every_number_per_backbone_split_and_frozen_split(ucf):
     assert (ucf['work'] / 'results.png').stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_each_run_is_a_standard_tool_job_with_the_configs_protocol(ucf):
     saved = json.loads((ucf['work'] / 'results.json').read_text())
     jobs = saved['jobs']
@@ -99,6 +101,7 @@ def test_the_default_plan_takes_the_three_splits(tmp_path):
         assert f'ucf101_train_split_{k}_videos.txt' in lists[f'finetune/ucf101/scratch/full/split{k}/seed0']
 
 
+@pytest.mark.slow
 def test_foreign_backbone_is_converted_and_loaded_strictly(ucf):
     saved = json.loads((ucf['work'] / 'results.json').read_text())
     theirs = saved['backbones']['theirs']
@@ -117,6 +120,7 @@ def test_foreign_backbone_is_converted_and_loaded_strictly(ucf):
     assert f'| theirs | r3d18-torchvision | {ucf["file"]} | {theirs["conversion"]} |' in md
 
 
+@pytest.mark.slow
 def test_running_again_repeats_nothing(ucf, capsys):
     before = {p: p.stat().st_mtime_ns for p in ucf['work'].glob('jobs/**/result.json')}
     again = benchmark(ucf['argv'])
