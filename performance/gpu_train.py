@@ -54,7 +54,8 @@ def make_videos(folder: Path, count: int, size: Tuple[int, int], frames: int, pr
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(str(folder / f'v{i:04d}.mp4'), size[0], size[1], frames, i) for i in range(count)]
     start, done = time.perf_counter(), 0
-    with multiprocessing.get_context('fork').Pool(processes) as pool:
+    # forked from a fresh server: a child forked from this process (its OpenCV or OpenMP thread pools ran) can hang
+    with multiprocessing.get_context('forkserver').Pool(processes) as pool:
         for _ in pool.imap_unordered(_write_one, jobs, chunksize=max(1, count // (4 * processes))):
             done += 1
             if done % max(1, count // 4) == 0 or done == count:

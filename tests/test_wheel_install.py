@@ -51,18 +51,25 @@ ours = get_config('mmrot3d::rotnet3d/rotnet3d_r3d18_1xb32-16x2x1-50e_kinetics400
 print(Config.fromfile('my_config.py').model.type, ours.model.type)
 '''
 
+# what .gitignore keeps out of a clone: at the top of the checkout, and anywhere
+IGNORED_AT_TOP = {'.git', '.venv', 'work_dirs', 'data', '.pytest_cache', 'outputs', 'build', 'dist', '.whl', 'mutants'}
+IGNORED_ANYWHERE = ('__pycache__', '*.egg-info')
+
 
 def copy_checkout(dest: Path) -> Path:
-    """The files git tracks (or would track), as a fresh clone has them: no .venv, no mmrot3d/.mim links."""
-    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'],
-                           cwd=CHECKOUT,
-                           check=True,
-                           capture_output=True,
-                           text=True).stdout.split('\0')
-    for name in filter(None, files):
-        if (CHECKOUT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(CHECKOUT / name, dest / name)
+    """The checkout as a fresh clone has it (no .venv, no mmrot3d/.mim links), read from the files themselves:
+    git may not be there, or may refuse a checkout that another user owns."""
+
+    def ignored(folder, names):
+        here = Path(folder).resolve()
+        drop = set(shutil.ignore_patterns(*IGNORED_ANYWHERE)(folder, names))
+        if here == CHECKOUT:
+            drop |= IGNORED_AT_TOP & set(names)
+        if here == CHECKOUT / 'mmrot3d':
+            drop.add('.mim')
+        return drop
+
+    shutil.copytree(CHECKOUT, dest, ignore=ignored)
     return dest
 
 

@@ -218,6 +218,13 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)  # the pool provides the parallelism
 
 
+def _pool(workers: int, **kwargs):
+    """A pool of ``workers`` processes forked from a fresh server process, never from this one: a child forked
+    from a process whose OpenCV or OpenMP thread pool ran hangs in its first call to it (in a test process, or
+    after a contact sheet)."""
+    return get_context('forkserver').Pool(workers, **kwargs)
+
+
 def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: int, work=_work) -> None:
     """``work((job, params, out))`` for every job, in ``workers`` processes, with progress lines."""
     progress = CountProgress(f'generate {label}', len(jobs), 'clips')
@@ -227,7 +234,7 @@ def _run_jobs(label: str, jobs: List[Job], params: Params, out: Path, workers: i
             work(a)
             progress.update(i)
     else:
-        with get_context('fork').Pool(workers, initializer=_init_worker) as pool:
+        with _pool(workers, initializer=_init_worker) as pool:
             for i, _ in enumerate(pool.imap_unordered(work, args, chunksize=4), 1):
                 progress.update(i)
 
@@ -356,9 +363,9 @@ def generate(out, params: Params = Params(), workers: Optional[int] = None, forc
         _run_jobs(label, todo, params, out, workers)
     write_kinetics_csvs(params, out)
     write_ucf_lists(params, out)
-    # In a forked child: OpenCV used in this process would leave its thread pool in the parent, and
-    # a later fork (the actor-free controls' pool) would deadlock in the children's first cv2 call.
-    with get_context('fork').Pool(1) as pool:
+    # In a child: OpenCV used in this process would leave its thread pool here, and a later fork of this process
+    # (a DataLoader's workers) would hang in the children's first cv2 call.
+    with _pool(1) as pool:
         pool.apply(write_contact_sheet, (params, out))
     (out / 'meta.json').write_text(json.dumps(_meta(params, complete=True), indent=2))
     return True
