@@ -20,17 +20,18 @@ NAME = re.compile(r'^(?:[a-z0-9-]+_){1,3}\d+xb\d+-\d+x\d+x\d+-\d+(?:e|it)_[a-z0-
 
 
 def test_the_expected_configs_exist():
-    assert {
-        p.stem
-        for p in FINETUNE
-    } == {
-        f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb'
-        for d in ('ucf101', 'hmdb51')
-        for k in (1, 2, 3)
-        for init in ('rotnet3d-pretrained', 'scratch')
-    } | {f'r3d18_scratch_1xb32-16x2x1-150e_{d}-split{k}-residual'
-         for d in ('ucf101', 'hmdb51')
-         for k in (1, 2, 3)}
+    assert {p.stem
+            for p in FINETUNE} == {
+                f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-rgb'
+                for d in ('ucf101', 'hmdb51')
+                for k in (1, 2, 3)
+                for init in ('rotnet3d-pretrained', 'scratch')
+            } | {
+                f'r3d18_{init}_1xb32-16x2x1-150e_{d}-split{k}-residual'
+                for d in ('ucf101', 'hmdb51')
+                for k in (1, 2, 3)
+                for init in ('rotnet3d-pretrained', 'scratch')
+            }
     assert {p.stem
             for p in (CONFIGS / 'rotnet3d').glob('*.py')} == {
                 f'rotnet3d_{backbone}_1xb32-16x2x1-50e_kinetics400-rgb'
