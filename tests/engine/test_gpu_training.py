@@ -10,6 +10,7 @@ import torch
 from conftest import load_tool, run_tool
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from mmengine.config import Config
 from mmengine.optim import AmpOptimWrapper
 from small_backbones import narrow_r3d
 
@@ -33,22 +34,33 @@ def finite(path) -> bool:
     return all(torch.isfinite(v.float()).all() for v in state['state_dict'].values() if v.is_floating_point())
 
 
-def stepped(path) -> bool:
-    """Did the run's optimizer take steps? SGD makes its momentum buffers at its first step, and a step that AMP's
-    loss scaler skips (inf/NaN in the fp16 gradients) never reaches the optimizer: a scaler that skips every step
-    leaves finite, unchanged weights and no optimizer state."""
-    state = torch.load(path, map_location='cpu', weights_only=False)['optimizer']['state']
-    return bool(state) and any(s['momentum_buffer'].abs().sum() > 0 for s in state.values())
+def start_from_new_weights(config, path):
+    """The weights of a new model built from ``config``, saved to ``path`` for the run's ``load_from``."""
+    model = MODELS.build(Config.fromfile(config).model)
+    model.init_weights()
+    torch.save(dict(state_dict=model.state_dict()), path)
+    return [f'load_from={path}'], model.state_dict()
+
+
+def moved(before, path) -> bool:
+    """Did the run's steps change a weight? A step that AMP's loss scaler skips (inf/NaN in the fp16 gradients)
+    leaves every weight as it was; BN running statistics, which move in any forward pass, are left out."""
+    after = torch.load(path, map_location='cpu', weights_only=False)['state_dict']
+    return any(not torch.equal(v, after[k]) for k, v in before.items()
+               if v.is_floating_point() and not k.endswith(('running_mean', 'running_var')))
 
 
 def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_path):
     pretrain = tmp_path / 'pretrain'
+    start, initial = start_from_new_weights(CONFIGS / 'rotnet3d_tiny.py', tmp_path / 'initial.pth')
     run = run_tool('tools/train.py', CONFIGS / 'rotnet3d_tiny.py', '--amp', '--work-dir', pretrain, '--cfg-options',
-                   *data_options(video_dir, ('train', 'val')), 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1')
+                   *data_options(video_dir, ('train', 'val')), 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                   *start)
     assert run.returncode == 0, run.stderr[-3000:]
+    assert f'Load checkpoint from {tmp_path / "initial.pth"}' in run.stdout + run.stderr
     checkpoint = torch.load(pretrain / 'epoch_1.pth', map_location='cpu', weights_only=False)
     assert 'loss_scaler' in checkpoint['optimizer'] and finite(pretrain / 'epoch_1.pth')  # AmpOptimWrapper's
-    assert stepped(pretrain / 'epoch_1.pth')
+    assert moved(initial, pretrain / 'epoch_1.pth')
     load_tool('tools/export_backbone.py').main([str(pretrain), '--out', str(tmp_path / 'backbone.pth')])
 
     finetune = tmp_path / 'finetune'
@@ -57,10 +69,8 @@ def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_pa
                    '--cfg-options', *data, f'default_hooks.pretrained_backbone.checkpoint={tmp_path / "backbone.pth"}')
     assert run.returncode == 0, run.stderr[-3000:]
     assert ' tensors into backbone from ' in run.stdout + run.stderr and finite(finetune / 'epoch_1.pth')
-    assert stepped(finetune / 'epoch_1.pth')
     exported, _ = read_backbone_file(tmp_path / 'backbone.pth')
-    tuned = torch.load(finetune / 'epoch_1.pth', map_location='cpu', weights_only=False)['state_dict']
-    assert any(not torch.equal(v, tuned[f'backbone.{k}']) for k, v in exported.items() if v.is_floating_point())
+    assert moved({f'backbone.{k}': v for k, v in exported.items()}, finetune / 'epoch_1.pth')
     test = run_tool('tools/test.py', CONFIGS / 'r3d18_finetune_tiny.py', finetune / 'epoch_1.pth', '--work-dir',
                     finetune, '--cfg-options', *data)
     assert test.returncode == 0, test.stderr[-3000:]
@@ -69,15 +79,17 @@ def test_amp_pretraining_then_amp_finetuning_from_its_backbone(video_dir, tmp_pa
 
 def test_the_r3d18_recipe_trains_in_channels_last_3d_on_the_gpu(video_dir, tmp_path):
     """configs/rotnet3d_kinetics.py (full-width R3D-18) --amp, two steps on tiny clips."""
-    run = run_tool('tools/train.py', shipped_path('configs/rotnet3d_kinetics.py'),
-                   '--amp', '--work-dir', tmp_path, '--no-validate', '--cfg-options',
+    config = shipped_path('configs/rotnet3d_kinetics.py')
+    start, initial = start_from_new_weights(config, tmp_path / 'initial.pth')
+    run = run_tool('tools/train.py', config, '--amp', '--work-dir', tmp_path, '--no-validate', '--cfg-options',
                    *data_options(video_dir,
                                  ('train', )), 'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
                    'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.pipeline.1.clip_len=4',
-                   'train_dataloader.dataset.pipeline.3.bars_file=None', 'train_cfg.max_epochs=1')
+                   'train_dataloader.dataset.pipeline.3.bars_file=None', 'train_cfg.max_epochs=1', *start)
     assert run.returncode == 0, run.stderr[-3000:]
     assert 'the backbone runs in channels_last_3d (on cuda)' in run.stdout + run.stderr
-    assert finite(tmp_path / 'epoch_1.pth') and stepped(tmp_path / 'epoch_1.pth')
+    assert f'Load checkpoint from {tmp_path / "initial.pth"}' in run.stdout + run.stderr
+    assert finite(tmp_path / 'epoch_1.pth') and moved(initial, tmp_path / 'epoch_1.pth')
 
 
 def rotation_model():
