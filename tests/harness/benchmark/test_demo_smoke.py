@@ -9,7 +9,7 @@ from mmengine.config import Config
 from official_trees import benchmark, load_tool
 
 from mmrot3d.utils.shipped_files import shipped_path
-from mmrot3d_harness.benchmark.synthetic_presets import PAPER_VARIANTS
+from mmrot3d_harness.benchmark.synthetic_presets import PAPER_VARIANTS, check_bar
 
 BACKBONES = ['scratch', 'rotnet3d']
 
@@ -39,6 +39,7 @@ def test_main_job_writes_every_number_and_the_bar(demo):
     }
     # the bar is read from this run's own numbers (its verdicts at each threshold: test_bar.py)
     bar, frozen, pretext = saved['bar'], saved['frozen']['synthetic'], saved['pretraining']['rotnet3d']
+    assert bar == check_bar(saved['finetune']['synthetic'], frozen, saved['pretraining'])
     top1 = {b: saved['finetune']['synthetic'][b]['full']['runs'][0]['top1'] for b in BACKBONES}  # 1 split, 1 seed
     probe = {b: frozen[b]['runs']['split1']['linear_probe_top1'] for b in BACKBONES}
     r1 = {b: frozen[b]['runs']['split1']['retrieval_R_at_1'] for b in BACKBONES}
