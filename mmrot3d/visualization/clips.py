@@ -9,6 +9,8 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 
+from mmrot3d.datasets.transforms.residual_frames import ResidualFrames
+
 # Transforms that draw random numbers: a mask could not follow the frames through them.
 _RANDOM = ('RandomCrop', 'RandomResizedCrop', 'MultiScaleCrop', 'Flip', 'ColorJitter', 'TenCrop', 'ThreeCrop')
 
@@ -48,6 +50,20 @@ def _is_format(transform) -> bool:
     return type(transform).__name__ in ('FormatShape', 'PackActionInputs')
 
 
+def _masks_through(transform, results: Dict) -> Dict:
+    """The mask images through ``transform``, as the frames go. A residual frame shows two frames (``x[t + step] -
+    x[t]``): its mask is where either of them has the actor, not the difference of their masks."""
+    if not isinstance(transform, ResidualFrames):
+        return transform(results)
+    masks, clip_len, step = results['imgs'], results['clip_len'], transform.step
+    results['imgs'] = [
+        np.maximum(masks[start + t], masks[start + t + step]) for start in range(0, len(masks), clip_len)
+        for t in range(clip_len - step)
+    ]
+    results['clip_len'] = clip_len - step
+    return results
+
+
 def load_clip(video: str,
               pipeline: Sequence[Dict],
               data_preprocessor: torch.nn.Module,
@@ -65,7 +81,7 @@ def load_clip(video: str,
         if _is_format(transform) and frames is None:
             frames = np.stack(results['imgs'])
         if mask_results is not None and not _is_format(transform):
-            mask_results = transform(mask_results)
+            mask_results = _masks_through(transform, mask_results)
         results = transform(results)
         if inds is None and type(transform).__name__.endswith('Decode'):
             inds = np.asarray(results['frame_inds']).reshape(-1)

@@ -39,6 +39,24 @@ def test_masks_follow_the_frames_through_the_pipeline(videos):
     np.testing.assert_array_equal(clip.masks, np.stack(expected))
 
 
+def test_a_residual_frames_mask_is_where_either_of_its_two_frames_has_the_actor(videos):
+    cfg = load_config(CONFIG)
+    pipeline = single_clip_pipeline(cfg)
+    sample = next(t for t in pipeline if t['type'] == 'SampleFrames')
+    sample.update(clip_len=9, frame_interval=1)  # 8 differences of 9 frames
+    pipeline.insert(next(i for i, t in enumerate(pipeline) if t['type'] == 'FormatShape'), dict(type='ResidualFrames'))
+    masks = ActorMasks.of_video(videos[0])(videos[0])
+    clip = load_clip(videos[0], pipeline, MODELS.build(cfg.model.data_preprocessor), masks)
+    assert clip.inputs.shape == (1, 1, 3, 8, 32, 32)
+    cropped = [
+        cv2.resize(masks[i].astype(np.uint8) * 255, (40, 40), interpolation=cv2.INTER_LINEAR)[4:36, 4:36] >= 128
+        for i in clip.frame_inds
+    ]
+    expected = np.stack([cropped[t] | cropped[t + 1] for t in range(8)])
+    assert 0 < expected.mean() < 0.5  # the actor, not the frame
+    np.testing.assert_array_equal(clip.masks, expected)
+
+
 def brightness_probe() -> nn.Module:
     """A backbone whose stage's map is the mean of the input's RGB, pixel by pixel."""
     probe = nn.Sequential()
