@@ -8,6 +8,7 @@ from torchvision_video import features, video_resnet
 
 from mmrot3d.models.converters import from_torchvision, to_torchvision, torchvision_model
 from mmrot3d.models.converters.torchvision_video_resnet import MODELS as TWINS
+from mmrot3d.models.converters.torchvision_video_resnet import _defaults, twin_differences
 from mmrot3d.utils.shipped_files import shipped_path
 
 NAMES = ['r3d_18', 'mc3_18', 'r2plus1d_18']
@@ -71,3 +72,60 @@ def test_a_tensor_without_a_torchvision_name_is_refused():
     state = {'conv1.conv.weight': torch.zeros(1), 'head.fc.weight': torch.zeros(1)}
     with pytest.raises(ValueError, match=r"^1 tensors have no name in torchvision's r3d_18 \(head\.fc\.weight\)$"):
         to_torchvision(state, 'r3d_18')
+
+
+@pytest.fixture(scope='module')
+def torchvision_states():
+    return {name: video_resnet(name).state_dict() for name in NAMES}
+
+
+def test_the_model_is_told_by_its_stem_and_stage_2s_kernel_depth(torchvision_states):
+    assert {name: torchvision_model(state) for name, state in torchvision_states.items()} == {n: n for n in NAMES}
+    assert {
+        name: from_torchvision(state)[1]['torchvision_model']
+        for name, state in torchvision_states.items()
+    } == {
+        n: n
+        for n in NAMES
+    }
+
+
+def test_the_classifier_is_left_out_wherever_it_lies_and_other_tensors_kept_and_named(torchvision_states):
+    theirs = torchvision_states['mc3_18']
+    extra = {f'head.{i}.weight': torch.zeros(1) for i in range(4)}
+    state = {'fc.weight': theirs['fc.weight'], **{k: v for k, v in theirs.items() if k != 'fc.weight'}, **extra}
+    out, meta = from_torchvision(state)
+    assert out.keys() == twin('mc3_18').state_dict().keys() | extra.keys()
+    assert meta['conversion'] == ("torchvision mc3_18 -> MMAction2 backbone: 120 tensors renamed, its classifier "
+                                  "fc.weight and fc.bias (400x512) left out, 4 not torchvision's (head.0.weight, "
+                                  'head.1.weight, head.2.weight, ...)')
+    three = {k: v for k, v in state.items() if not k.startswith(('fc.', 'head.3'))}
+    assert from_torchvision(three)[1]['conversion'] == (
+        "torchvision mc3_18 -> MMAction2 backbone: 120 tensors renamed, 3 not torchvision's (head.0.weight, "
+        'head.1.weight, head.2.weight)')
+
+
+def twin_cfg(name):
+    return Config.fromfile(shipped_path(TWINS[name])).model.backbone.to_dict()
+
+
+def test_a_twin_written_with_a_scoped_type_or_lists_is_the_twin():
+    cfg = twin_cfg('r3d_18')
+    assert twin_differences(dict(cfg, type='mmaction.ResNet3d'), 'r3d_18') == []
+    assert twin_differences({k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()}, 'r3d_18') == []
+
+
+def test_twin_differences_name_nested_settings_and_a_missing_type():
+    cfg = twin_cfg('r3d_18')
+    assert twin_differences(dict(cfg, act_cfg=dict(type='ReLU6')), 'r3d_18') == [
+        "act_cfg={'type': 'ReLU6'} (torchvision r3d_18: {'type': 'ReLU', 'inplace': True})"
+    ]
+    assert twin_differences({
+        k: v
+        for k, v in cfg.items() if k != 'type'
+    }, 'r3d_18') == ['type= (torchvision r3d_18: ResNet3d)']
+
+
+def test_constructor_defaults_subclasses_first_and_none_for_an_unregistered_type():
+    assert _defaults('TorchvisionR2Plus1d')['temporal_strides'] == (1, 2, 2, 2)  # ResNet3d's: (1, 1, 1, 1)
+    assert _defaults('NoSuchBackbone') == {}
