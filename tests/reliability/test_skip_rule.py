@@ -146,8 +146,14 @@ def test_a_bad_video_is_replaced_the_same_way_every_run(tmp_path):
     # a bad sample whose first substitute is bad too, and whose second is good
     idx = next(i for i in range(1, 100) if substitute(i, 0) != i and substitute(i, 1) not in (i, substitute(i, 0)))
     bad = {idx, substitute(idx, 0)}
-    data = dataset(tmp_path, {f'v{i}.mp4': '5' if i in bad else '16' for i in range(size)})
+    data = dataset(tmp_path / 'two', {f'v{i}.mp4': '5' if i in bad else '16' for i in range(size)})
     assert data[idx]['filename'].endswith(f'v{substitute(idx, 1)}.mp4')
+    # every bad sample of a list where half are bad: its first good substitute
+    bad = set(range(0, size, 2))
+    data = dataset(tmp_path / 'half', {f'v{i}.mp4': '5' if i in bad else '16' for i in range(size)})
+    for idx in sorted(bad):
+        first_good = next(s for s in (substitute(idx, a) for a in range(data.max_retries)) if s not in bad)
+        assert data[idx]['filename'].endswith(f'v{first_good}.mp4'), idx
 
 
 def test_a_bad_video_is_named_once_counted_each_time_and_never_read_again(tmp_path):
