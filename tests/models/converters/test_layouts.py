@@ -1,5 +1,7 @@
 """Backbone files in other codebases' layouts: read converted, and a file that fits no reading is refused
 with one line that names the reading that would fit (or what still differs)."""
+import datetime
+
 import pytest
 import torch
 from mmaction.registry import MODELS
@@ -165,9 +167,9 @@ def test_hint_for_a_file_that_fits_no_reading_names_the_closest_and_what_differs
     assert hint(TV, {'a': STEM7}, '', 'mmaction2') == (
         "closest: a, 1 of 2 tensors fit with format 'torchvision' (the backbone lies at the top level); "
         f'{TWIN}; a 3x7x7 stem where a has 7x7x7')
-    assert hint(prefixed(TV, 'module.'), {'a': STEM7}, 'backbone.',
-                None) == ("closest: a, 1 of 2 tensors fit with prefix 'module.' (the backbone lies under 'module.'); "
-                          f'{TWIN}; a 3x7x7 stem where a has 7x7x7')
+    assert hint(prefixed(TV, 'module.'), {'a': STEM7}, 'backbone.', 'mmaction2') == (
+        "closest: a, 1 of 2 tensors fit with prefix 'module.' and format 'torchvision' (the backbone lies under "
+        f"'module.'); {TWIN}; a 3x7x7 stem where a has 7x7x7")
 
 
 def test_hint_over_several_targets_names_the_closest():
@@ -254,3 +256,33 @@ def test_a_torchvision_file_is_refused_for_a_backbone_of_another_architecture(tm
         f"{tmp_path / 'r3d_18.pth'} holds torchvision's r3d_18, and model.backbone has its tensors but not its "
         'architecture: with_pool1=True (torchvision r3d_18: False), with_pool2=True (torchvision r3d_18: False); '
         'use the backbone of configs/_base_/models/r3d18-torchvision_classifier.py')
+
+
+def test_a_missing_or_pickled_file_is_refused_with_how_to_make_one(tmp_path):
+    missing, pickled = tmp_path / 'none.pth', tmp_path / 'ckpt.pth'
+    with pytest.raises(BackboneCheckpointError) as err:
+        read_backbone_file(missing)
+    assert str(err.value) == (f'{missing}: pretrained backbone file not found; make it from a pretraining run with: '
+                              f'python tools/export_backbone.py WORK_DIR --out {missing}')
+    torch.save({'state_dict': STEM, 'meta': {'date': datetime.date(2026, 1, 1)}}, pickled)
+    with pytest.raises(BackboneCheckpointError) as err:
+        read_backbone_file(pickled)
+    assert str(err.value) == (
+        f'{pickled}: not a plain tensor state dict (it pickles Python objects, like a full training checkpoint); '
+        f'export its backbone first: python tools/export_backbone.py {pickled} --out backbone.pth')
+
+
+@pytest.mark.parametrize('obj, got', [({'epoch': 3}, 'dict without tensors'), ([1, 2], 'list')])
+def test_a_file_without_tensors_is_refused(tmp_path, obj, got):
+    torch.save(obj, tmp_path / 'b.pth')
+    with pytest.raises(BackboneCheckpointError) as err:
+        read_backbone_file(tmp_path / 'b.pth')
+    assert str(err.value) == f'{tmp_path / "b.pth"}: expected a dict of tensors (or {{"state_dict": ...}}), got {got}'
+
+
+def test_a_named_layout_is_read_as_named_or_refused_if_unknown(tmp_path):
+    torch.save(TV, tmp_path / 'tv.pth')
+    state, meta = read_backbone_file(tmp_path / 'tv.pth', layout='mmaction2')
+    assert (list(state), meta) == (list(TV), {})
+    with pytest.raises(ValueError, match=r"^unknown layout 'caffe'; known: mmaction2, torchvision$"):
+        read_backbone_file(tmp_path / 'tv.pth', layout='caffe')

@@ -72,6 +72,17 @@ def test_a_tensor_without_a_torchvision_name_is_refused():
     state = {'conv1.conv.weight': torch.zeros(1), 'head.fc.weight': torch.zeros(1)}
     with pytest.raises(ValueError, match=r"^1 tensors have no name in torchvision's r3d_18 \(head\.fc\.weight\)$"):
         to_torchvision(state, 'r3d_18')
+    with pytest.raises(ValueError, match=r"^3 tensors have no name in torchvision's r3d_18 \(h0, h1, h2\)$"):
+        to_torchvision({f'h{i}': torch.zeros(1) for i in range(3)}, 'r3d_18')
+    with pytest.raises(ValueError, match=r"^4 tensors have no name in torchvision's r3d_18 \(h0, h1, h2, \.\.\.\)$"):
+        to_torchvision({f'h{i}': torch.zeros(1) for i in range(4)}, 'r3d_18')
+
+
+def test_the_zero_classifier_is_as_wide_as_stage_4_in_the_backbones_dtype():
+    out = to_torchvision({'layer4.0.conv2.bn.weight': torch.zeros(6, dtype=torch.float64)}, 'r3d_18')
+    assert (out['fc.weight'].shape, out['fc.weight'].dtype,
+            out['fc.bias'].dtype) == ((400, 6), ) + (torch.float64, ) * 2
+    assert to_torchvision({'conv1.conv.weight': torch.zeros(1)}, 'r3d_18')['fc.weight'].shape == (400, 512)
 
 
 @pytest.fixture(scope='module')
@@ -120,10 +131,9 @@ def test_twin_differences_name_nested_settings_and_a_missing_type():
     assert twin_differences(dict(cfg, act_cfg=dict(type='ReLU6')), 'r3d_18') == [
         "act_cfg={'type': 'ReLU6'} (torchvision r3d_18: {'type': 'ReLU', 'inplace': True})"
     ]
-    assert twin_differences({
-        k: v
-        for k, v in cfg.items() if k != 'type'
-    }, 'r3d_18') == ['type= (torchvision r3d_18: ResNet3d)']
+    assert twin_differences(dict(cfg, lateral=True), 'r3d_18') == ['lateral=True (torchvision r3d_18: None)']
+    untyped = {k: v for k, v in cfg.items() if k != 'type'}
+    assert twin_differences(untyped, 'r3d_18') == ['type= (torchvision r3d_18: ResNet3d)']
 
 
 def test_constructor_defaults_subclasses_first_and_none_for_an_unregistered_type():
