@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Mutation testing of the core modules: bash tools/mutation_test.sh [NAME ...] (it installs mutmut first).
+"""Mutation testing of the core modules: bash tests/mutation/run.sh [NAME ...] (it installs mutmut first).
 
 Each target below is mutated by mutmut 3 in its own folder, ``work_dirs/mutation/NAME/`` (mutmut works on a
 copy, ``mutants/``, so the checkout is never changed), and each mutant runs only the tests of the target's
@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / 'work_dirs' / 'mutation'
 EQUIVALENTS = ROOT / 'docs' / 'mutation.md'
 MIN_SCORE = 0.90
