@@ -15,6 +15,7 @@ transform               keeps                                                   
 ``BlurFrames``          the coarse layout (Gaussian blur, ``sigma`` x the side)  detail and shape
 ======================  ======================================================  ======================
 """
+import os.path as osp
 import zlib
 from typing import Dict, List
 
@@ -56,13 +57,14 @@ class StaticFrames(BaseTransform):
 
 @TRANSFORMS.register_module()
 class ShuffleFrames(BaseTransform):
-    """The frames in another order, drawn from the video's file name (the same for every run and every rotated
-    copy): motion without its direction in time. A clip of ``T > 1`` frames never keeps its own order."""
+    """The frames in another order, drawn from the video's file name without its folder (the same for every run,
+    every rotated copy, and wherever the data lie): motion without its direction in time. A clip of ``T > 1`` frames
+    never keeps its own order."""
 
     def transform(self, results: Dict) -> Dict:
         frames = _frames(results)
         if len(frames) > 1:
-            rng = np.random.default_rng(zlib.crc32(str(results.get('filename', '')).encode()))
+            rng = np.random.default_rng(zlib.crc32(osp.basename(str(results.get('filename', ''))).encode()))
             order = np.arange(len(frames))
             while np.array_equal(order, np.arange(len(frames))):
                 order = rng.permutation(len(frames))
