@@ -21,5 +21,15 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || [ ! -e "$ROOT/mmrot3d/.mim/co
     echo "$want" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
+# install_extra NAME: requirements/NAME.txt (a tool's own pins beyond the lock) into .venv, again only when it changed.
+install_extra() {
+    local file="$ROOT/requirements/$1.txt" stamp="$VENV/.mmrot3d-$1-installed" want
+    want="$(sha256sum "$file" | cut -d' ' -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        echo "[$1] installing requirements/$1.txt"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r "$file"
+        echo "$want" > "$stamp"
+    fi
+}
 # Tests and the demo must not depend on how many threads a noisy machine would pick.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"

@@ -5,13 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
-STAMP="$VENV/.mmrot3d-lint-installed"
-want="$(sha256sum requirements/lint.txt | cut -d' ' -f1)"
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-    echo "[lint] installing requirements/lint.txt"
-    python -m pip install -q --disable-pip-version-check --no-deps -r requirements/lint.txt
-    echo "$want" > "$STAMP"
-fi
+install_extra lint
 PATHS=(mmrot3d mmrot3d_harness tools tests performance configs setup.py)
 if [ "${1:-}" = "--fix" ]; then
     isort -q "${PATHS[@]}"

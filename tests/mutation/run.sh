@@ -6,13 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../tools/env.sh"
 cd "$ROOT"
-STAMP="$VENV/.mmrot3d-mutation-installed"
-want="$(sha256sum requirements/mutation.txt | cut -d' ' -f1)"
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-    echo "[mutation] installing requirements/mutation.txt"
-    python -m pip install -q --disable-pip-version-check --no-deps -r requirements/mutation.txt
-    echo "$want" > "$STAMP"
-fi
+install_extra mutation
 # One torch thread per mutant: mutmut runs one mutant per core.
 export OMP_NUM_THREADS=1
 exec python tests/mutation/run.py "$@"
