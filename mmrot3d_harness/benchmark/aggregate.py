@@ -1,6 +1,7 @@
 """From the jobs' results to the numbers a comparison needs: per backbone x dataset x label setting, the
 runs (split x seed) with top-1, top-5 and mean class accuracy and their mean +- std, and each pretrained
-backbone's gain over its random-init baseline, paired run by run; per backbone x
+backbone's gain over its random-init baseline and its difference to the reference backbone, paired run by run;
+per backbone x
 dataset the frozen retrieval R@k and linear probe per split and their mean +- std; the job timings."""
 from collections import defaultdict
 from typing import Dict, Iterable, List, Optional, Sequence
@@ -90,11 +91,27 @@ def paired_gains(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
     a 95 % t-interval of the mean (the runs taken as independent), and in how many pairs the backbone is ahead.
     An interval that holds 0 means these runs cannot tell the gain from the spread between runs."""
     baselines = {(b.architecture, b.input): b.name for b in backbones if b.is_scratch}
-    architecture = {b.name: (b.architecture, b.input) for b in backbones}
+    return _paired(finetune, {b.name: baselines.get((b.architecture, b.input)) for b in backbones if not b.is_scratch})
+
+
+def paired_to_reference(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
+    """The same pairing as ``paired_gains``, each pretrained backbone against the reference: the first
+    pretrained backbone of its architecture (the method the others are variants of, e.g. ``rotnet3d`` in the
+    paper preset), whatever their inputs. Empty where an architecture has one pretrained backbone."""
+    reference: Dict[str, str] = {}
+    for b in backbones:
+        if not b.is_scratch:
+            reference.setdefault(b.architecture, b.name)
+    return _paired(finetune, {b.name: reference[b.architecture] for b in backbones if not b.is_scratch})
+
+
+def _paired(finetune: Dict, against: Dict[str, Optional[str]]) -> Dict:
+    """``{dataset: {backbone: {label: difference}}}`` of each backbone of ``against`` minus the backbone it names,
+    run by run over the (split, seed) both ran; a backbone against itself or against none is left out."""
     out: Dict = defaultdict(dict)
     for dataset, table in finetune.items():
         for name, labels in table.items():
-            base = baselines.get(architecture.get(name))
+            base = against.get(name)
             if base in (None, name) or base not in table:
                 continue
             for label, entry in labels.items():

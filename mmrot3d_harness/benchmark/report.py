@@ -2,7 +2,7 @@
 retrieval and linear probe, per split, label efficiency, and for the synthetic presets the pretext and
 where each fine-tuning run stopped. All numbers are percentages, mean ± std over splits x seeds."""
 import os
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 KS = (1, 5, 10, 20, 50)
 
@@ -63,9 +63,26 @@ def finetune_lines(res: Dict) -> List[str]:
 
 def gain_lines(res: Dict) -> List[str]:
     """Each pretrained backbone's fine-tuned gain over its random-init baseline, paired by split and seed."""
-    gains, titles = res.get('finetune_gain') or {}, res['dataset_titles']
-    datasets = [d for d in titles if d in gains]
-    full = {d: {b: labels['full'] for b, labels in gains[d].items() if 'full' in labels} for d in datasets}
+    return _paired_lines(
+        res.get('finetune_gain'), res, '## Fine-tuned gain over the random init (top-1 points)',
+        "each run minus the baseline's run on the same split and seed (same lists, same data order); mean ± std "
+        'over the pairs; an interval that holds 0 is within the spread between runs', 'baseline')
+
+
+def reference_lines(res: Dict) -> List[str]:
+    """Each pretrained backbone's fine-tuned top-1 against the reference (the first pretrained backbone of its
+    architecture), paired by split and seed."""
+    return _paired_lines(
+        res.get('finetune_vs_reference'), res, '## Fine-tuned difference to the reference backbone (top-1 points)',
+        "the reference is the first pretrained backbone of each architecture; each run minus the reference's run on "
+        'the same split and seed; mean ± std over the pairs; an interval that holds 0 cannot tell them apart',
+        'reference')
+
+
+def _paired_lines(pairs: Optional[Dict], res: Dict, title: str, legend: str, against: str) -> List[str]:
+    pairs, titles = pairs or {}, res['dataset_titles']
+    datasets = [d for d in titles if d in pairs]
+    full = {d: {b: labels['full'] for b, labels in pairs[d].items() if 'full' in labels} for d in datasets}
     names = [b for b in res['backbone_order'] if any(b in full[d] for d in datasets)]
     if not names:
         return []
@@ -76,16 +93,12 @@ def gain_lines(res: Dict) -> List[str]:
         interval = f"; 95 % CI {gain['ci95'][0] * 100:+.1f} to {gain['ci95'][1] * 100:+.1f}" if gain['ci95'] else ''
         return f"{pm(gain, signed=True)}{interval}; ahead in {gain['ahead']}/{gain['n']}"
 
-    lines = [
-        '## Fine-tuned gain over the random init (top-1 points)', '',
-        "each run minus the baseline's run on the same split and seed (same lists, same data order); mean ± std "
-        'over the pairs; an interval that holds 0 is within the spread between runs', ''
-    ]
+    lines = [title, '', legend, '']
     rows = []
     for b in names:
         baseline = next(full[d][b]['baseline'] for d in datasets if b in full[d])
         rows.append([b, baseline] + [cell(full[d].get(b)) for d in datasets])
-    return lines + _table(['backbone', 'baseline'] + [titles[d] for d in datasets], rows)
+    return lines + _table(['backbone', against] + [titles[d] for d in datasets], rows)
 
 
 def frozen_lines(res: Dict) -> List[str]:
@@ -281,8 +294,8 @@ def backbone_lines(res: Dict) -> List[str]:
 def markdown(res: Dict) -> str:
     from .severe_report import severe_lines  # SEVERE's table, formatted with this module's helpers
     lines = [f"# Benchmark: {', '.join(res['dataset_titles'].values())}", '']
-    for part in (data_lines, severe_lines, finetune_lines, gain_lines, frozen_lines, label_lines, synthetic_lines,
-                 audit_lines, evaluation_lines, backbone_lines):
+    for part in (data_lines, severe_lines, finetune_lines, gain_lines, reference_lines, frozen_lines, label_lines,
+                 synthetic_lines, audit_lines, evaluation_lines, backbone_lines):
         lines += part(res)
     lines.append(timing_line(res))
     return '\n'.join(lines) + '\n'

@@ -74,6 +74,7 @@ def summarise(built: Dict, results: Dict, settings: Dict, resources, seconds: fl
                    for b in built['backbones']},
         finetune=finetune,
         finetune_gain=aggregate.paired_gains(finetune, built['backbones']),
+        finetune_vs_reference=aggregate.paired_to_reference(finetune, built['backbones']),
         frozen=aggregate.frozen_table(results),
         pretraining=aggregate.pretraining_table(results),
         evaluations={

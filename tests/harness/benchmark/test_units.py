@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from mmrot3d_harness.benchmark.aggregate import finetune_table, mean_std, paired_gains
+from mmrot3d_harness.benchmark.aggregate import finetune_table, mean_std, paired_gains, paired_to_reference
 from mmrot3d_harness.benchmark.backbone_files import Backbone, parse_pairs
 from mmrot3d_harness.benchmark.jobs import Deferred, Job, read_result
 from mmrot3d_harness.benchmark.resources import plan_gpu_resources, plan_resources
@@ -282,6 +282,39 @@ def test_gains_pair_a_backbone_with_the_random_init_of_its_input():
     ]
     gain = paired_gains(finetune, backbones)['d']['res']['full']
     assert gain['baseline'] == 'scratch-residual' and gain['mean'] == pytest.approx(0.1)
+
+
+def test_variants_are_paired_against_the_first_pretrained_backbone_of_their_architecture():
+    from mmrot3d_harness.benchmark.report import reference_lines
+    runs = lambda *top1: dict(full=dict(runs=[dict(split=1, seed=s, top1=t) for s, t in enumerate(top1)]))  # noqa
+    finetune = dict(
+        d=dict(
+            scratch=runs(0.1, 0.1),
+            main=runs(0.5, 0.6),
+            res=runs(0.7, 0.7),
+            rrc=runs(0.4, 0.7),
+            **{
+                'scratch-x3d': runs(0.2, 0.2),
+                'x3d-only': runs(0.3, 0.3)
+            }))
+    backbones = [
+        Backbone('scratch', architecture='r3d18'),
+        Backbone('main', 'm.pth', architecture='r3d18'),
+        Backbone('res', 'r.pth', architecture='r3d18', input='residual(step=1)'),
+        Backbone('rrc', 'c.pth', architecture='r3d18'),
+        Backbone('scratch-x3d', architecture='x3d'),
+        Backbone('x3d-only', 'x.pth', architecture='x3d'),
+    ]
+    pairs = paired_to_reference(finetune, backbones)['d']
+    assert set(pairs) == {'res', 'rrc'}  # the reference itself and an architecture's only backbone: no row
+    assert pairs['res']['full']['baseline'] == 'main' and pairs['res']['full']['mean'] == pytest.approx(0.15)
+    assert pairs['rrc']['full']['mean'] == pytest.approx(0.0) and pairs['rrc']['full']['ahead'] == 1
+    res = dict(
+        dataset_titles={'d': 'D'}, backbone_order=[b.name for b in backbones], finetune_vs_reference=dict(d=pairs))
+    lines = reference_lines(res)
+    assert lines[0] == '## Fine-tuned difference to the reference backbone (top-1 points)'
+    assert '| backbone | reference | D |' in lines
+    assert '| res | main | +15.0 ± 7.1; 95 % CI -48.5 to +78.5; ahead in 2/2 |' in lines
 
 
 def test_a_count_progress_line_is_what_the_benchmark_reads_a_jobs_progress_from(tmp_path):
