@@ -95,14 +95,16 @@ def paired_gains(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
 
 
 def paired_to_reference(finetune: Dict, backbones: Sequence[Backbone]) -> Dict:
-    """The same pairing as ``paired_gains``, each pretrained backbone against the reference: the first
-    pretrained backbone of its architecture (the method the others are variants of, e.g. ``rotnet3d`` in the
-    paper preset), whatever their inputs. Empty where an architecture has one pretrained backbone."""
-    reference: Dict[str, str] = {}
-    for b in backbones:
-        if not b.is_scratch:
-            reference.setdefault(b.architecture, b.name)
-    return _paired(finetune, {b.name: reference[b.architecture] for b in backbones if not b.is_scratch})
+    """The same pairing as ``paired_gains``, each pretrained backbone against its reference, whatever their
+    inputs: the one it names (``Backbone.reference``, e.g. a shortcut's guarded twin), else the first pretrained
+    backbone of its architecture (the method the others are variants of, e.g. ``rotnet3d`` in the paper preset).
+    A reference gets no row of its own; empty where an architecture has one pretrained backbone."""
+    pretrained = [b for b in backbones if not b.is_scratch]
+    named = {b.reference for b in pretrained if b.reference}
+    first: Dict[str, str] = {}
+    for b in pretrained:
+        first.setdefault(b.architecture, b.name)
+    return _paired(finetune, {b.name: b.reference or first[b.architecture] for b in pretrained if b.name not in named})
 
 
 def _paired(finetune: Dict, against: Dict[str, Optional[str]]) -> Dict:

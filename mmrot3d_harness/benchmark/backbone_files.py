@@ -50,6 +50,7 @@ class Backbone:
     conversion: str = ''
     input: str = RGB  # what the backbone sees: RGB or residual frames (its export's, or its pretraining config's)
     pretrain_data: Optional[str] = None  # synthetic presets: the data its pretraining reads (None: the preset's)
+    reference: Optional[str] = None  # the backbone it is read against, paired (None: the first pretrained one)
 
     @property
     def is_scratch(self) -> bool:

@@ -70,13 +70,13 @@ def gain_lines(res: Dict) -> List[str]:
 
 
 def reference_lines(res: Dict) -> List[str]:
-    """Each pretrained backbone's fine-tuned top-1 against the reference (the first pretrained backbone of its
-    architecture), paired by split and seed."""
+    """Each pretrained backbone's fine-tuned top-1 against its reference (``aggregate.paired_to_reference``),
+    paired by split and seed."""
     return _paired_lines(
         res.get('finetune_vs_reference'), res, '## Fine-tuned difference to the reference backbone (top-1 points)',
-        "the reference is the first pretrained backbone of each architecture; each run minus the reference's run on "
-        'the same split and seed; mean ± std over the pairs; an interval that holds 0 cannot tell them apart',
-        'reference')
+        "the reference is the one the benchmark names (synthetic-shortcuts: each shortcut's guarded twin), else "
+        "the first pretrained backbone of each architecture; each run minus the reference's run on the same split "
+        'and seed; mean ± std over the pairs; an interval that holds 0 cannot tell them apart', 'reference')
 
 
 def _paired_lines(pairs: Optional[Dict], res: Dict, title: str, legend: str, against: str) -> List[str]:

@@ -80,18 +80,21 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
                              f'{", ".join(synthetic_presets.PAPER_VARIANTS)}')
         configs = {name: configs[name] for name in o.variants}
     root = o.data_roots.get(preset, 'data/synthetic')
-    data = {}
+    data, references = {}, {}
     if preset == 'synthetic-shortcuts':
         configs = {name: config for name, (config, _) in synthetic_presets.SHORTCUT_VARIANTS.items()}
         data = {
             name: synthetic_presets.shortcut_root(root, shortcut)
             for name, (_, shortcut) in synthetic_presets.SHORTCUT_VARIANTS.items()
         }
+        references = synthetic_presets.SHORTCUT_REFERENCES
     configs.update(o.pretrain_configs)
     found += [
         Backbone(
-            name, pretrain_config=resolve_config(config, f'--pretrain-config {name}='), pretrain_data=data.get(name))
-        for name, config in configs.items()
+            name,
+            pretrain_config=resolve_config(config, f'--pretrain-config {name}='),
+            pretrain_data=data.get(name),
+            reference=references.get(name)) for name, config in configs.items()
     ]
     found += [
         Backbone(name, path=path, prefix=o.prefixes.get(name, 'backbone.'), layout=o.formats.get(name))

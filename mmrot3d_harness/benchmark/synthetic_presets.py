@@ -47,6 +47,9 @@ SHORTCUT_VARIANTS = {
     'rotnet3d-logo': (SYNTHETIC_PRETRAIN, 'logo'),
     'rotnet3d-logo-guard': (_GUARDED, 'logo'),
 }
+# row -> the row it is read against, paired by split and seed: what the shortcut costs is the unguarded row
+# against its guarded twin
+SHORTCUT_REFERENCES = {'rotnet3d-bars': 'rotnet3d-bars-guard', 'rotnet3d-logo': 'rotnet3d-logo-guard'}
 # shortcut -> the generator's parameters for it (``prepare_synthetic``): bars on half of the pretraining clips
 SHORTCUTS = dict(bars=dict(bars=0.5), logo=dict(logo=True))
 

@@ -317,6 +317,21 @@ def test_variants_are_paired_against_the_first_pretrained_backbone_of_their_arch
     assert '| res | main | +15.0 ± 7.1; 95 % CI -48.5 to +78.5; ahead in 2/2 |' in lines
 
 
+def test_a_named_reference_replaces_the_first_pretrained_backbone_and_gets_no_row():
+    runs = lambda *top1: dict(full=dict(runs=[dict(split=1, seed=s, top1=t) for s, t in enumerate(top1)]))  # noqa
+    finetune = dict(d=dict(bars=runs(0.5, 0.5), guard=runs(0.6, 0.7), logo=runs(0.3, 0.3), logo_guard=runs(0.6, 0.6)))
+    backbones = [
+        Backbone('bars', 'b.pth', architecture='r3d18', reference='guard'),
+        Backbone('guard', 'g.pth', architecture='r3d18'),
+        Backbone('logo', 'l.pth', architecture='r3d18', reference='logo_guard'),
+        Backbone('logo_guard', 'lg.pth', architecture='r3d18'),
+    ]
+    pairs = paired_to_reference(finetune, backbones)['d']
+    assert {name: p['full']['baseline'] for name, p in pairs.items()} == {'bars': 'guard', 'logo': 'logo_guard'}
+    assert pairs['bars']['full']['mean'] == pytest.approx(-0.15) and pairs['logo']['full']['mean'] == pytest.approx(
+        -0.3)
+
+
 def test_a_count_progress_line_is_what_the_benchmark_reads_a_jobs_progress_from(tmp_path):
     from mmrot3d_harness.progress import CountProgress
     stream = io.StringIO()
