@@ -14,12 +14,13 @@ restart finds the very same weights, and a changed source file is refused. A ran
 benchmarked. A backbone pretrained by the benchmark (``--pretrain-config``) is checked by shapes before its
 pretraining starts and exported when it ends.
 """
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from mmrot3d.models.backbone_io import (FORMAT, BackboneCheckpointError, check_backbone_state, export_backbone,
                                         misfit_hint, read_backbone_file)
@@ -78,6 +79,15 @@ def parse_pairs(values: Sequence[str], flag: str) -> Dict[str, str]:
             raise ValueError(f'{flag}: {name} given twice')
         pairs[name] = rest
     return pairs
+
+
+def parse_options(words: Sequence[str]) -> Dict:
+    """``key=value`` words -> the dict ``--cfg-options`` gives the tools (MMEngine's own parser)."""
+    if not words:
+        return {}
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *words]).cfg_options
 
 
 def config_backbone(config: str, options: Dict) -> torch.nn.Module:
@@ -189,7 +199,7 @@ def check_file(backbone: Backbone, archs: Architectures) -> Dict[str, torch.Tens
 
 def check_shapes(backbone: Backbone, archs: Architectures) -> None:
     """A pretraining config must build a backbone that an architecture's fine-tuning configs fine-tune."""
-    made = config_backbone(backbone.pretrain_config, backbone.pretrain_options).state_dict()
+    made = config_backbone(backbone.pretrain_config, parse_options(backbone.pretrain_options)).state_dict()
     arch, tried = archs.first_fit(made)
     if arch is None:
         closest = archs.closest(tried)

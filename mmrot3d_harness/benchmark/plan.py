@@ -6,7 +6,6 @@ backbone file (``PretrainedBackboneHook``, strict) and the user's ``--cfg-option
 ``tools/test.py`` with the same options on the job's last checkpoint (the config's test protocol, e.g.
 10 clips per video).
 """
-import argparse
 import copy
 import functools
 import math
@@ -14,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from mmrot3d.datasets.video_list import read_video_list
-from .backbone_files import Backbone, export_pretrained
+from .backbone_files import Backbone, export_pretrained, parse_options
 from .jobs import Deferred, Job
 from .labelled_sets import LabelledSet
 from .outputs import collect_test, collect_training
@@ -81,15 +80,6 @@ def is_rotation_config(config: str) -> bool:
     from mmaction.registry import MODELS
     model = MODELS.get(merged_config(config, []).model.get('type', ''))
     return model is not None and issubclass(model, MODELS.get('RotationRecognizer'))
-
-
-def parse_options(words: Sequence[str]) -> Dict:
-    """``key=value`` words -> the dict ``--cfg-options`` gives the tools (MMEngine's own parser)."""
-    if not words:
-        return {}
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    return parser.parse_args(['--cfg-options', *words]).cfg_options
 
 
 @functools.lru_cache(maxsize=64)

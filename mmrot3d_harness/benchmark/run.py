@@ -81,6 +81,7 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
         configs = {name: configs[name] for name in o.variants}
     root = o.data_roots.get(preset, 'data/synthetic')
     data, references = {}, {}
+    options = synthetic_presets.PAPER_PRETRAIN_OPTIONS if preset == 'synthetic-paper' else {}
     if preset == 'synthetic-shortcuts':
         configs = {name: config for name, (config, _) in synthetic_presets.SHORTCUT_VARIANTS.items()}
         data = {
@@ -93,6 +94,7 @@ def _backbones(o: Options, preset: Optional[str]) -> List[Backbone]:
         Backbone(
             name,
             pretrain_config=resolve_config(config, f'--pretrain-config {name}='),
+            pretrain_options=options.get(name, ()),
             pretrain_data=data.get(name),
             reference=references.get(name)) for name, config in configs.items()
     ]

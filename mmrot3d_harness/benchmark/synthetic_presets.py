@@ -37,6 +37,14 @@ PAPER_VARIANTS = {
     'rotnet3d-0-180deg': _DEMO.format('rotnet3d-0-180deg', '1xb16-8x4x1-800it'),
     'rotnet3d-200it': _DEMO.format('rotnet3d', '1xb8-8x4x1-200it'),
     'rotnet3d-400it': _DEMO.format('rotnet3d', '1xb8-8x4x1-400it'),
+    # the spread between pretraining runs, which the fine-tuning seeds do not show: the same pretraining, seed 1
+    'rotnet3d-pretrain-seed1': SYNTHETIC_PRETRAIN,
+    'rotnet3d-residual-pretrain-seed1': SYNTHETIC_PRETRAIN.replace('-rgb.py', '-residual.py'),
+}
+# row -> its pretraining's --cfg-options beyond the preset's (they come last, so they win; a seed replaces the preset's)
+PAPER_PRETRAIN_OPTIONS = {
+    'rotnet3d-pretrain-seed1': ['randomness.seed=1'],
+    'rotnet3d-residual-pretrain-seed1': ['randomness.seed=1'],
 }
 
 _GUARDED = _DEMO.format('rotnet3d-crop-borders', '1xb8-8x4x1-1200it')
@@ -129,7 +137,8 @@ def pretrain_jobs(plan: Plan,
         for key, value in (('ann_file', lst), ('data_prefix.video', kin['videos']))
     ]
     budget = iteration_options(sizes.pretrain_iters) if sizes.pretrain_iters else []
-    options = [f'randomness.seed={seed}', *data, *budget, *backbone.pretrain_options]
+    own_seed = any(word.startswith('randomness.seed=') for word in backbone.pretrain_options)
+    options = [*([] if own_seed else [f'randomness.seed={seed}']), *data, *budget, *backbone.pretrain_options]
     iters = int(merged_config(config, options).train_cfg.max_iters)
     work = plan.jobs_dir() / 'pretrain' / name
     out = plan.work_dir / 'backbones' / f'{name}.pth'

@@ -119,6 +119,10 @@ def test_paper_preset_lists_every_row(demo, tmp_path):
     assert {name.split('/')[1] for name in printed if name.startswith('frozen/')} == {'synthetic'}
     assert '1200it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d']['command']
     assert '800it_synthetic-kinetics-rgb.py' in printed['pretrain/rotnet3d-800it']['command']
+    for row in ('rotnet3d-pretrain-seed1', 'rotnet3d-residual-pretrain-seed1'):  # the same pretraining, its own seed
+        command = printed[f'pretrain/{row}']['command']
+        assert 'randomness.seed=1' in command and 'randomness.seed=0' not in command
+    assert 'randomness.seed=0' in printed['pretrain/rotnet3d']['command']
 
 
 @pytest.mark.slow
