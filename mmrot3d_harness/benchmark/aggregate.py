@@ -1,8 +1,8 @@
 """From the jobs' results to the numbers a comparison needs: per backbone x dataset x label setting, the
 runs (split x seed) with top-1, top-5 and mean class accuracy and their mean +- std, and each pretrained
 backbone's gain over its random-init baseline and its difference to the reference backbone, paired run by run;
-per backbone x
-dataset the frozen retrieval R@k and linear probe per split and their mean +- std; the job timings."""
+per backbone x dataset the frozen retrieval R@k and linear probe per split and their mean +- std; the job
+timings."""
 from collections import defaultdict
 from typing import Dict, Iterable, List, Optional, Sequence
 

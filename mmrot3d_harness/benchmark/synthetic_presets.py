@@ -25,11 +25,12 @@ _DEMO = 'configs/demo/{}_r3d18-narrow_{}_synthetic-kinetics-rgb.py'
 # reused when the preset runs in the demo's work dir). The ablations run at equal compute with
 # 'rotnet3d-800it', 800 steps of 32 clips through the backbone; the length curve adds 200 and 400 steps of the
 # same recipe.
+_RESIDUAL = SYNTHETIC_PRETRAIN.replace('-rgb.py', '-residual.py')
 PAPER_VARIANTS = {
     'rotnet3d': SYNTHETIC_PRETRAIN,
     # what the pretext learns (issue 36): residual frames instead of RGB, and random-resized crops against the
     # position cue; 1200 steps, as the demo's
-    'rotnet3d-residual': SYNTHETIC_PRETRAIN.replace('-rgb.py', '-residual.py'),
+    'rotnet3d-residual': _RESIDUAL,
     'rotnet3d-rrc': _DEMO.format('rotnet3d-rrc', '1xb8-8x4x1-1200it'),
     'rotnet3d-800it': _DEMO.format('rotnet3d', '1xb8-8x4x1-800it'),
     'supervised': _DEMO.format('supervised', '1xb32-8x4x1-800it'),
@@ -39,9 +40,9 @@ PAPER_VARIANTS = {
     'rotnet3d-400it': _DEMO.format('rotnet3d', '1xb8-8x4x1-400it'),
     # the spread between pretraining runs, which the fine-tuning seeds do not show: the same pretraining, seed 1
     'rotnet3d-pretrain-seed1': SYNTHETIC_PRETRAIN,
-    'rotnet3d-residual-pretrain-seed1': SYNTHETIC_PRETRAIN.replace('-rgb.py', '-residual.py'),
+    'rotnet3d-residual-pretrain-seed1': _RESIDUAL,
 }
-# row -> its pretraining's --cfg-options beyond the preset's (they come last, so they win; a seed replaces the preset's)
+# row -> its pretraining's --cfg-options: each replaces the preset's word for the same key
 PAPER_PRETRAIN_OPTIONS = {
     'rotnet3d-pretrain-seed1': ['randomness.seed=1'],
     'rotnet3d-residual-pretrain-seed1': ['randomness.seed=1'],
@@ -137,8 +138,9 @@ def pretrain_jobs(plan: Plan,
         for key, value in (('ann_file', lst), ('data_prefix.video', kin['videos']))
     ]
     budget = iteration_options(sizes.pretrain_iters) if sizes.pretrain_iters else []
-    own_seed = any(word.startswith('randomness.seed=') for word in backbone.pretrain_options)
-    options = [*([] if own_seed else [f'randomness.seed={seed}']), *data, *budget, *backbone.pretrain_options]
+    own = {word.split('=', 1)[0] for word in backbone.pretrain_options}  # the row's words replace the preset's
+    options = [w for w in (f'randomness.seed={seed}', *data, *budget) if w.split('=', 1)[0] not in own]
+    options += backbone.pretrain_options
     iters = int(merged_config(config, options).train_cfg.max_iters)
     work = plan.jobs_dir() / 'pretrain' / name
     out = plan.work_dir / 'backbones' / f'{name}.pth'
